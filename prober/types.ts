@@ -1,0 +1,43 @@
+/** The prober's extension point: one function type, one file per protocol. */
+import type { Logger } from '../common/logging.js';
+import type { MetricSink } from '../common/metrics.js';
+
+export const PROBER_NAMES = ['http', 'tcp', 'dns', 'icmp', 'grpc'] as const;
+export type ProberName = (typeof PROBER_NAMES)[number];
+
+/**
+ * Bounded set of reasons a probe failed, exported as probe_failure_info{reason}.
+ * Extend it here only; dashboards and alerts rely on the list being closed.
+ */
+export const FAILURE_REASONS = [
+  'dns',
+  'connect_refused',
+  'connect_error',
+  'timeout',
+  'tls',
+  'status_code',
+  'http_version',
+  'body_regex',
+  'header_regex',
+  'body_too_large',
+  'ssl_required',
+  'redirect',
+  'policy',
+  'query_response',
+  'dns_rcode',
+  'dns_answer',
+  'icmp',
+  'grpc_status',
+  'protocol',
+  'internal',
+] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+
+export interface ProbeContext {
+  /** Aborts when the probe's timeout is reached (or the caller gives up). */
+  signal: AbortSignal;
+  /** A child logger whose records also land in the debug output. */
+  logger: Logger;
+  /** Records why the probe failed (the first reason given wins). */
+  fail(reason: FailureReason): void;
+}
