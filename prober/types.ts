@@ -1,6 +1,8 @@
 /** The prober's extension point: one function type, one file per protocol. */
 import type { Logger } from '../common/logging.js';
 import type { MetricSink } from '../common/metrics.js';
+import type { Module } from './module.js';
+import type { TargetPolicy } from './policy.js';
 
 export const PROBER_NAMES = ['http', 'tcp', 'dns', 'icmp', 'grpc'] as const;
 export type ProberName = (typeof PROBER_NAMES)[number];
@@ -40,4 +42,24 @@ export interface ProbeContext {
   logger: Logger;
   /** Records why the probe failed (the first reason given wins). */
   fail(reason: FailureReason): void;
+  /** Which addresses may be probed; checked on every resolved address (and redirect hop). */
+  policy: TargetPolicy;
+}
+
+/**
+ * One protocol's probe: adds its families to `sink` and resolves to success. It may also throw
+ * (a `ProbeError` names the reason); probe() turns a throw into probe_success 0.
+ */
+export type ProbeFn = (target: string, module: Module, sink: MetricSink, context: ProbeContext) => Promise<boolean>;
+
+/** A probe failure with a reason from FAILURE_REASONS; the message goes to the probe's log. */
+export class ProbeError extends Error {
+  constructor(
+    readonly reason: FailureReason,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ProbeError';
+  }
 }
