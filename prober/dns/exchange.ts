@@ -1,0 +1,194 @@
+/**
+ * One DNS query/response exchange on the wire, over UDP or TCP (RFC 1035 2-byte length prefix),
+ * optionally TCP+TLS (DNS over TLS). Times the connect and request phases as miekg/dns does
+ * (connect = everything before the query is written). Every socket and listener is released
+ * when the exchange settles or `signal` aborts.
+ */
+import { createSocket } from 'node:dgram';
+import { connect, type Socket } from 'node:net';
+import dnsPacket, { type DecodedPacket, type Packet } from 'dns-packet';
+import type { TLSConfig } from '../module.js';
+import { startTLS, verificationError } from '../tls.js';
+import { ProbeError } from '../types.js';
+
+/** Largest answer read over TCP; the length prefix caps it at 65535 anyway. */
+const MAX_TCP_MESSAGE = 0xffff;
+
+export interface ExchangeRequest {
+  ip: string;
+  family: 4 | 6;
+  port: number;
+  transport: 'udp' | 'tcp';
+  /** When set, the TCP connection is wrapped in TLS with this config (server name: `tlsHost`). */
+  tls?: { config: TLSConfig; host: string };
+  sourceAddress?: string;
+  query: Packet;
+  signal: AbortSignal;
+}
+
+export interface ExchangeResult {
+  response: DecodedPacket;
+  connectSeconds: number;
+  requestSeconds: number;
+}
+
+/** Timings so far are kept even when the exchange fails, for probe_dns_duration_seconds. */
+export class ExchangeError extends ProbeError {
+  connectSeconds = 0;
+  requestSeconds = 0;
+}
+
+function seconds(from: number, to = performance.now()): number {
+  return (to - from) / 1000;
+}
+
+function isResponseTo(message: DecodedPacket, query: Packet): boolean {
+  return message.type === 'response' && message.id === query.id;
+}
+
+function exchangeUDP(request: ExchangeRequest): Promise<ExchangeResult> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    let sentAt: number | undefined;
+    const socket = createSocket(request.family === 6 ? 'udp6' : 'udp4');
+    let done = false;
+    const finish = (outcome: ExchangeResult | ExchangeError): void => {
+      if (done) return;
+      done = true;
+      request.signal.removeEventListener('abort', onAbort);
+      socket.removeAllListeners('message');
+      socket.close();
+      if (outcome instanceof ExchangeError) {
+        outcome.connectSeconds = seconds(started, sentAt);
+        outcome.requestSeconds = sentAt === undefined ? 0 : seconds(sentAt);
+        reject(outcome);
+      } else resolve(outcome);
+    };
+    const onAbort = (): void => finish(new ExchangeError('timeout', 'DNS query timed out: no answer before the deadline'));
+    if (request.signal.aborted) return onAbort();
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    socket.on('error', (error) => finish(new ExchangeError('connect_error', `DNS over UDP failed: ${error.message}`, { cause: error })));
+    socket.on('message', (message) => {
+      let decoded: DecodedPacket;
+      try {
+        decoded = dnsPacket.decode(message);
+      } catch {
+        return; // not a DNS message: keep waiting for ours, as miekg/dns does
+      }
+      if (!isResponseTo(decoded, request.query)) return;
+      const now = performance.now();
+      finish({ response: decoded, connectSeconds: seconds(started, sentAt), requestSeconds: seconds(sentAt ?? now, now) });
+    });
+    socket.bind({ port: 0, address: request.sourceAddress }, () => {
+      socket.connect(request.port, request.ip, () => {
+        sentAt = performance.now();
+        socket.send(dnsPacket.encode(request.query));
+      });
+    });
+  });
+}
+
+function connectTCP(request: ExchangeRequest): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: request.ip, port: request.port, family: request.family, localAddress: request.sourceAddress });
+    const cleanup = (): void => {
+      request.signal.removeEventListener('abort', onAbort);
+      socket.off('error', onError);
+      socket.off('connect', onConnect);
+    };
+    const onAbort = (): void => {
+      cleanup();
+      socket.destroy();
+      reject(new ExchangeError('timeout', 'DNS over TCP: connect timed out'));
+    };
+    const onError = (error: NodeJS.ErrnoException): void => {
+      cleanup();
+      socket.destroy();
+      const reason = error.code === 'ECONNREFUSED' ? 'connect_refused' : 'connect_error';
+      reject(new ExchangeError(reason, `DNS over TCP: connect failed: ${error.message}`, { cause: error }));
+    };
+    const onConnect = (): void => {
+      cleanup();
+      resolve(socket);
+    };
+    if (request.signal.aborted) return onAbort();
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    socket.once('error', onError);
+    socket.once('connect', onConnect);
+  });
+}
+
+function readFramedResponse(socket: Socket, request: ExchangeRequest): Promise<DecodedPacket> {
+  return new Promise((resolve, reject) => {
+    let pending = Buffer.alloc(0);
+    let done = false;
+    const finish = (outcome: DecodedPacket | ExchangeError): void => {
+      if (done) return;
+      done = true;
+      request.signal.removeEventListener('abort', onAbort);
+      socket.removeAllListeners('data');
+      socket.destroy();
+      if (outcome instanceof ExchangeError) reject(outcome);
+      else resolve(outcome);
+    };
+    const onAbort = (): void => finish(new ExchangeError('timeout', 'DNS query timed out: no answer before the deadline'));
+    if (request.signal.aborted) return onAbort();
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    socket.on('error', (error) => finish(new ExchangeError('connect_error', `DNS over TCP failed: ${error.message}`, { cause: error })));
+    socket.on('end', () => finish(new ExchangeError('protocol', 'DNS over TCP: connection closed before a full answer')));
+    socket.on('data', (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= 2) {
+        const length = pending.readUInt16BE(0);
+        if (pending.length < 2 + length) return;
+        const message = pending.subarray(2, 2 + length);
+        pending = pending.subarray(2 + length);
+        let decoded: DecodedPacket;
+        try {
+          decoded = dnsPacket.decode(message);
+        } catch (error) {
+          return finish(new ExchangeError('protocol', `DNS over TCP: undecodable answer: ${(error as Error).message}`));
+        }
+        if (isResponseTo(decoded, request.query)) return finish(decoded);
+      }
+      if (pending.length > 2 + MAX_TCP_MESSAGE) finish(new ExchangeError('protocol', 'DNS over TCP: oversized answer'));
+    });
+    socket.write(dnsPacket.streamEncode(request.query));
+  });
+}
+
+async function exchangeTCP(request: ExchangeRequest): Promise<ExchangeResult> {
+  const started = performance.now();
+  let sentAt: number | undefined;
+  try {
+    let socket = await connectTCP(request);
+    if (request.tls !== undefined) {
+      try {
+        const secure = await startTLS(socket, request.tls.config, request.tls.host, request.signal);
+        const untrusted = verificationError(secure, request.tls.config);
+        if (untrusted !== undefined) {
+          secure.destroy();
+          throw new ProbeError('tls', untrusted);
+        }
+        socket = secure;
+      } catch (error) {
+        const failure = error as ProbeError;
+        throw new ExchangeError(failure.reason, failure.message, { cause: error });
+      }
+    }
+    sentAt = performance.now();
+    const response = await readFramedResponse(socket, request);
+    const now = performance.now();
+    return { response, connectSeconds: seconds(started, sentAt), requestSeconds: seconds(sentAt, now) };
+  } catch (error) {
+    if (error instanceof ExchangeError) {
+      error.connectSeconds = seconds(started, sentAt);
+      error.requestSeconds = sentAt === undefined ? 0 : seconds(sentAt);
+    }
+    throw error;
+  }
+}
+
+export function exchange(request: ExchangeRequest): Promise<ExchangeResult> {
+  return request.transport === 'udp' ? exchangeUDP(request) : exchangeTCP(request);
+}

@@ -1,0 +1,66 @@
+/**
+ * Runs one ProbeFn directly, the way probe() will: a fresh sink, a context with a deadline, a
+ * logger whose lines are kept, and the failure reason recorded. Shared by the tcp, dns, icmp and
+ * grpc tests.
+ */
+import { Writable } from 'node:stream';
+import { createLogger } from '../../common/logging.js';
+import { MetricFamilies, renderText } from '../../common/metrics.js';
+import type { Module, TLSConfig } from '../../prober/module.js';
+import { createTargetPolicy } from '../../prober/policy.js';
+import type { FailureReason, ProbeFn } from '../../prober/types.js';
+import { parseExposition, type Family } from '../helpers/exposition.js';
+
+export interface ProbeRun {
+  success: boolean;
+  /** The first reason given to context.fail, if any. */
+  reason: FailureReason | undefined;
+  text: string;
+  families: Map<string, Family>;
+  log: string;
+  elapsedMs: number;
+}
+
+export const NO_TLS: TLSConfig = { insecure_skip_verify: false };
+
+/**
+ * A module holding one prober's section. Probers read only their own section, so the others are
+ * left out rather than filled with made-up defaults.
+ */
+export function moduleWith<K extends 'tcp' | 'dns' | 'icmp' | 'grpc'>(prober: K, section: Module[K], timeout = 5): Module {
+  return { prober, timeout, [prober]: section } as unknown as Module;
+}
+
+export async function runProbe(probeFn: ProbeFn, target: string, module: Module, timeoutMs = module.timeout * 1000): Promise<ProbeRun> {
+  let log = '';
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      log += chunk.toString();
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'debug', destination });
+  let reason: FailureReason | undefined;
+  const sink = new MetricFamilies();
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error('probe timeout')), timeoutMs);
+  const started = performance.now();
+  try {
+    const success = await probeFn(target, module, sink, {
+      signal: controller.signal,
+      logger,
+      fail: (given) => (reason ??= given),
+      policy: createTargetPolicy(),
+    });
+    const elapsedMs = performance.now() - started;
+    const text = renderText(sink.families());
+    return { success, reason, text, families: parseExposition(text), log, elapsedMs };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Family names, sorted, for comparing with blackbox's family lists. */
+export function familyNames(run: ProbeRun): string[] {
+  return [...run.families.keys()].sort();
+}
