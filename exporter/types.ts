@@ -23,16 +23,32 @@ export interface CollectorContext {
   options: CollectorOptions;
 }
 
+/** What the filesystem collector calls per mount point; tests inject one that hangs. */
+export type StatfsFunction = (path: string) => Promise<{
+  bsize: number;
+  blocks: number;
+  bfree: number;
+  bavail: number;
+  files: number;
+  ffree: number;
+}>;
+
 /** Per-collector settings, the ones node_exporter has flags for. */
 export interface CollectorOptions {
   filesystem: {
     mountPointsExclude: RegExp;
     fsTypesExclude: RegExp;
     mountTimeoutSeconds: number;
+    /** How many statfs calls one scrape runs at once (libuv's pool has 4 threads in all). */
     statWorkerCount: number;
+    /** Defaults to `fs.promises.statfs`. */
+    statfs?: StatfsFunction;
   };
+  /** Include and exclude are mutually exclusive. */
   netdev: { deviceInclude?: RegExp; deviceExclude?: RegExp };
-  diskstats: { deviceExclude: RegExp };
+  /** Include and exclude are mutually exclusive; `udevDataPath` is node_exporter's `--path.udev.data`. */
+  diskstats: { deviceInclude?: RegExp; deviceExclude?: RegExp; udevDataPath: string };
+  vmstat: { fields: RegExp };
   textfile: { directory?: string };
 }
 

@@ -1,0 +1,47 @@
+/** `node_network_{receive,transmit}_*_total{device}` from /proc/net/dev, plus rx_nohandler from sysfs (node_exporter 1.5 reads it over netlink). */
+import { describeMetric, type MetricDesc } from '../../common/metrics.js';
+import { DeviceFilter } from '../filters.js';
+import { procFilePath, sysFilePath } from '../paths.js';
+import { NETDEV_FIELDS, parseNetDev } from '../procfs/netdev.js';
+import { readOptionalProcFile, readProcFile } from '../procfs/read.js';
+import type { CollectorDefinition, HostPaths } from '../types.js';
+
+const fieldDescs: readonly MetricDesc[] = NETDEV_FIELDS.map((field) =>
+  describeMetric(`node_network_${field}_total`, `Network device statistic ${field}.`, 'counter', ['device']),
+);
+const nohandlerDesc = describeMetric(
+  'node_network_receive_nohandler_total',
+  'Network device statistic receive_nohandler.',
+  'counter',
+  ['device'],
+);
+
+async function readNohandler(paths: HostPaths, device: string): Promise<number | undefined> {
+  const text = await readOptionalProcFile(sysFilePath(paths, 'class', 'net', device, 'statistics', 'rx_nohandler'));
+  if (text === undefined) return undefined;
+  const value = Number(text.trim());
+  return Number.isNaN(value) ? undefined : value;
+}
+
+export const netdevCollector: CollectorDefinition = {
+  name: 'netdev',
+  defaultEnabled: true,
+  description: 'Per-interface network counters from /proc/net/dev.',
+  create: ({ paths, options }) => {
+    const netDevPath = procFilePath(paths, 'net', 'dev');
+    const filter = new DeviceFilter('netdev', options.netdev.deviceInclude, options.netdev.deviceExclude);
+    return {
+      async update(sink) {
+        const devices = parseNetDev(await readProcFile(netDevPath)).filter((d) => !filter.ignored(d.device));
+        const nohandler = await Promise.all(devices.map((d) => readNohandler(paths, d.device)));
+        for (let i = 0; i < devices.length; i++) {
+          const { device, values } = devices[i] as (typeof devices)[number];
+          const labels = [device];
+          for (let f = 0; f < fieldDescs.length; f++) sink.add(fieldDescs[f] as MetricDesc, values[f] as number, labels);
+          const dropped = nohandler[i];
+          if (dropped !== undefined) sink.add(nohandlerDesc, dropped, labels);
+        }
+      },
+    };
+  },
+};

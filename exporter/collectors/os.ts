@@ -1,0 +1,64 @@
+/** `node_os_info` and `node_os_version` from os-release (node_exporter os_release.go). */
+import { describeMetric } from '../../common/metrics.js';
+import { rootfsFilePath } from '../paths.js';
+import { parseOsRelease } from '../procfs/osrelease.js';
+import { readOptionalProcFile } from '../procfs/read.js';
+import type { CollectorDefinition } from '../types.js';
+
+const INFO_FIELDS = [
+  'BUILD_ID',
+  'ID',
+  'ID_LIKE',
+  'IMAGE_ID',
+  'IMAGE_VERSION',
+  'NAME',
+  'PRETTY_NAME',
+  'VARIANT',
+  'VARIANT_ID',
+  'VERSION',
+  'VERSION_CODENAME',
+  'VERSION_ID',
+] as const;
+const INFO_LABELS = INFO_FIELDS.map((field) => field.toLowerCase());
+
+export const osInfoDesc = describeMetric(
+  'node_os_info',
+  `A metric with a constant '1' value labeled by ${INFO_LABELS.join(', ')}.`,
+  'gauge',
+  INFO_LABELS,
+);
+export const osVersionDesc = describeMetric('node_os_version', 'Metric containing the major.minor part of the OS version.', 'gauge', [
+  'id',
+  'id_like',
+  'name',
+]);
+
+/** `22.04.3` → 22.04, `12` → 12; undefined when VERSION_ID does not start with a number. */
+export function majorMinor(versionId: string): number | undefined {
+  const match = /^(\d+)(\.\d+)?/.exec(versionId);
+  return match === null ? undefined : Number(match[0]);
+}
+
+export const osCollector: CollectorDefinition = {
+  name: 'os',
+  defaultEnabled: true,
+  description: 'Distribution name and version from /etc/os-release.',
+  create: ({ paths }) => {
+    const candidates = [rootfsFilePath(paths, 'etc', 'os-release'), rootfsFilePath(paths, 'usr', 'lib', 'os-release')];
+    return {
+      async update(sink) {
+        for (const path of candidates) {
+          const text = await readOptionalProcFile(path);
+          if (text === undefined) continue;
+          const fields = parseOsRelease(text, path);
+          const get = (key: string): string => fields.get(key) ?? '';
+          sink.add(osInfoDesc, 1, INFO_FIELDS.map(get));
+          const version = majorMinor(get('VERSION_ID'));
+          if (version !== undefined) sink.add(osVersionDesc, version, [get('ID'), get('ID_LIKE'), get('NAME')]);
+          return;
+        }
+        throw new Error(`no os-release file: tried ${candidates.join(' and ')}`);
+      },
+    };
+  },
+};

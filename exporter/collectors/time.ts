@@ -1,0 +1,68 @@
+/** `node_time_seconds`, `node_time_zone_offset_seconds{time_zone}` and the clocksource families (node_exporter time.go, time_linux.go). */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeMetric } from '../../common/metrics.js';
+import { sysFilePath } from '../paths.js';
+import { readProcFile } from '../procfs/read.js';
+import type { CollectorDefinition, MetricSink } from '../types.js';
+
+const timeDesc = describeMetric('node_time_seconds', 'System time in seconds since epoch (1970).', 'gauge');
+const zoneOffsetDesc = describeMetric('node_time_zone_offset_seconds', 'System time zone offset in seconds.', 'gauge', ['time_zone']);
+const availableDesc = describeMetric(
+  'node_time_clocksource_available_info',
+  "Available clocksources read from '/sys/devices/system/clocksource'.",
+  'gauge',
+  ['clocksource', 'device'],
+);
+const currentDesc = describeMetric(
+  'node_time_clocksource_current_info',
+  "Current clocksource read from '/sys/devices/system/clocksource'.",
+  'gauge',
+  ['clocksource', 'device'],
+);
+
+const zoneName = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
+
+/** The zone's short name: `UTC`, `PST`; zones without an English abbreviation give `GMT+1`, where Go would say `CET`. */
+export function timeZoneName(date: Date): string {
+  return zoneName.formatToParts(date).find((part) => part.type === 'timeZoneName')?.value ?? 'UTC';
+}
+
+async function addClocksources(sink: MetricSink, root: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(root);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  const devices = entries.filter((name) => /^clocksource\d+$/.test(name)).sort();
+  const files = await Promise.all(
+    devices.map((name) =>
+      Promise.all([readProcFile(join(root, name, 'available_clocksource')), readProcFile(join(root, name, 'current_clocksource'))]),
+    ),
+  );
+  for (let i = 0; i < devices.length; i++) {
+    const device = (devices[i] as string).slice('clocksource'.length);
+    const [available, current] = files[i] as [string, string];
+    for (const source of available.split(/\s+/)) if (source !== '') sink.add(availableDesc, 1, [source, device]);
+    sink.add(currentDesc, 1, [current.trim(), device]);
+  }
+}
+
+export const timeCollector: CollectorDefinition = {
+  name: 'time',
+  defaultEnabled: true,
+  description: 'The system clock, time zone offset and clocksources.',
+  create: ({ paths }) => {
+    const clocksourceRoot = sysFilePath(paths, 'devices', 'system', 'clocksource');
+    return {
+      async update(sink) {
+        const now = new Date();
+        sink.add(timeDesc, now.getTime() / 1000);
+        sink.add(zoneOffsetDesc, -now.getTimezoneOffset() * 60, [timeZoneName(now)]);
+        await addClocksources(sink, clocksourceRoot);
+      },
+    };
+  },
+};

@@ -1,0 +1,28 @@
+/** Where the host's pseudo-filesystems are, so containers (`--path.rootfs=/host`) and tests can point elsewhere. */
+import { join } from 'node:path';
+import type { HostPaths } from './types.js';
+
+export function defaultHostPaths(): HostPaths {
+  return { procfs: '/proc', sysfs: '/sys', rootfs: '/' };
+}
+
+export function procFilePath(paths: HostPaths, ...parts: string[]): string {
+  return join(paths.procfs, ...parts);
+}
+
+export function sysFilePath(paths: HostPaths, ...parts: string[]): string {
+  return join(paths.sysfs, ...parts);
+}
+
+export function rootfsFilePath(paths: HostPaths, ...parts: string[]): string {
+  return join(paths.rootfs, ...parts);
+}
+
+/** A mount point as seen from the host: `/host/home` → `/home` when rootfs is `/host` (node_exporter paths.go). */
+export function rootfsStripPrefix(paths: HostPaths, path: string): string {
+  const root = paths.rootfs.length > 1 && paths.rootfs.endsWith('/') ? paths.rootfs.slice(0, -1) : paths.rootfs;
+  if (root === '/' || root === '') return path;
+  if (path === root) return '/';
+  if (path.startsWith(root + '/')) return path.slice(root.length);
+  return path;
+}

@@ -1,0 +1,36 @@
+/** /proc/PID/mountinfo (proc(5)): one mount per line, octal escapes (`\040`) decoded. */
+
+export interface MountInfo {
+  /** The mount source, e.g. `/dev/vda1` or `tmpfs`: node_exporter's `device` label. */
+  source: string;
+  mountPoint: string;
+  fsType: string;
+  /** Per-mount options (`ro`, `nosuid`, …). */
+  options: string[];
+}
+
+function unescapeOctal(text: string): string {
+  return text.includes('\\') ? text.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))) : text;
+}
+
+export function parseMountinfo(text: string, source = 'mountinfo'): MountInfo[] {
+  const mounts: MountInfo[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line === '') continue;
+    const fields = line.split(' ');
+    // Optional fields (shared:N, master:N) end at a lone "-".
+    const separator = fields.indexOf('-', 6);
+    if (fields.length < 10 || separator === -1 || fields.length < separator + 3) {
+      throw new Error(`${source} line ${i + 1}: expected "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ... - FSTYPE SOURCE SUPEROPTIONS"`);
+    }
+    mounts.push({
+      source: unescapeOctal(fields[separator + 2] as string),
+      mountPoint: unescapeOctal(fields[4] as string),
+      fsType: fields[separator + 1] as string,
+      options: (fields[5] as string).split(','),
+    });
+  }
+  return mounts;
+}
