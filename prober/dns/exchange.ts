@@ -5,9 +5,10 @@
  * when the exchange settles or `signal` aborts.
  */
 import { createSocket } from 'node:dgram';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import dnsPacket, { type DecodedPacket, type Packet } from 'dns-packet';
 import type { TLSConfig } from '../module.js';
+import { connectTCP } from '../tcp.js';
 import { startTLS, verificationError } from '../tls.js';
 import { ProbeError } from '../types.js';
 
@@ -88,36 +89,6 @@ function exchangeUDP(request: ExchangeRequest): Promise<ExchangeResult> {
   });
 }
 
-function connectTCP(request: ExchangeRequest): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: request.ip, port: request.port, family: request.family, localAddress: request.sourceAddress });
-    const cleanup = (): void => {
-      request.signal.removeEventListener('abort', onAbort);
-      socket.off('error', onError);
-      socket.off('connect', onConnect);
-    };
-    const onAbort = (): void => {
-      cleanup();
-      socket.destroy();
-      reject(new ExchangeError('timeout', 'DNS over TCP: connect timed out'));
-    };
-    const onError = (error: NodeJS.ErrnoException): void => {
-      cleanup();
-      socket.destroy();
-      const reason = error.code === 'ECONNREFUSED' ? 'connect_refused' : 'connect_error';
-      reject(new ExchangeError(reason, `DNS over TCP: connect failed: ${error.message}`, { cause: error }));
-    };
-    const onConnect = (): void => {
-      cleanup();
-      resolve(socket);
-    };
-    if (request.signal.aborted) return onAbort();
-    request.signal.addEventListener('abort', onAbort, { once: true });
-    socket.once('error', onError);
-    socket.once('connect', onConnect);
-  });
-}
-
 function readFramedResponse(socket: Socket, request: ExchangeRequest): Promise<DecodedPacket> {
   return new Promise((resolve, reject) => {
     let pending = Buffer.alloc(0);
@@ -161,7 +132,13 @@ async function exchangeTCP(request: ExchangeRequest): Promise<ExchangeResult> {
   const started = performance.now();
   let sentAt: number | undefined;
   try {
-    let socket = await connectTCP(request);
+    let socket: Socket;
+    try {
+      socket = await connectTCP({ ip: request.ip, family: request.family, port: request.port, sourceAddress: request.sourceAddress }, request.signal);
+    } catch (error) {
+      const failure = error as ProbeError;
+      throw new ExchangeError(failure.reason, `DNS over TCP: ${failure.message}`, { cause: error });
+    }
     if (request.tls !== undefined) {
       try {
         const secure = await startTLS(socket, request.tls.config, request.tls.host, request.signal);

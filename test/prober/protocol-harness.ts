@@ -3,10 +3,12 @@
  * logger whose lines are kept, and the failure reason recorded. Shared by the tcp, dns, icmp and
  * grpc tests.
  */
+import assert from 'node:assert/strict';
+import { createServer, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../common/logging.js';
 import { MetricFamilies, renderText } from '../../common/metrics.js';
-import type { Module, TLSConfig } from '../../prober/module.js';
+import type { Module, TCPProbeConfig, TLSConfig } from '../../prober/module.js';
 import { createTargetPolicy } from '../../prober/policy.js';
 import type { FailureReason, ProbeFn } from '../../prober/types.js';
 import { parseExposition, type Family } from '../helpers/exposition.js';
@@ -29,6 +31,11 @@ export const NO_TLS: TLSConfig = { insecure_skip_verify: false };
  */
 export function moduleWith<K extends 'tcp' | 'dns' | 'icmp' | 'grpc'>(prober: K, section: Module[K], timeout = 5): Module {
   return { prober, timeout, [prober]: section } as unknown as Module;
+}
+
+/** A tcp module: ip4 preferred, no TLS, no dialogue, unless overridden. */
+export function tcpModule(overrides: Partial<TCPProbeConfig> = {}, timeout = 5): Module {
+  return moduleWith('tcp', { preferred_ip_protocol: 'ip4', ip_protocol_fallback: true, query_response: [], tls: false, tls_config: NO_TLS, ...overrides }, timeout);
 }
 
 export async function runProbe(probeFn: ProbeFn, target: string, module: Module, timeoutMs = module.timeout * 1000): Promise<ProbeRun> {
@@ -63,4 +70,41 @@ export async function runProbe(probeFn: ProbeFn, target: string, module: Module,
 /** Family names, sorted, for comparing with blackbox's family lists. */
 export function familyNames(run: ProbeRun): string[] {
   return [...run.families.keys()].sort();
+}
+
+export type Script = (socket: Socket, lines: AsyncIterator<string>) => Promise<void>;
+
+/** A line-oriented TCP server on 127.0.0.1 that runs `script` for each connection. */
+export async function startLineServer(t: { after(fn: () => unknown): void }, script: Script): Promise<number> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    const lines = (async function* () {
+      let pending = '';
+      for await (const chunk of socket) {
+        pending += (chunk as Buffer).toString();
+        let newline: number;
+        while ((newline = pending.indexOf('\n')) >= 0) {
+          yield pending.slice(0, newline);
+          pending = pending.slice(newline + 1);
+        }
+      }
+    })()[Symbol.asyncIterator]();
+    script(socket, lines).catch(() => socket.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const address = server.address();
+  assert.ok(address !== null && typeof address === 'object');
+  return address.port;
+}
+
+export async function nextLine(lines: AsyncIterator<string>): Promise<string | undefined> {
+  const next = await lines.next();
+  return next.done === true ? undefined : next.value;
 }

@@ -1,0 +1,181 @@
+/**
+ * blackbox's query_response dialogue over a connected socket: `expect` reads lines until one
+ * matches (a line as Go's bufio.Scanner gives it: split on \n, \r trimmed, 64 KiB at most),
+ * `send` writes the text plus "\n" after expanding $1 / ${name} from the last match, `starttls`
+ * upgrades the socket in place.
+ */
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { MetricSink } from '../common/metrics.js';
+import type { QueryResponseStep, TLSConfig } from './module.js';
+import { addTLSMetrics, startTLS, verificationError } from './tls.js';
+import { ProbeError, type ProbeContext } from './types.js';
+
+/** bufio.Scanner's default maximum token size. */
+const MAX_LINE_BYTES = 64 * 1024;
+
+/** Go's Regexp.Expand: `$1`, `${1}`, `$name`, `${name}`, `$$`; unknown or unmatched groups are empty. */
+export function expandTemplate(template: string, match: RegExpExecArray): string {
+  return template.replace(/\$(?:\$|\{(\w+)\}|(\w+))/g, (whole, braced: string | undefined, bare: string | undefined) => {
+    const name = braced ?? bare;
+    if (name === undefined) return '$';
+    if (/^\d+$/.test(name)) return match[Number(name)] ?? '';
+    return match.groups?.[name] ?? '';
+  });
+}
+
+/** Reads lines from a socket on demand; detach() hands the socket back untouched (for STARTTLS). */
+export class LineReader {
+  private buffered: Buffer = Buffer.alloc(0);
+  private ended = false;
+  private failure: Error | undefined;
+  private wake: (() => void) | undefined;
+  private readonly onData = (chunk: Buffer): void => {
+    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    this.wake?.();
+  };
+  private readonly onEnd = (): void => {
+    this.ended = true;
+    this.wake?.();
+  };
+  private readonly onError = (error: Error): void => {
+    this.failure = error;
+    this.wake?.();
+  };
+
+  constructor(private readonly socket: Socket) {
+    socket.on('data', this.onData);
+    socket.on('end', this.onEnd);
+    socket.on('error', this.onError);
+  }
+
+  /** The next line, or undefined at end of stream. Rejects with a ProbeError on abort or error. */
+  async nextLine(signal: AbortSignal): Promise<string | undefined> {
+    for (;;) {
+      const newline = this.buffered.indexOf(0x0a);
+      if (newline >= 0 && newline <= MAX_LINE_BYTES) {
+        const line = this.buffered.subarray(0, newline);
+        this.buffered = this.buffered.subarray(newline + 1);
+        return trimCR(line.toString());
+      }
+      if (this.buffered.length > MAX_LINE_BYTES) throw new ProbeError('query_response', 'Error reading from connection: line too long');
+      if (this.failure !== undefined) {
+        throw new ProbeError('connect_error', `Error reading from connection: ${this.failure.message}`, { cause: this.failure });
+      }
+      if (this.ended) {
+        if (this.buffered.length === 0) return undefined;
+        const last = this.buffered.toString();
+        this.buffered = Buffer.alloc(0);
+        return trimCR(last);
+      }
+      if (signal.aborted) throw new ProbeError('timeout', 'Error reading from connection: deadline reached');
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          signal.removeEventListener('abort', done);
+          this.wake = undefined;
+          resolve();
+        };
+        this.wake = done;
+        signal.addEventListener('abort', done, { once: true });
+      });
+    }
+  }
+
+  /** Stops reading; bytes already buffered are dropped, as Go drops its old Scanner's buffer. */
+  detach(): Socket {
+    this.socket.off('data', this.onData);
+    this.socket.off('end', this.onEnd);
+    this.socket.off('error', this.onError);
+    this.socket.pause();
+    return this.socket;
+  }
+}
+
+function trimCR(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+function write(socket: Socket, text: string, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(new ProbeError('timeout', 'Failed to send: deadline reached'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.write(text, (error) => {
+      signal.removeEventListener('abort', onAbort);
+      if (error) reject(new ProbeError('connect_error', `Failed to send: ${error.message}`, { cause: error }));
+      else resolve();
+    });
+  });
+}
+
+export interface Dialogue {
+  /** The socket to use, and to destroy, afterwards: a TLSSocket after STARTTLS. */
+  socket: Socket;
+  /** Whether an `expect` step read to the end of the stream without a match. */
+  failedDueToRegex: boolean;
+  success: boolean;
+}
+
+/**
+ * Runs the steps. Failures are logged and given to context.fail; ProbeErrors never escape.
+ * `serverName` is the target host, the default TLS server name for STARTTLS.
+ */
+export async function runQueryResponse(
+  socket: Socket,
+  steps: readonly QueryResponseStep[],
+  tlsConfig: TLSConfig,
+  serverName: string,
+  sink: MetricSink,
+  context: ProbeContext,
+): Promise<Dialogue> {
+  const { logger, signal } = context;
+  const dialogue: Dialogue = { socket, failedDueToRegex: false, success: false };
+  let reader = new LineReader(socket);
+  try {
+    for (const [index, step] of steps.entries()) {
+      logger.info({ entry_number: index }, 'Processing query response entry');
+      let send = step.send;
+      if (step.expect !== undefined) {
+        let match: RegExpExecArray | null = null;
+        let line: string | undefined;
+        while ((line = await reader.nextLine(signal)) !== undefined) {
+          logger.debug({ line }, 'Read line');
+          match = step.expect.exec(line);
+          if (match !== null) {
+            logger.info({ regexp: step.expect.source, line }, 'Regexp matched');
+            break;
+          }
+        }
+        if (match === null) {
+          dialogue.failedDueToRegex = true;
+          logger.error({ regexp: step.expect.source }, 'Regexp did not match');
+          context.fail('query_response');
+          return dialogue;
+        }
+        dialogue.failedDueToRegex = false;
+        if (send !== undefined) send = expandTemplate(send, match);
+      }
+      if (send !== undefined && send !== '') {
+        logger.debug({ line: send }, 'Sending line');
+        await write(dialogue.socket, `${send}\n`, signal);
+      }
+      if (step.starttls) {
+        const secure: TLSSocket = await startTLS(reader.detach(), tlsConfig, serverName, signal);
+        dialogue.socket = secure;
+        // Reported even for an untrusted chain, so an expired certificate can still alert.
+        addTLSMetrics(sink, secure);
+        const untrusted = verificationError(secure, tlsConfig);
+        if (untrusted !== undefined) throw new ProbeError('tls', `TLS Handshake (client) failed: ${untrusted}`);
+        logger.info('TLS Handshake (client) succeeded.');
+        reader = new LineReader(secure);
+      }
+    }
+    dialogue.success = true;
+    return dialogue;
+  } catch (error) {
+    if (!(error instanceof ProbeError)) throw error;
+    logger.error({ err: error }, error.message);
+    context.fail(error.reason);
+    return dialogue;
+  }
+}
