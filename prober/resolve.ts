@@ -85,7 +85,7 @@ export async function resolveTarget(host: string, selection: AddressSelection, c
   if (literal !== undefined) {
     chosen = pick(host, [{ address: literal.ip, family: literal.family }], selection);
   } else {
-    context.logger.debug({ target: host, ip_protocol: selection.preferred_ip_protocol }, 'Resolving target address');
+    context.logger.debug({ host, ip_protocol: selection.preferred_ip_protocol }, 'Resolving target address');
     const family = selection.ip_protocol_fallback ? 0 : selection.preferred_ip_protocol === 'ip4' ? 4 : 6;
     let addresses: { address: string; family: number }[];
     try {
@@ -98,7 +98,7 @@ export async function resolveTarget(host: string, selection: AddressSelection, c
   }
   const addressDenied = context.policy.checkAddress(chosen.ip, host);
   if (addressDenied !== undefined) throw new ProbeError('policy', addressDenied);
-  context.logger.debug({ target: host, ip: chosen.ip }, 'Resolved target address');
+  context.logger.debug({ host, ip: chosen.ip }, 'Resolved target address');
   return { ...chosen, lookupSeconds: (performance.now() - started) / 1000 };
 }
 

@@ -1,0 +1,81 @@
+/**
+ * blackbox's `?debug=true` view of one probe: the probe's log lines, the metrics it would have
+ * returned and its module as YAML, secrets redacted.
+ */
+import { pino } from 'pino';
+import { stringify } from 'yaml';
+import { toLogfmt, type Logger } from '../common/logging.js';
+import { formatDuration } from './duration.js';
+import type { Module, StatusCodeRange } from './module.js';
+
+const REDACTED = '<secret>';
+const SECRET_KEYS = new Set(['password', 'bearer_token', 'key']);
+const SECRET_HEADER = /authorization|cookie|token|secret|password|api[-_]?key/i;
+// PEM text read from a *_file is shown as the file name only.
+const FILE_BACKED = new Map([
+  ['ca', 'ca_file'],
+  ['cert', 'cert_file'],
+  ['key', 'key_file'],
+  ['password', 'password_file'],
+  ['bearer_token', 'bearer_token_file'],
+]);
+
+export interface CapturingLogger {
+  logger: Logger;
+  /** Every line logged so far, logfmt, one per line. */
+  text(): string;
+}
+
+/** A debug-level logger bound to the probe whose lines are kept for debugOutput(). */
+export function capturingLogger(bindings: Record<string, string>): CapturingLogger {
+  const lines: string[] = [];
+  const logger = pino(
+    { level: 'debug', base: bindings, formatters: { level: (label) => ({ level: label }) }, timestamp: pino.stdTimeFunctions.epochTime },
+    { write: (line: string) => void lines.push(toLogfmt(line)) },
+  );
+  return { logger, text: () => lines.join('') };
+}
+
+function statusCodeText(range: StatusCodeRange): string | number {
+  if (range.min === range.max) return range.min;
+  if (range.min % 100 === 0 && range.max === range.min + 99) return `${range.min / 100}xx`;
+  return `${range.min}-${range.max}`;
+}
+
+function regexText(regex: RegExp): string {
+  return regex.flags === '' ? regex.source : `(?${regex.flags})${regex.source}`;
+}
+
+/** A config section as YAML-ready data: regexes as text, secrets redacted, empty and false values left out. */
+function plain(value: unknown, key = ''): unknown {
+  if (value instanceof RegExp) return regexText(value);
+  if (Array.isArray(value)) {
+    const items = value.map((item) => (key === 'valid_status_codes' ? statusCodeText(item as StatusCodeRange) : plain(item)));
+    return items.length === 0 ? undefined : items;
+  }
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const [name, inner] of Object.entries(record)) {
+      const fileKey = FILE_BACKED.get(name);
+      if (fileKey !== undefined && record[fileKey] !== undefined) continue;
+      const secret = key === 'headers' ? SECRET_HEADER.test(name) : SECRET_KEYS.has(name);
+      const shown = secret && inner !== undefined ? REDACTED : plain(inner, name);
+      if (shown !== undefined) out[name] = shown;
+    }
+    return Object.keys(out).length === 0 ? undefined : out;
+  }
+  if (value === false || value === '' || value === 0) return undefined;
+  return value;
+}
+
+export function moduleYAML(module: Module): string {
+  const shown: Record<string, unknown> = { prober: module.prober };
+  if (module.timeout > 0) shown.timeout = formatDuration(module.timeout);
+  shown[module.prober] = plain(module[module.prober]) ?? {};
+  return stringify(shown);
+}
+
+export function debugOutput(logs: string, metrics: string, module: Module): string {
+  return `Logs for the probe:\n${logs}\n\n\nMetrics that would have been returned:\n${metrics}\n\n\nModule configuration:\n${moduleYAML(module)}\n`;
+}
