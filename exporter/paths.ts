@@ -15,7 +15,9 @@ export function sysFilePath(paths: HostPaths, ...parts: string[]): string {
 }
 
 export function rootfsFilePath(paths: HostPaths, ...parts: string[]): string {
-  return join(paths.rootfs, ...parts);
+  const path = join(paths.rootfs, ...parts);
+  // Like Go's filepath.Join: `/host` + `/` is `/host`, not `/host/`.
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
 
 /** A mount point as seen from the host: `/host/home` → `/home` when rootfs is `/host` (node_exporter paths.go). */

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { cpuCollector } from '../../../exporter/collectors/cpu.js';
+import { FIXTURES, createCollector, expected, fixturePaths, scrape } from './fixture.js';
+
+test('cpu counters never go backwards, a hotplugged CPU restarts, new and vanished CPUs follow /proc/stat', async (t) => {
+  const procfs = await mkdtemp(join(tmpdir(), 'platypus-cpu-'));
+  t.after(() => rm(procfs, { recursive: true, force: true }));
+  const collector = createCollector(cpuCollector, { paths: { ...fixturePaths, procfs } });
+
+  await copyFile(join(FIXTURES, 'proc', 'stat'), join(procfs, 'stat'));
+  assert.equal(await scrape(collector), expected('cpu.prom'));
+
+  // cpu0's iowait dips (kept at 0.65), cpu1's idle drops by 862 s (hotplug: reset), cpu2 appears.
+  await copyFile(join(FIXTURES, 'cpu-later', 'stat'), join(procfs, 'stat'));
+  assert.equal(await scrape(collector), expected('cpu-later.prom'));
+
+  // Back to the first file: cpu2 is gone, and the others move forward again.
+  await copyFile(join(FIXTURES, 'proc', 'stat'), join(procfs, 'stat'));
+  const third = await scrape(collector);
+  assert.doesNotMatch(third, /cpu="2"/);
+  // cpu0's idle went backwards by less than 3 s: kept at the later value.
+  assert.match(third, /^node_cpu_seconds_total\{cpu="0",mode="idle"\} 879\.9$/m);
+  assert.match(third, /^node_cpu_seconds_total\{cpu="1",mode="idle"\} 863\.69$/m);
+});

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { diskstatsCollector } from '../../../exporter/collectors/diskstats.js';
+import { netdevCollector } from '../../../exporter/collectors/netdev.js';
+import { pressureCollector } from '../../../exporter/collectors/pressure.js';
+import { NoDataError } from '../../../exporter/types.js';
+import { parseExposition } from '../../helpers/exposition.js';
+import { FIXTURES, createCollector, fixtureOptions, fixturePaths, scrape } from './fixture.js';
+
+function devices(text: string, family: string): string[] {
+  return (parseExposition(text).get(family)?.samples ?? []).map((s) => s.labels.device ?? '');
+}
+
+const NET_HEADER =
+  'Inter-|   Receive                                                |  Transmit\n' +
+  ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n';
+
+test('netdev: an interface that disappears between scrapes disappears from the output', async (t) => {
+  const procfs = await mkdtemp(join(tmpdir(), 'platypus-netdev-'));
+  t.after(() => rm(procfs, { recursive: true, force: true }));
+  await mkdir(join(procfs, 'net'));
+  const collector = createCollector(netdevCollector, { paths: { ...fixturePaths, procfs } });
+  const line = (name: string, rx: number): string => `${name}: ${rx} 1 0 0 0 0 0 0 ${rx * 2} 2 0 0 0 0 0 0\n`;
+
+  await writeFile(join(procfs, 'net', 'dev'), NET_HEADER + line('eth0', 100) + line('wg0', 7));
+  const first = await scrape(collector);
+  assert.deepEqual(devices(first, 'node_network_receive_bytes_total'), ['eth0', 'wg0']);
+  assert.deepEqual(devices(first, 'node_network_transmit_bytes_total'), ['eth0', 'wg0']);
+
+  await writeFile(join(procfs, 'net', 'dev'), NET_HEADER + line('eth0', 150));
+  const second = await scrape(collector);
+  assert.deepEqual(devices(second, 'node_network_receive_bytes_total'), ['eth0']);
+  assert.doesNotMatch(second, /wg0/);
+});
+
+test('netdev: include and exclude filters, and both at once is an error naming the collector', async () => {
+  const include = fixtureOptions();
+  include.netdev = { deviceInclude: /^ifb/ };
+  assert.deepEqual(devices(await scrape(createCollector(netdevCollector, { options: include })), 'node_network_receive_bytes_total'), ['ifb0', 'ifb1']);
+
+  const none = fixtureOptions();
+  none.netdev = {};
+  const all = await scrape(createCollector(netdevCollector, { options: none }));
+  assert.deepEqual(devices(all, 'node_network_receive_bytes_total'), ['lo', 'ifb0', 'ifb1', 'eth0']);
+  // lo's rx_nohandler comes from sysfs; ifb1 has no such file, so no sample rather than a false 0.
+  assert.deepEqual(devices(all, 'node_network_receive_nohandler_total'), ['lo', 'ifb0', 'eth0']);
+
+  const both = fixtureOptions();
+  both.netdev = { deviceInclude: /^eth/, deviceExclude: /^lo$/ };
+  assert.throws(() => createCollector(netdevCollector, { options: both }), /netdev: device include and device exclude are mutually exclusive/);
+});
+
+test('diskstats: partitions, loop devices and nvme partitions are excluded by default; include selects', async () => {
+  const defaults = await scrape(createCollector(diskstatsCollector));
+  assert.deepEqual(devices(defaults, 'node_disk_reads_completed_total'), ['vda', 'zram0', 'sda', 'sdb', 'nvme0n1']);
+  // sdb's line has only the 11 pre-4.18 fields: no discard or flush samples for it.
+  assert.deepEqual(devices(defaults, 'node_disk_discards_completed_total'), ['vda', 'zram0', 'sda', 'nvme0n1']);
+
+  const include = fixtureOptions();
+  include.diskstats = { ...include.diskstats, deviceExclude: undefined, deviceInclude: /^(sda1|nvme0n1p1)$/ };
+  assert.deepEqual(devices(await scrape(createCollector(diskstatsCollector, { options: include })), 'node_disk_reads_completed_total'), [
+    'sda1',
+    'nvme0n1p1',
+  ]);
+});
+
+test('pressure: NoDataError when the kernel has no /proc/pressure', async () => {
+  const collector = createCollector(pressureCollector, { paths: { ...fixturePaths, procfs: join(FIXTURES, 'textfile') } });
+  await assert.rejects(scrape(collector), (error: unknown) => error instanceof NoDataError && /kernel >= 4\.20/.test(error.message));
+});

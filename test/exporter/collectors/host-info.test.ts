@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { machine } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { MetricFamilies, renderText } from '../../../common/metrics.js';
+import { osCollector } from '../../../exporter/collectors/os.js';
+import { timeCollector, timeZoneName } from '../../../exporter/collectors/time.js';
+import { unameCollector } from '../../../exporter/collectors/uname.js';
+import { sampleValue } from '../../helpers/exposition.js';
+import { FIXTURES, createCollector, expected, fixturePaths, scrape, scrapeFamilies } from './fixture.js';
+
+test('uname: the uname(2) fields from /proc/sys/kernel', async () => {
+  assert.equal(await scrape(createCollector(unameCollector)), expected('uname.prom').replace('{{machine}}', machine()));
+});
+
+test('os: node_os_info and node_os_version from <rootfs>/etc/os-release', async () => {
+  assert.equal(await scrape(createCollector(osCollector)), expected('os.prom'));
+});
+
+test('os: falls back to <rootfs>/usr/lib/os-release, and fails naming both files when neither exists', async () => {
+  const text = await scrape(createCollector(osCollector, { paths: { ...fixturePaths, rootfs: join(FIXTURES, 'rootfs-usrlib') } }));
+  assert.equal(sampleValue(text, 'node_os_version', { id: 'ubuntu', id_like: 'debian', name: 'Ubuntu' }), 22.04);
+  assert.equal(sampleValue(text, 'node_os_info', { pretty_name: 'Ubuntu 22.04.3 LTS', version_codename: 'jammy', variant: '' }), 1);
+  const missing = createCollector(osCollector, { paths: { ...fixturePaths, rootfs: join(FIXTURES, 'textfile') } });
+  await assert.rejects(scrape(missing), /no os-release file: tried .*textfile\/etc\/os-release and .*textfile\/usr\/lib\/os-release/);
+});
+
+test('time: clock, zone offset and the clocksources from sysfs', async () => {
+  const before = Date.now() / 1000;
+  const families = await scrapeFamilies(createCollector(timeCollector));
+  const after = Date.now() / 1000;
+  const now = families.byName.get('node_time_seconds')?.samples[0]?.value ?? 0;
+  assert.ok(now >= before && now <= after, `node_time_seconds ${now} not within [${before}, ${after}]`);
+  const zone = families.byName.get('node_time_zone_offset_seconds')?.samples[0];
+  assert.deepEqual(zone, { labelValues: [timeZoneName(new Date())], value: -new Date().getTimezoneOffset() * 60 });
+  const clocksources = new MetricFamilies();
+  for (const family of families.families()) {
+    if (family.desc.name.startsWith('node_time_clocksource')) for (const s of family.samples) clocksources.add(family.desc, s.value, s.labelValues);
+  }
+  assert.equal(renderText(clocksources.families()), expected('time-clocksource.prom'));
+});
+
+test('time: no clocksource directory (a container without sysfs) still gives the clock', async () => {
+  const families = await scrapeFamilies(createCollector(timeCollector, { paths: { ...fixturePaths, sysfs: join(FIXTURES, 'nonexistent') } }));
+  assert.deepEqual([...families.byName.keys()], ['node_time_seconds', 'node_time_zone_offset_seconds']);
+});

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import os from 'node:os';
+import { test } from 'node:test';
+import {
+  SingleFlight,
+  sysinfoFilesystemCollector,
+  sysinfoLoadavgCollector,
+  sysinfoMeminfoCollector,
+  sysinfoUnameCollector,
+} from '../../../exporter/collectors/sysinfo.js';
+import { parseExposition, sampleValue } from '../../helpers/exposition.js';
+import { createCollector, scrape } from './fixture.js';
+
+test('SingleFlight: one call shared by concurrent callers, cached, and a slow call is not started twice', async () => {
+  let calls = 0;
+  let release: ((value: number) => void) | undefined;
+  const flight = new SingleFlight(() => {
+    calls++;
+    return new Promise<number>((resolve) => (release = resolve));
+  }, 60_000, 30);
+  await assert.rejects(flight.get(), /did not answer within 30 ms/);
+  await assert.rejects(flight.get(), /did not answer within 30 ms/);
+  assert.equal(calls, 1);
+  const both = Promise.all([flight.get(), flight.get()]);
+  release?.(42);
+  assert.deepEqual(await both, [42, 42]);
+  assert.equal(await flight.get(), 42);
+  assert.equal(calls, 1);
+});
+
+test('SingleFlight: a failed call is retried by the next caller', async () => {
+  let calls = 0;
+  const flight = new SingleFlight(async () => {
+    calls++;
+    if (calls === 1) throw new Error('first call fails');
+    return 'ok';
+  }, 60_000, 1000);
+  await assert.rejects(flight.get(), /first call fails/);
+  assert.equal(await flight.get(), 'ok');
+});
+
+test('sysinfo fallback: memory, filesystems, load and uname under the Linux names', async () => {
+  const memory = await scrape(createCollector(sysinfoMeminfoCollector));
+  assert.equal(sampleValue(memory, 'node_memory_MemTotal_bytes'), os.totalmem());
+  assert.equal(parseExposition(memory).get('node_memory_MemTotal_bytes')?.type, 'gauge');
+
+  const filesystems = parseExposition(await scrape(createCollector(sysinfoFilesystemCollector)));
+  const sizes = filesystems.get('node_filesystem_size_bytes')?.samples ?? [];
+  assert.ok(sizes.length > 0);
+  assert.ok(sizes.every((s) => s.value > 0 && s.labels.mountpoint !== undefined && s.labels.fstype !== undefined));
+
+  const load = await scrape(createCollector(sysinfoLoadavgCollector));
+  assert.equal(sampleValue(load, 'node_load1') !== undefined, true);
+
+  const uname = await scrape(createCollector(sysinfoUnameCollector));
+  assert.equal(sampleValue(uname, 'node_uname_info', { nodename: os.hostname(), release: os.release(), sysname: os.type(), machine: os.machine() }), 1);
+});

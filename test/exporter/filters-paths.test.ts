@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  DEFAULT_DISKSTATS_DEVICE_EXCLUDE,
+  DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE,
+  DEFAULT_FILESYSTEM_MOUNT_POINTS_EXCLUDE,
+  DEFAULT_VMSTAT_FIELDS,
+  DeviceFilter,
+} from '../../exporter/filters.js';
+import { rootfsFilePath, rootfsStripPrefix } from '../../exporter/paths.js';
+
+test('default excludes match node_exporter 1.5.0', () => {
+  const disk = (d: string): boolean => DEFAULT_DISKSTATS_DEVICE_EXCLUDE.test(d);
+  assert.deepEqual(['ram0', 'loop7', 'fd0', 'sda1', 'vda2', 'xvda1', 'hdb3', 'nvme0n1p1'].filter(disk).length, 8);
+  assert.deepEqual(['sda', 'vda', 'nvme0n1', 'dm-0', 'md0', 'zram0', 'mmcblk0'].filter(disk), []);
+  const mount = (m: string): boolean => DEFAULT_FILESYSTEM_MOUNT_POINTS_EXCLUDE.test(m);
+  assert.deepEqual(['/dev', '/proc/sys', '/run/user/0', '/sys', '/mnt/usb', '/media/cd', '/var/lib/docker/overlay2/x'].filter(mount).length, 7);
+  assert.deepEqual(['/', '/home', '/devices', '/var/lib/docker', '/srv/run'].filter(mount), []);
+  assert.ok(DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE.test('cgroup2') && DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE.test('overlay'));
+  assert.ok(!DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE.test('ext4') && !DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE.test('tmpfs'));
+  assert.deepEqual(['oom_kill', 'pgpgin', 'pswpout', 'pgfault', 'pgmajfault', 'nr_free_pages', 'pgsteal_kswapd'].filter((f) => DEFAULT_VMSTAT_FIELDS.test(f)), [
+    'oom_kill', 'pgpgin', 'pswpout', 'pgfault', 'pgmajfault',
+  ]);
+});
+
+test('DeviceFilter: include, exclude, neither; never both', () => {
+  assert.equal(new DeviceFilter('x', /^eth/, undefined).ignored('wlan0'), true);
+  assert.equal(new DeviceFilter('x', /^eth/, undefined).ignored('eth0'), false);
+  assert.equal(new DeviceFilter('x', undefined, /^lo$/).ignored('lo'), true);
+  assert.equal(new DeviceFilter('x', undefined, undefined).ignored('lo'), false);
+  assert.throws(() => new DeviceFilter('diskstats', /a/, /b/), /^Error: diskstats: device include and device exclude are mutually exclusive/);
+});
+
+test('rootfs paths: stripping the prefix from mount points and joining without a trailing slash', () => {
+  const host = { procfs: '/proc', sysfs: '/sys', rootfs: '/host' };
+  assert.equal(rootfsStripPrefix(host, '/host'), '/');
+  assert.equal(rootfsStripPrefix(host, '/host/home'), '/home');
+  assert.equal(rootfsStripPrefix(host, '/hostile'), '/hostile');
+  assert.equal(rootfsStripPrefix({ ...host, rootfs: '/host/' }, '/host/home'), '/home');
+  assert.equal(rootfsStripPrefix({ ...host, rootfs: '/' }, '/home'), '/home');
+  assert.equal(rootfsFilePath(host, '/'), '/host');
+  assert.equal(rootfsFilePath(host, '/home'), '/host/home');
+  assert.equal(rootfsFilePath({ ...host, rootfs: '/' }, '/'), '/');
+});
