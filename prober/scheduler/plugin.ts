@@ -1,0 +1,42 @@
+/**
+ * Fastify plugin serving the scheduler's status page at `/` and its JSON at `/api/v1/targets`.
+ * The scheduler's series go on the prober's own /metrics through `scheduler.renderMetrics()`.
+ */
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import { renderStatusPage } from '../status-page/page.js';
+import type { Scheduler } from './scheduler.js';
+import { statusSnapshot } from './snapshot.js';
+
+export interface SchedulerPluginOptions {
+  scheduler: Scheduler;
+}
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+async function schedulerRoutes(app: FastifyInstance, { scheduler }: SchedulerPluginOptions): Promise<void> {
+  // Many viewers polling at once share one JSON build per change (at most one per second).
+  let cached: { version: number; second: number; json: string } | undefined;
+  const snapshotJson = (): string => {
+    const second = Math.floor(Date.now() / 1000);
+    if (cached === undefined || cached.version !== scheduler.version || cached.second !== second) {
+      cached = { version: scheduler.version, second, json: JSON.stringify(statusSnapshot(scheduler)) };
+    }
+    return cached.json;
+  };
+
+  app.get('/api/v1/targets', async (_request, reply) => {
+    return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(snapshotJson());
+  });
+
+  app.get<{ Querystring: { group_by?: string } }>('/', async (request, reply) => {
+    const groupBy = request.query.group_by;
+    if (groupBy !== undefined && !LABEL_NAME.test(groupBy)) {
+      return reply.code(400).type('text/plain; charset=utf-8').send(`group_by must be a label name, got ${JSON.stringify(groupBy)}\n`);
+    }
+    const html = renderStatusPage(statusSnapshot(scheduler), { groupBy: groupBy === '' ? undefined : groupBy });
+    return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+  });
+}
+
+export const schedulerPlugin = fp(schedulerRoutes, { name: 'platypus-scheduler', fastify: '5.x' });

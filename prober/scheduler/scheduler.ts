@@ -1,0 +1,386 @@
+/**
+ * The prober's own scheduler: checks every target of the `scheduler:` config section at its
+ * group's interval, with retries before a check counts as failed. One due-time heap and one timer
+ * drive all targets; a global bound limits probe attempts in flight.
+ *
+ * Timing: a target's first check runs as soon as it appears (start, reload, file_sd change); later
+ * checks run at `phase + k·interval`, the phase a stable hash of the target's labels, so targets
+ * spread over the interval and keep their slot across restarts. A slot that comes while the
+ * target's previous check is still running is skipped (and counted), so one target never has two
+ * checks at once. An attempt that outlives its timeout is abandoned as failed.
+ */
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { silentLogger, type Logger } from '../../common/logging.js';
+import { constLabelText, MetricFamilies } from '../../common/metrics.js';
+import type { SchedulerConfig, SchedulerGroup } from './config-section.js';
+import { DueQueue } from './due-queue.js';
+import { probeDurationSeconds, probeFailureInfo, probeSuccess } from '../probe.js';
+import type { FailureReason } from '../types.js';
+import { renderSchedulerMetrics, type ExpositionFormat } from './metrics.js';
+import { targetLabels, TargetState, type TargetStatus } from './state.js';
+import { TargetSource, type TargetSpec } from './targets.js';
+
+export interface ProbeRequest {
+  target: string;
+  module: string;
+  timeoutSeconds: number;
+  /** Aborted at the timeout, or when the scheduler stops. */
+  signal: AbortSignal;
+}
+
+export interface ProbeOutcome {
+  success: boolean;
+  durationSeconds: number;
+  failureReason?: string;
+  /** The probe's metric families (blackbox names), exported under the target's labels. */
+  families: MetricFamilies;
+}
+
+/** Runs one probe; the prober's real `probe()` behind an adapter, or anything with this shape. */
+export type CheckProbe = (request: ProbeRequest) => Promise<ProbeOutcome>;
+
+export interface SchedulerOptions {
+  probe: CheckProbe;
+  logger?: Logger;
+  /** Overrides the config's `location` (the `--location` flag). */
+  location?: string;
+}
+
+export interface SchedulerStats {
+  targets: number;
+  inFlight: number;
+  queued: number;
+  skipped: number;
+  checksCompleted: number;
+  attempts: number;
+  /** Delay between a check's slot and its first attempt's start, over the last 4096 slotted checks, in seconds. */
+  startDelay: { p50: number; p99: number; max: number; samples: number };
+}
+
+/** How long an aborted probe gets to hand back its own (failed) result before it is abandoned. */
+const ABORT_GRACE_MS = 50;
+const DELAY_SAMPLES = 4096;
+
+export class Scheduler {
+  private config: SchedulerConfig | undefined;
+  private states = new Map<string, TargetState>();
+  private readonly queue = new DueQueue<TargetState>();
+  private readonly source: TargetSource;
+  private readonly logger: Logger;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private stopped = false;
+  private readonly stopController = new AbortController();
+  private readonly attemptControllers = new Set<AbortController>();
+  private readonly running = new Set<Promise<void>>();
+  /** Checks waiting for a concurrency slot (FIFO). */
+  private waiting: (() => void)[] = [];
+  private waitingHead = 0;
+  private inFlight = 0;
+  private skipped = 0;
+  private checksCompleted = 0;
+  private attempts = 0;
+  private readonly delays = new Float64Array(DELAY_SAMPLES);
+  private delayCount = 0;
+  /** Bumped on every change a reader can see; lets the status API cache its answer. */
+  version = 0;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.logger = options.logger ?? silentLogger();
+    this.source = new TargetSource({ logger: this.logger, onChange: () => this.applyTargets() });
+  }
+
+  get location(): string | undefined {
+    return this.options.location ?? this.config?.location;
+  }
+
+  /** Loads the targets and starts checking them. */
+  async start(config: SchedulerConfig): Promise<void> {
+    await this.reload(config);
+  }
+
+  /** Takes a new config; targets whose labels did not change keep their state and history. */
+  async reload(config: SchedulerConfig): Promise<void> {
+    if (this.stopped) throw new Error('scheduler is stopped');
+    this.config = config;
+    await this.source.setConfig(config);
+    this.applyTargets();
+    // A larger bound frees waiting checks now rather than at the next release.
+    while (this.waitingHead < this.waiting.length && this.inFlight < config.max_concurrent_checks) {
+      this.inFlight++;
+      this.nextWaiting()();
+    }
+  }
+
+  /** Re-reads file_sd files now (reload does it too). */
+  refreshTargets(): Promise<void> {
+    return this.source.refresh();
+  }
+
+  /** Stops the timer and watchers, aborts running probes and waits for every check to end. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.source.close();
+    this.stopController.abort();
+    for (const controller of this.attemptControllers) controller.abort();
+    // Woken checks see `stopped` and give their slot straight back.
+    while (this.waitingHead < this.waiting.length) {
+      this.inFlight++;
+      this.nextWaiting()();
+    }
+    await Promise.allSettled([...this.running]);
+  }
+
+  targets(): IterableIterator<TargetState> {
+    return this.states.values();
+  }
+
+  get(key: string): TargetState | undefined {
+    return this.states.get(key);
+  }
+
+  stats(): SchedulerStats {
+    const count = Math.min(this.delayCount, DELAY_SAMPLES);
+    const sorted = this.delays.slice(0, count).sort();
+    const quantile = (q: number): number => (count === 0 ? 0 : sorted[Math.min(count - 1, Math.floor(q * count))]!);
+    return {
+      targets: this.states.size,
+      inFlight: this.inFlight,
+      queued: this.waiting.length - this.waitingHead,
+      skipped: this.skipped,
+      checksCompleted: this.checksCompleted,
+      attempts: this.attempts,
+      startDelay: { p50: quantile(0.5), p99: quantile(0.99), max: count === 0 ? 0 : sorted[count - 1]!, samples: count },
+    };
+  }
+
+  renderMetrics(format: ExpositionFormat = 'text'): string {
+    const stats = this.stats();
+    return renderSchedulerMetrics(this.states.values(), stats, this.location, format);
+  }
+
+  private applyTargets(): void {
+    if (this.stopped) return;
+    const location = this.location;
+    const next = new Map<string, TargetState>();
+    const now = Date.now();
+    let duplicates = 0;
+    for (const spec of this.source.targets()) {
+      const key = constLabelText(targetLabels(spec, location));
+      if (next.has(key)) {
+        duplicates++;
+        continue;
+      }
+      const existing = this.states.get(key);
+      next.set(key, existing === undefined ? this.addTarget(spec, location, now) : this.updateTarget(existing, spec, now));
+    }
+    for (const [key, state] of this.states) {
+      if (next.has(key)) continue;
+      state.removed = true;
+      this.queue.remove(state);
+    }
+    if (duplicates > 0) this.logger.warn({ duplicates }, 'targets listed more than once with the same labels are checked once');
+    this.states = next;
+    this.version++;
+    this.arm();
+  }
+
+  private addTarget(spec: TargetSpec, location: string | undefined, now: number): TargetState {
+    const state = new TargetState(spec, location);
+    state.nextDue = now;
+    this.queue.push(state);
+    return state;
+  }
+
+  private updateTarget(state: TargetState, spec: TargetSpec, now: number): TargetState {
+    const intervalChanged = state.spec.group.interval !== spec.group.interval;
+    state.spec = spec;
+    if (intervalChanged && state.lastCheckMs !== undefined) {
+      state.nextDue = this.nextSlot(state, now);
+      this.queue.update(state);
+    }
+    return state;
+  }
+
+  /** The first slot of the target strictly after `after`: phase + k·interval. */
+  private nextSlot(state: TargetState, after: number): number {
+    const interval = state.spec.group.interval * 1000;
+    const phase = state.phase * interval;
+    return Math.floor((after - phase) / interval) * interval + phase + interval;
+  }
+
+  private arm(): void {
+    const top = this.queue.peek();
+    if (top === undefined || this.stopped) return;
+    if (this.timer !== undefined && this.timerAt <= top.nextDue) return;
+    clearTimeout(this.timer);
+    this.timerAt = top.nextDue;
+    this.timer = setTimeout(this.tick, Math.max(0, top.nextDue - Date.now()));
+  }
+
+  private readonly tick = (): void => {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const now = Date.now();
+    for (let top = this.queue.peek(); top !== undefined && top.nextDue <= now; top = this.queue.peek()) {
+      this.queue.pop();
+      this.fire(top, now);
+    }
+    this.arm();
+  };
+
+  private fire(state: TargetState, now: number): void {
+    const slot = state.nextDue;
+    const first = state.lastCheckMs === undefined && !state.busy;
+    state.nextDue = this.nextSlot(state, now);
+    this.queue.push(state);
+    // Slots that passed entirely while the event loop was busy.
+    this.skipped += Math.floor((now - slot) / (state.spec.group.interval * 1000));
+    if (state.busy) {
+      this.skipped++;
+      return;
+    }
+    state.busy = true;
+    const running: Promise<void> = this.check(state, first ? undefined : slot).finally(() => this.running.delete(running));
+    this.running.add(running);
+  }
+
+  private async check(state: TargetState, slot: number | undefined): Promise<void> {
+    const group = state.spec.group;
+    let outcome: ProbeOutcome | undefined;
+    for (let attempt = 0; !this.stopped; attempt++) {
+      await this.acquire();
+      if (this.stopped) {
+        this.release();
+        break;
+      }
+      if (attempt === 0 && slot !== undefined) this.recordDelay(Date.now() - slot);
+      try {
+        outcome = await this.attempt(state, group);
+      } finally {
+        this.release();
+      }
+      if (outcome.success || attempt >= group.retries || state.status === 'down' || state.removed) break;
+      this.setStatus(state, 'pending', Date.now());
+      try {
+        await sleep(group.retry_interval * 1000, undefined, { signal: this.stopController.signal });
+      } catch {
+        break;
+      }
+    }
+    if (outcome !== undefined && !this.stopped) this.finish(state, outcome);
+    state.busy = false;
+  }
+
+  private async attempt(state: TargetState, group: SchedulerGroup): Promise<ProbeOutcome> {
+    this.attempts++;
+    const controller = new AbortController();
+    this.attemptControllers.add(controller);
+    const started = performance.now();
+    let abortTimer: NodeJS.Timeout | undefined;
+    let graceTimer: NodeJS.Timeout | undefined;
+    const abandoned = new Promise<ProbeOutcome>((resolve) => {
+      abortTimer = setTimeout(() => {
+        controller.abort(new Error(`check timed out after ${group.timeout}s`));
+        graceTimer = setTimeout(() => resolve(failedOutcome('timeout', (performance.now() - started) / 1000)), ABORT_GRACE_MS);
+      }, group.timeout * 1000);
+    });
+    try {
+      const probed = this.options
+        .probe({ target: state.spec.target, module: group.module, timeoutSeconds: group.timeout, signal: controller.signal })
+        .catch((error: unknown) => {
+          this.logger.error({ target: state.spec.target, module: group.module, err: error }, 'probe threw; counted as a failed attempt');
+          return failedOutcome('internal', (performance.now() - started) / 1000);
+        });
+      return await Promise.race([probed, abandoned]);
+    } finally {
+      clearTimeout(abortTimer);
+      clearTimeout(graceTimer);
+      this.attemptControllers.delete(controller);
+    }
+  }
+
+  private finish(state: TargetState, outcome: ProbeOutcome): void {
+    const now = Date.now();
+    this.checksCompleted++;
+    state.lastCheckMs = now;
+    state.lastDurationSeconds = outcome.durationSeconds;
+    if (outcome.success) state.checksSucceeded++;
+    else state.checksFailed++;
+    state.observeDuration(outcome.durationSeconds);
+    state.history.record(outcome.success, now);
+    state.latest = outcome.families;
+    state.certExpirySeconds = firstValue(outcome.families, 'probe_ssl_earliest_cert_expiry');
+    state.httpStatusCode = firstValue(outcome.families, 'probe_http_status_code');
+    if (outcome.success) {
+      this.setStatus(state, 'up', now);
+    } else {
+      state.lastFailureReason = outcome.failureReason ?? 'unknown';
+      state.lastFailureMs = now;
+      this.setStatus(state, 'down', now);
+    }
+    state.ownLines = undefined;
+    this.version++;
+  }
+
+  private setStatus(state: TargetState, status: TargetStatus, now: number): void {
+    const previous = state.status;
+    if (previous === status) return;
+    if (previous === 'unknown' || (previous === 'up') !== (status === 'up')) state.sinceMs = now;
+    state.status = status;
+    state.ownLines = undefined;
+    this.version++;
+    if (status === 'down' || (status === 'up' && previous !== 'unknown')) {
+      this.logger.info({ target: state.spec.target, module: state.spec.group.module, state: status, reason: status === 'down' ? state.lastFailureReason : undefined }, 'target state changed');
+    }
+  }
+
+  private acquire(): Promise<void> | undefined {
+    const limit = this.config?.max_concurrent_checks ?? 1;
+    if (this.inFlight < limit && this.waitingHead === this.waiting.length) {
+      this.inFlight++;
+      return undefined;
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const limit = this.config?.max_concurrent_checks ?? 1;
+    if (this.waitingHead < this.waiting.length && this.inFlight <= limit) {
+      // The slot passes straight to the next waiting check.
+      this.nextWaiting()();
+      return;
+    }
+    this.inFlight--;
+  }
+
+  private nextWaiting(): () => void {
+    const next = this.waiting[this.waitingHead]!;
+    this.waitingHead++;
+    if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.waitingHead);
+      this.waitingHead = 0;
+    }
+    return next;
+  }
+
+  private recordDelay(ms: number): void {
+    this.delays[this.delayCount % DELAY_SAMPLES] = Math.max(0, ms) / 1000;
+    this.delayCount++;
+  }
+}
+
+/** The result of an attempt that never answered (timed out, or threw), in the probe's own families. */
+function failedOutcome(reason: FailureReason, durationSeconds: number): ProbeOutcome {
+  const families = new MetricFamilies();
+  families.add(probeSuccess, 0);
+  families.add(probeDurationSeconds, durationSeconds);
+  families.add(probeFailureInfo, 1, [reason]);
+  return { success: false, durationSeconds, failureReason: reason, families };
+}
+
+function firstValue(families: MetricFamilies, name: string): number | undefined {
+  return families.byName.get(name)?.samples[0]?.value;
+}

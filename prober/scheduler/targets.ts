@@ -1,0 +1,258 @@
+/**
+ * Targets of the scheduler: inline lists plus Prometheus file_sd files (JSON or YAML, globs in the
+ * file name), re-read when they change (fs.watch, with a periodic re-read as a fallback) and on
+ * reload. A file that fails to parse keeps its last good content; the error names file and line.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { Logger } from '../../common/logging.js';
+import { RESERVED_LABELS, type SchedulerConfig, type SchedulerGroup } from './config-section.js';
+
+/** One target to check, with every label its series carry apart from target/module/location. */
+export interface TargetSpec {
+  group: SchedulerGroup;
+  target: string;
+  labels: Readonly<Record<string, string>>;
+}
+
+/** One entry of a file_sd file. */
+export interface FileTargetGroup {
+  targets: string[];
+  labels: Record<string, string>;
+}
+
+export class FileSdError extends Error {
+  constructor(readonly file: string, readonly line: number | undefined, message: string) {
+    super(`${file}${line === undefined ? '' : `:${line}`}: ${message}`);
+    this.name = 'FileSdError';
+  }
+}
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const FILE_SD_EXTENSIONS = ['.json', '.yml', '.yaml'];
+
+/** Parses one file_sd file's text (Prometheus format: a list of {targets, labels}). */
+export function parseFileSd(text: string, file: string): FileTargetGroup[] {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const firstError = doc.errors[0];
+  if (firstError !== undefined) throw new FileSdError(file, firstError.linePos?.[0].line, firstError.message);
+  const fail = (node: Node | null | undefined, message: string): never => {
+    const offset = node?.range?.[0];
+    throw new FileSdError(file, offset === undefined ? undefined : lineCounter.linePos(offset).line, message);
+  };
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && root.value === null)) return [];
+  if (!isSeq(root)) return fail(root, 'must be a list of target groups ({targets: [...], labels: {...}})');
+  return root.items.map((item, index) => {
+    if (!isMap(item)) return fail(item as Node, `entry ${index} must be a mapping with "targets" and optional "labels"`);
+    const group: FileTargetGroup = { targets: [], labels: {} };
+    let sawTargets = false;
+    for (const pair of item.items) {
+      const key = isScalar(pair.key) ? pair.key.value : undefined;
+      const value = pair.value as Node | null;
+      if (key === 'targets') {
+        sawTargets = true;
+        if (!isSeq(value)) return fail(value ?? (pair.key as Node), `entry ${index}: "targets" must be a list of strings`);
+        for (const target of value.items) {
+          if (!isScalar(target) || typeof target.value !== 'string' || target.value === '') return fail(target as Node, `entry ${index}: each target must be a non-empty string`);
+          group.targets.push(target.value);
+        }
+      } else if (key === 'labels') {
+        if (value === null || (isScalar(value) && value.value === null)) continue;
+        if (!isMap(value)) return fail(value, `entry ${index}: "labels" must be a mapping`);
+        for (const label of value.items) {
+          const name = isScalar(label.key) ? label.key.value : undefined;
+          const labelValue = isScalar(label.value) ? label.value.value : undefined;
+          if (typeof name !== 'string' || !LABEL_NAME.test(name)) return fail(label.key as Node, `entry ${index}: invalid label name ${JSON.stringify(name)}`);
+          if (typeof labelValue !== 'string') return fail((label.value ?? label.key) as Node, `entry ${index}: label ${name} must have a string value`);
+          if (RESERVED_LABELS.has(name)) return fail(label.key as Node, `entry ${index}: label ${JSON.stringify(name)} is set by the scheduler`);
+          // Prometheus semantics: "__"-prefixed labels are internal and an empty value means no label.
+          if (name.startsWith('__') || labelValue === '') continue;
+          group.labels[name] = labelValue;
+        }
+      } else {
+        return fail(pair.key as Node, `entry ${index}: unknown key ${JSON.stringify(key)} (allowed: targets, labels)`);
+      }
+    }
+    if (!sawTargets) return fail(item, `entry ${index}: "targets" is missing`);
+    return group;
+  });
+}
+
+function globRegExp(pattern: string): RegExp {
+  let source = '';
+  for (const char of pattern) {
+    if (char === '*') source += '[^/]*';
+    else if (char === '?') source += '[^/]';
+    else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
+
+/** Files matching an absolute pattern whose wildcards are in the file name only. */
+export async function expandGlob(pattern: string): Promise<string[]> {
+  const dir = dirname(pattern);
+  const name = basename(pattern);
+  if (!/[*?]/.test(name)) return [pattern];
+  const matcher = globRegExp(name);
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  return entries.filter((entry) => matcher.test(entry)).sort().map((entry) => `${dir}/${entry}`);
+}
+
+interface CachedFile {
+  signature: string;
+  groups: FileTargetGroup[];
+}
+
+export interface TargetSourceOptions {
+  logger: Logger;
+  /** Called after a re-read changed the content of any file (or the set of files). */
+  onChange: () => void;
+}
+
+/**
+ * Keeps the current content of every file_sd file of a config. `targets()` merges them with the
+ * inline targets; `refresh()` re-reads what changed.
+ */
+export class TargetSource {
+  private config: SchedulerConfig | undefined;
+  private readonly files = new Map<string, CachedFile>();
+  /** pattern → files it matched at the last refresh */
+  private readonly matches = new Map<string, string[]>();
+  private watchers = new Map<string, FSWatcher>();
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private debounce: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+  private again = false;
+
+  constructor(private readonly options: TargetSourceOptions) {}
+
+  /** Takes a (new) config: re-reads its files and watches their directories. */
+  async setConfig(config: SchedulerConfig): Promise<void> {
+    this.config = config;
+    this.rewatch();
+    clearInterval(this.refreshTimer);
+    this.refreshTimer = setInterval(() => void this.refresh(), config.file_sd_refresh_interval * 1000);
+    this.refreshTimer.unref();
+    await this.refresh({ notify: false });
+  }
+
+  /** Re-reads changed files; concurrent calls share one pass (and ask for one more after it). */
+  async refresh({ notify = true }: { notify?: boolean } = {}): Promise<void> {
+    if (this.refreshing !== undefined) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.again = false;
+        const changed = await this.readAll();
+        if (changed && notify) this.options.onChange();
+      } while (this.again);
+    })().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  /** Every target of the config: inline ones first, then each file's, in file name order. */
+  targets(): TargetSpec[] {
+    const specs: TargetSpec[] = [];
+    for (const group of this.config?.groups ?? []) {
+      for (const target of group.targets) specs.push({ group, target, labels: group.labels });
+      for (const pattern of group.file_sd) {
+        for (const file of this.matches.get(pattern) ?? []) {
+          for (const fileGroup of this.files.get(file)?.groups ?? []) {
+            const labels = { ...group.labels, ...fileGroup.labels };
+            for (const target of fileGroup.targets) specs.push({ group, target, labels });
+          }
+        }
+      }
+    }
+    return specs;
+  }
+
+  close(): void {
+    clearInterval(this.refreshTimer);
+    clearTimeout(this.debounce);
+    for (const watcher of this.watchers.values()) watcher.close();
+    this.watchers.clear();
+  }
+
+  private patterns(): string[] {
+    return [...new Set(this.config?.groups.flatMap((group) => group.file_sd) ?? [])];
+  }
+
+  private rewatch(): void {
+    const dirs = new Set(this.patterns().map((pattern) => dirname(pattern)));
+    for (const [dir, watcher] of this.watchers) {
+      if (!dirs.has(dir)) {
+        watcher.close();
+        this.watchers.delete(dir);
+      }
+    }
+    for (const dir of dirs) {
+      if (this.watchers.has(dir)) continue;
+      try {
+        const watcher = watch(dir, { persistent: false }, () => this.scheduleRefresh());
+        watcher.on('error', (error) => this.options.logger.warn({ dir, err: error }, 'file_sd watch failed; relying on periodic re-reads'));
+        this.watchers.set(dir, watcher);
+      } catch (error) {
+        this.options.logger.warn({ dir, err: error }, 'cannot watch file_sd directory; relying on periodic re-reads');
+      }
+    }
+  }
+
+  /** Editors write a file in several steps: wait for the burst of events to end. */
+  private scheduleRefresh(): void {
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => void this.refresh(), 50);
+    this.debounce.unref();
+  }
+
+  private async readAll(): Promise<boolean> {
+    let changed = false;
+    const seen = new Set<string>();
+    for (const pattern of this.patterns()) {
+      const files = (await expandGlob(pattern)).filter((file) => {
+        if (FILE_SD_EXTENSIONS.some((extension) => file.endsWith(extension))) return true;
+        this.options.logger.warn({ file }, 'file_sd files must end in .json, .yml or .yaml; ignored');
+        return false;
+      });
+      const before = this.matches.get(pattern);
+      if (before === undefined || before.join('\n') !== files.join('\n')) changed = true;
+      this.matches.set(pattern, files);
+      for (const file of files) {
+        seen.add(file);
+        if (await this.readFile(file)) changed = true;
+      }
+    }
+    for (const file of this.files.keys()) {
+      if (!seen.has(file)) {
+        this.files.delete(file);
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /** Reads one file if its size or mtime moved; true when its targets changed. */
+  private async readFile(file: string): Promise<boolean> {
+    const cached = this.files.get(file);
+    try {
+      const info = await stat(file);
+      const signature = `${info.ino}:${info.size}:${info.mtimeMs}`;
+      if (cached?.signature === signature) return false;
+      const groups = parseFileSd(await readFile(file, 'utf8'), file);
+      this.files.set(file, { signature, groups });
+      return cached === undefined || JSON.stringify(cached.groups) !== JSON.stringify(groups);
+    } catch (error) {
+      // A file that is gone (not one that is broken) takes its targets with it, as in Prometheus.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.files.delete(file);
+      const kept = cached === undefined ? 'no targets from it yet' : 'keeping its last good targets';
+      this.options.logger.error({ file, err: error }, `cannot use file_sd file (${kept})`);
+      return false;
+    }
+  }
+}
