@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Answer } from 'dns-packet';
+import { parseConfig } from '../../prober/config.js';
 import { probeDNS } from '../../prober/dns.js';
+import { probe } from '../../prober/probe.js';
 import { rrText } from '../../prober/dns/rr-text.js';
 import type { DNSProbeConfig, DNSRRValidator } from '../../prober/module.js';
 import { reply, startDnsServer, staticZone } from '../helpers/dns-server.js';
@@ -181,4 +183,25 @@ test('rrText prints records as miekg/dns does', () => {
     [{ name: 'test', type: 'NULL', ttl: 60, class: 'IN', data: Buffer.from([0xab, 0x01]) }, 'test.\t60\tIN\tNULL\t\\# 2 ab01'],
   ];
   for (const [rr, expected] of cases) assert.equal(rrText(rr), expected);
+});
+
+test('dns through probe(): the families of blackbox 0.23 for the reference dns module', async (t) => {
+  const server = await startDnsServer(t, staticZone(ZONE));
+  const yaml = [
+    'modules:',
+    '  dns:',
+    '    prober: dns',
+    '    timeout: 5s',
+    '    dns:',
+    '      query_name: localhost',
+    '      query_type: A',
+    '      transport_protocol: udp',
+    '      preferred_ip_protocol: ip4',
+    '      valid_rcodes: [NOERROR]',
+    '',
+  ].join('\n');
+  const result = await probe({ target: `127.0.0.1:${server.port}`, module: 'dns', config: parseConfig(yaml, 'blackbox.yml') });
+  assert.equal(result.success, true);
+  // reference/blackbox_families.txt, [dns]
+  assert.deepEqual([...result.families.byName.keys()].sort(), [...BLACKBOX_DNS_FAMILIES, 'probe_duration_seconds', 'probe_success'].sort());
 });

@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import { createLogger } from '../../common/logging.js';
 import { MetricFamilies, renderText } from '../../common/metrics.js';
 import type { Module, TCPProbeConfig, TLSConfig } from '../../prober/module.js';
+import { defaultModule } from '../../prober/config/modules.js';
 import { createTargetPolicy } from '../../prober/policy.js';
 import type { FailureReason, ProbeFn } from '../../prober/types.js';
 import { parseExposition, type Family } from '../helpers/exposition.js';
@@ -25,12 +26,9 @@ export interface ProbeRun {
 
 export const NO_TLS: TLSConfig = { insecure_skip_verify: false };
 
-/**
- * A module holding one prober's section. Probers read only their own section, so the others are
- * left out rather than filled with made-up defaults.
- */
+/** A module of `prober` with blackbox's defaults, its own section replaced by `section`. */
 export function moduleWith<K extends 'tcp' | 'dns' | 'icmp' | 'grpc'>(prober: K, section: Module[K], timeout = 5): Module {
-  return { prober, timeout, [prober]: section } as unknown as Module;
+  return { ...defaultModule(prober, timeout), [prober]: section };
 }
 
 /** A tcp module: ip4 preferred, no TLS, no dialogue, unless overridden. */

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseConfig } from '../../prober/config.js';
+import { probe } from '../../prober/probe.js';
 import { probeTCP } from '../../prober/tcp.js';
 import { ipHash } from '../../prober/resolve.js';
 import { sampleValue } from '../helpers/exposition.js';
@@ -54,4 +56,22 @@ test('tcp: IPv6 literal targets in brackets', async (t) => {
   assert.equal(run.success, false);
   assert.ok(run.reason === 'connect_refused' || run.reason === 'connect_error', run.log);
   assert.equal(sampleValue(run.families, 'probe_ip_protocol'), 6);
+});
+
+test('tcp through probe(): the families of blackbox 0.23 tcp_connect, from a blackbox.yml module', async (t) => {
+  const port = await startLineServer(t, async (socket) => {
+    socket.end();
+  });
+  const config = parseConfig('modules:\n  tcp_connect:\n    prober: tcp\n    timeout: 5s\n    tcp:\n      preferred_ip_protocol: ip4\n', 'blackbox.yml');
+  const result = await probe({ target: `127.0.0.1:${port}`, module: 'tcp_connect', config });
+  assert.equal(result.success, true);
+  // reference/blackbox_families.txt, [tcp_connect]
+  assert.deepEqual([...result.families.byName.keys()].sort(), [
+    'probe_dns_lookup_time_seconds',
+    'probe_duration_seconds',
+    'probe_failed_due_to_regex',
+    'probe_ip_addr_hash',
+    'probe_ip_protocol',
+    'probe_success',
+  ]);
 });
