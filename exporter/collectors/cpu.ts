@@ -82,7 +82,7 @@ class CpuCollector implements Collector {
   }
 
   async update(sink: MetricSink): Promise<void> {
-    const stat = parseStat(await readProcFile(this.#statPath));
+    const stat = parseStat(readProcFile(this.#statPath));
     const times = this.#times.update(stat.cpus);
     for (const [cpu, t] of times) {
       const labels = this.#labelsFor(cpu);

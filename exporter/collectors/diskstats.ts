@@ -94,15 +94,12 @@ export const diskstatsCollector: CollectorDefinition = {
     const filter = new DeviceFilter('diskstats', deviceInclude, deviceExclude);
     return {
       async update(sink) {
-        const disks = parseDiskstats(await readProcFile(diskstatsPath)).filter((disk) => !filter.ignored(disk.device));
-        // A missing udev database (containers, this test machine) leaves the info labels empty, as in node_exporter.
-        const udev = await Promise.all(
-          disks.map(async (disk) => {
-            const text = await readOptionalProcFile(join(udevDataPath, `b${disk.major}:${disk.minor}`));
-            return text === undefined ? NO_PROPERTIES : parseUdevProperties(text);
-          }),
-        );
-        for (let i = 0; i < disks.length; i++) addDisk(sink, disks[i] as DiskStats, udev[i] as Map<string, string>);
+        const disks = parseDiskstats(readProcFile(diskstatsPath)).filter((disk) => !filter.ignored(disk.device));
+        // udev keeps its database on tmpfs (/run), so it is read like /proc. A missing one (containers, this test machine) leaves the info labels empty, as in node_exporter.
+        for (const disk of disks) {
+          const text = readOptionalProcFile(join(udevDataPath, `b${disk.major}:${disk.minor}`));
+          addDisk(sink, disk, text === undefined ? NO_PROPERTIES : parseUdevProperties(text));
+        }
       },
     };
   },

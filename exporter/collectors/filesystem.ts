@@ -69,13 +69,13 @@ class FilesystemCollector implements Collector {
     const { paths } = this.#context;
     const pid1 = procFilePath(paths, '1', 'mountinfo');
     try {
-      return { text: await readProcFile(pid1), source: pid1 };
+      return { text: readProcFile(pid1), source: pid1 };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'EACCES') throw error;
       // PID 1's mounts are hidden (hidepid, or no PID 1 in this procfs): fall back to our own namespace.
       const self = procFilePath(paths, 'self', 'mountinfo');
-      return { text: await readProcFile(self), source: self };
+      return { text: readProcFile(self), source: self };
     }
   }
 

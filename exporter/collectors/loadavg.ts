@@ -17,7 +17,7 @@ export const loadavgCollector: CollectorDefinition = {
     const loadavgPath = procFilePath(paths, 'loadavg');
     return {
       async update(sink) {
-        const load = parseLoadavg(await readProcFile(loadavgPath));
+        const load = parseLoadavg(readProcFile(loadavgPath));
         sink.add(load1Desc, load.load1);
         sink.add(load5Desc, load.load5);
         sink.add(load15Desc, load.load15);

@@ -19,7 +19,7 @@ export const meminfoCollector: CollectorDefinition = {
     const meminfoPath = procFilePath(paths, 'meminfo');
     return {
       async update(sink) {
-        for (const field of parseMeminfo(await readProcFile(meminfoPath))) {
+        for (const field of parseMeminfo(readProcFile(meminfoPath))) {
           sink.add(meminfoDescriptors.get(field.name), field.value);
         }
       },

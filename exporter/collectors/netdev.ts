@@ -16,8 +16,8 @@ const nohandlerDesc = describeMetric(
   ['device'],
 );
 
-async function readNohandler(paths: HostPaths, device: string): Promise<number | undefined> {
-  const text = await readOptionalProcFile(sysFilePath(paths, 'class', 'net', device, 'statistics', 'rx_nohandler'));
+function readNohandler(paths: HostPaths, device: string): number | undefined {
+  const text = readOptionalProcFile(sysFilePath(paths, 'class', 'net', device, 'statistics', 'rx_nohandler'));
   if (text === undefined) return undefined;
   const value = Number(text.trim());
   return Number.isNaN(value) ? undefined : value;
@@ -32,13 +32,11 @@ export const netdevCollector: CollectorDefinition = {
     const filter = new DeviceFilter('netdev', options.netdev.deviceInclude, options.netdev.deviceExclude);
     return {
       async update(sink) {
-        const devices = parseNetDev(await readProcFile(netDevPath)).filter((d) => !filter.ignored(d.device));
-        const nohandler = await Promise.all(devices.map((d) => readNohandler(paths, d.device)));
-        for (let i = 0; i < devices.length; i++) {
-          const { device, values } = devices[i] as (typeof devices)[number];
+        const devices = parseNetDev(readProcFile(netDevPath)).filter((d) => !filter.ignored(d.device));
+        for (const { device, values } of devices) {
           const labels = [device];
           for (let f = 0; f < fieldDescs.length; f++) sink.add(fieldDescs[f] as MetricDesc, values[f] as number, labels);
-          const dropped = nohandler[i];
+          const dropped = readNohandler(paths, device);
           if (dropped !== undefined) sink.add(nohandlerDesc, dropped, labels);
         }
       },

@@ -2,7 +2,7 @@
 import { describeMetric } from '../../common/metrics.js';
 import { rootfsFilePath } from '../paths.js';
 import { parseOsRelease } from '../procfs/osrelease.js';
-import { readOptionalProcFile } from '../procfs/read.js';
+import { readOptionalTextFile } from '../procfs/read.js';
 import type { CollectorDefinition } from '../types.js';
 
 const INFO_FIELDS = [
@@ -48,7 +48,7 @@ export const osCollector: CollectorDefinition = {
     return {
       async update(sink) {
         for (const path of candidates) {
-          const text = await readOptionalProcFile(path);
+          const text = await readOptionalTextFile(path);
           if (text === undefined) continue;
           const fields = parseOsRelease(text, path);
           const get = (key: string): string => fields.get(key) ?? '';

@@ -27,8 +27,10 @@ export const pressureCollector: CollectorDefinition = {
     const files = ['cpu', 'io', 'memory'].map((resource) => procFilePath(paths, 'pressure', resource));
     return {
       async update(sink) {
-        const texts = await Promise.all(files.map((file) => readOptionalProcFile(file)));
-        const [cpu, io, memory] = texts.map((text, i) => (text === undefined ? undefined : parsePressure(text, files[i])));
+        const [cpu, io, memory] = files.map((file) => {
+          const text = readOptionalProcFile(file);
+          return text === undefined ? undefined : parsePressure(text, file);
+        });
         if (cpu === undefined || io === undefined || memory === undefined) {
           throw new NoDataError('pressure information is unavailable, you need a Linux kernel >= 4.20 with PSI enabled');
         }

@@ -24,7 +24,7 @@ export const statCollector: CollectorDefinition = {
     const statPath = procFilePath(paths, 'stat');
     return {
       async update(sink) {
-        const stat = parseStat(await readProcFile(statPath));
+        const stat = parseStat(readProcFile(statPath));
         addIfPresent(sink, intrDesc, stat.interrupts);
         addIfPresent(sink, contextSwitchesDesc, stat.contextSwitches);
         addIfPresent(sink, forksDesc, stat.forks);

@@ -3,7 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../common/logging.js';
 import { describeMetric } from '../../common/metrics.js';
-import { readProcFile } from '../procfs/read.js';
+import { readTextFile } from '../procfs/read.js';
 import { parseTextFormat, type TextFamily, type TextFamilyType } from '../procfs/textformat.js';
 import type { CollectorDefinition, MetricSink } from '../types.js';
 
@@ -93,7 +93,7 @@ async function collect(sink: MetricSink, directory: string, logger: Logger): Pro
     try {
       const info = await stat(path);
       if (!info.isFile()) continue;
-      merge(merged, parseTextFormat(await readProcFile(path, TEXTFILE_READ_LIMIT), path), path);
+      merge(merged, parseTextFormat(await readTextFile(path, TEXTFILE_READ_LIMIT), path), path);
       sink.add(mtimeDesc, Math.floor(info.mtimeMs / 1000), [path]);
     } catch (error) {
       logger.error({ err: error, file: name }, 'failed to collect textfile data');

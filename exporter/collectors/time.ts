@@ -1,5 +1,5 @@
 /** `node_time_seconds`, `node_time_zone_offset_seconds{time_zone}` and the clocksource families (node_exporter time.go, time_linux.go). */
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeMetric } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
@@ -28,23 +28,19 @@ export function timeZoneName(date: Date): string {
   return zoneName.formatToParts(date).find((part) => part.type === 'timeZoneName')?.value ?? 'UTC';
 }
 
-async function addClocksources(sink: MetricSink, root: string): Promise<void> {
+function addClocksources(sink: MetricSink, root: string): void {
   let entries: string[];
   try {
-    entries = await readdir(root);
+    entries = readdirSync(root);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
   }
   const devices = entries.filter((name) => /^clocksource\d+$/.test(name)).sort();
-  const files = await Promise.all(
-    devices.map((name) =>
-      Promise.all([readProcFile(join(root, name, 'available_clocksource')), readProcFile(join(root, name, 'current_clocksource'))]),
-    ),
-  );
-  for (let i = 0; i < devices.length; i++) {
-    const device = (devices[i] as string).slice('clocksource'.length);
-    const [available, current] = files[i] as [string, string];
+  for (const name of devices) {
+    const device = name.slice('clocksource'.length);
+    const available = readProcFile(join(root, name, 'available_clocksource'));
+    const current = readProcFile(join(root, name, 'current_clocksource'));
     for (const source of available.split(/\s+/)) if (source !== '') sink.add(availableDesc, 1, [source, device]);
     sink.add(currentDesc, 1, [current.trim(), device]);
   }
@@ -61,7 +57,7 @@ export const timeCollector: CollectorDefinition = {
         const now = new Date();
         sink.add(timeDesc, now.getTime() / 1000);
         sink.add(zoneOffsetDesc, -now.getTimezoneOffset() * 60, [timeZoneName(now)]);
-        await addClocksources(sink, clocksourceRoot);
+        addClocksources(sink, clocksourceRoot);
       },
     };
   },

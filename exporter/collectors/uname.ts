@@ -24,9 +24,7 @@ export const unameCollector: CollectorDefinition = {
     const arch = machine();
     return {
       async update(sink) {
-        const [domainname, nodename, release, sysname, version] = (await Promise.all(files.map((f) => readProcFile(f)))).map((text) =>
-          text.trim(),
-        ) as [string, string, string, string, string];
+        const [domainname, nodename, release, sysname, version] = files.map((f) => readProcFile(f).trim()) as [string, string, string, string, string];
         sink.add(unameDesc, 1, [domainname, arch, nodename, release, sysname, version]);
       },
     };

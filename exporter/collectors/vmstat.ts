@@ -19,7 +19,7 @@ export const vmstatCollector: CollectorDefinition = {
     const fields = options.vmstat.fields;
     return {
       async update(sink) {
-        for (const field of parseVmstat(await readProcFile(vmstatPath))) {
+        for (const field of parseVmstat(readProcFile(vmstatPath))) {
           if (fields.test(field.name)) sink.add(descriptors.get(field.name), field.value);
         }
       },
