@@ -256,8 +256,8 @@ export const probeHTTP: ProbeFn = async (target, module, sink, context) => {
           outcome.phases.connect += connection.connectSeconds;
           outcome.phases.tls += connection.tlsSeconds;
           // Our extension: an untrusted certificate's expiry is still reported, so it can alert.
-          if (connection.tlsSocket !== undefined && !tlsReported) {
-            addTLSMetrics(sink, connection.tlsSocket);
+          if (connection.tls !== undefined && !tlsReported) {
+            addTLSMetrics(sink, connection.tls);
             tlsReported = true;
           }
         }
@@ -334,9 +334,9 @@ export const probeHTTP: ProbeFn = async (target, module, sink, context) => {
       const lastModified = headerValues(response.headers, 'last-modified')[0];
       const lastModifiedMs = lastModified === undefined ? NaN : Date.parse(lastModified);
       if (!Number.isNaN(lastModifiedMs)) outcome.lastModified = lastModifiedMs / 1000;
-      if (connection.tlsSocket !== undefined) {
+      if (connection.tls !== undefined) {
         outcome.ssl = true;
-        addTLSMetrics(sink, connection.tlsSocket);
+        addTLSMetrics(sink, connection.tls);
         tlsReported = true;
         if (config.fail_if_ssl) success = fail('ssl_required', 'Final request was over SSL');
       } else if (config.fail_if_not_ssl) {

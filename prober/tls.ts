@@ -45,12 +45,25 @@ export function tlsVersionLabel(protocol: string | null): string {
   return protocol.replace(/^TLSv(\d)$/, 'TLS $1.0').replace(/^TLSv/, 'TLS ');
 }
 
+/** What the TLS families are made of, taken right after the handshake (a closed socket has no peer). */
+export interface TLSState {
+  /** Leaf first, each certificate once. */
+  chain: DetailedPeerCertificate[];
+  authorized: boolean;
+  /** Node's name, e.g. `TLSv1.3`. */
+  protocol: string | null;
+}
+
+export function tlsState(socket: TLSSocket): TLSState {
+  return { chain: peerChain(socket), authorized: socket.authorized, protocol: socket.getProtocol() };
+}
+
 /** The chain as Node gives it, leaf first, each certificate once. */
 export function peerChain(socket: TLSSocket): DetailedPeerCertificate[] {
   const chain: DetailedPeerCertificate[] = [];
   const seen = new Set<string>();
-  let cert: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
-  while (cert !== undefined && cert.raw !== undefined && !seen.has(cert.fingerprint256)) {
+  let cert: DetailedPeerCertificate | null | undefined = socket.getPeerCertificate(true);
+  while (cert !== undefined && cert !== null && cert.raw !== undefined && !seen.has(cert.fingerprint256)) {
     seen.add(cert.fingerprint256);
     chain.push(cert);
     cert = cert.issuerCertificate;
@@ -102,15 +115,16 @@ export function dnsNames(cert: DetailedPeerCertificate): string {
 }
 
 /**
- * Adds blackbox's TLS families for a finished handshake. The last-chain expiry is over the
+ * Adds blackbox's TLS families for a finished handshake (see tlsState). The last-chain expiry is over the
  * verified chain Node reports (one chain, not Go's list); blackbox's zero time when unverified.
  */
-export function addTLSMetrics(sink: MetricSink, socket: TLSSocket): void {
-  const chain = peerChain(socket);
+export function addTLSMetrics(sink: MetricSink, from: TLSSocket | TLSState): void {
+  const state = 'chain' in from ? from : tlsState(from);
+  const { chain } = state;
   const leaf = chain[0];
   if (leaf !== undefined) {
     sink.add(probeSSLEarliestCertExpiry, Math.min(...chain.map(notAfterSeconds)));
-    sink.add(probeSSLLastChainExpiry, socket.authorized ? Math.min(...chain.map(notAfterSeconds)) : GO_ZERO_TIME_SECONDS);
+    sink.add(probeSSLLastChainExpiry, state.authorized ? Math.min(...chain.map(notAfterSeconds)) : GO_ZERO_TIME_SECONDS);
     sink.add(probeSSLLastChainInfo, 1, [
       leaf.fingerprint256.replace(/:/g, '').toLowerCase(),
       distinguishedName(leaf.subject as unknown as Record<string, string | string[]>),
@@ -118,7 +132,7 @@ export function addTLSMetrics(sink: MetricSink, socket: TLSSocket): void {
       dnsNames(leaf),
     ]);
   }
-  sink.add(probeTLSVersionInfo, 1, [tlsVersionLabel(socket.getProtocol())]);
+  sink.add(probeTLSVersionInfo, 1, [tlsVersionLabel(state.protocol)]);
 }
 
 /** Why the peer is not trusted under `config` (chain or name), or undefined when it is. */

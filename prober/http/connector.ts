@@ -4,10 +4,9 @@
  * and TLS, and keeps the socket so the prober can read the certificate chain and HTTP version.
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import type { buildConnector } from 'undici';
 import type { TLSConfig } from '../module.js';
-import { startTLS, verificationError } from '../tls.js';
+import { startTLS, tlsState, verificationError, type TLSState } from '../tls.js';
 import { ProbeError } from '../types.js';
 
 export interface HopConnection {
@@ -15,8 +14,8 @@ export interface HopConnection {
   tlsSeconds: number;
   /** performance.now() when the connection (TLS included) was ready for the request. */
   readyAt: number;
-  /** The handshaken socket, when TLS was used (also when verification failed). */
-  tlsSocket?: TLSSocket;
+  /** The handshake's outcome, when TLS was used (also when verification failed). */
+  tls?: TLSState;
   /** e.g. "HTTP/1.1", read from the first bytes of the response; "HTTP/2.0" for h2. */
   protocol?: string;
   /** The connector's own failure, which undici may wrap. */
@@ -137,7 +136,7 @@ export function hopConnector(target: HopTarget, signal: AbortSignal, connection:
       const tlsStarted = performance.now();
       const secure = await startTLS(socket, target.tlsConfig, target.tlsHost, signal, target.http2 ? ['h2', 'http/1.1'] : ['http/1.1']);
       connection.tlsSeconds = (performance.now() - tlsStarted) / 1000;
-      connection.tlsSocket = secure;
+      connection.tls = tlsState(secure);
       const untrusted = verificationError(secure, target.tlsConfig);
       if (untrusted !== undefined) {
         secure.destroy();
