@@ -6,6 +6,7 @@ import { decodeHealthCheckResponse, encodeHealthCheckRequest, frameMessage, unfr
 import { sampleValue } from '../helpers/exposition.js';
 import { freePort } from '../helpers/ports.js';
 import { startGrpcHealthServer } from '../helpers/grpc-server.js';
+import { createTestCA, tempDir } from '../helpers/tls.js';
 import { familyNames, moduleWith, NO_TLS, runProbe, type ProbeRun } from './protocol-harness.js';
 
 function grpcModule(overrides: Partial<GRPCProbeConfig> = {}) {
@@ -91,4 +92,27 @@ test('grpc: a closed port fails with connect_refused and status 14 (UNAVAILABLE)
   assert.equal(run.reason, 'connect_refused');
   assert.equal(sampleValue(run.families, 'probe_grpc_status_code'), 14);
   assert.deepEqual(familyNames(run), GRPC_FAMILIES);
+});
+
+test('grpc over TLS: a trusted server succeeds with probe_grpc_ssl 1 and its certificate expiry', async (t) => {
+  const ca = createTestCA(tempDir(t));
+  const notAfter = new Date('2030-01-02T03:04:05Z');
+  const leaf = ca.issue({ notAfter });
+  const server = await startGrpcHealthServer(t, { statuses: { '': 'SERVING' }, tls: leaf });
+  const run = await runProbe(probeGRPC, `127.0.0.1:${server.port}`, grpcModule({ tls: true, tls_config: { insecure_skip_verify: false, ca: ca.cert } }));
+  assert.equal(run.success, true, run.log);
+  assert.equal(sampleValue(run.families, 'probe_grpc_ssl'), 1);
+  assert.equal(sampleValue(run.families, 'probe_ssl_earliest_cert_expiry'), notAfter.getTime() / 1000);
+  assert.equal(sampleValue(run.families, 'probe_tls_version_info', { version: 'TLS 1.3' }), 1);
+
+  const untrusted = await runProbe(probeGRPC, `127.0.0.1:${server.port}`, grpcModule({ tls: true }));
+  assert.equal(untrusted.success, false);
+  assert.equal(untrusted.reason, 'tls');
+  assert.equal(sampleValue(untrusted.families, 'probe_grpc_status_code'), 14);
+  assert.equal(sampleValue(untrusted.families, 'probe_grpc_ssl'), 0);
+
+  // Plain h2c against a TLS port: the server cannot answer, the probe fails and does not hang.
+  const plain = await runProbe(probeGRPC, `127.0.0.1:${server.port}`, grpcModule(), 3000);
+  assert.equal(plain.success, false);
+  assert.notEqual(sampleValue(plain.families, 'probe_grpc_status_code'), 0);
 });

@@ -1,4 +1,6 @@
-import { test } from 'node:test';
+import { createServer, type AddressInfo } from 'node:net';
+import { test, type TestContext } from 'node:test';
+import { createServer as createTLSServer, TLSSocket } from 'node:tls';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../prober/config.js';
 import { probe } from '../../prober/probe.js';
@@ -6,6 +8,7 @@ import { probeTCP } from '../../prober/tcp.js';
 import { ipHash } from '../../prober/resolve.js';
 import { sampleValue } from '../helpers/exposition.js';
 import { freePort } from '../helpers/ports.js';
+import { createTestCA, tempDir, type Certificate } from '../helpers/tls.js';
 import { familyNames, runProbe, startLineServer, tcpModule } from './protocol-harness.js';
 
 // blackbox 0.23's tcp_connect families (reference/blackbox_families.txt) without probe_success
@@ -74,4 +77,95 @@ test('tcp through probe(): the families of blackbox 0.23 tcp_connect, from a bla
     'probe_ip_protocol',
     'probe_success',
   ]);
+});
+
+/** A TLS server on 127.0.0.1 that greets each client and closes. */
+async function startTLSGreeter(t: TestContext, certificate: Certificate): Promise<number> {
+  const server = createTLSServer({ cert: certificate.cert, key: certificate.key }, (socket) => socket.end('hello over TLS\n'));
+  server.on('tlsClientError', () => undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return (server.address() as AddressInfo).port;
+}
+
+const NOT_AFTER = new Date('2031-05-17T12:00:00Z');
+
+test('tcp with tls: a trusted chain succeeds, with TLS families and the exact expiry', async (t) => {
+  const ca = createTestCA(tempDir(t));
+  const leaf = ca.issue({ notAfter: NOT_AFTER });
+  const port = await startTLSGreeter(t, leaf);
+  const run = await runProbe(
+    probeTCP,
+    `127.0.0.1:${port}`,
+    tcpModule({ tls: true, tls_config: { insecure_skip_verify: false, ca: ca.cert }, query_response: [{ expect: /^hello over TLS$/, starttls: false }] }),
+  );
+  assert.equal(run.success, true, run.log);
+  assert.equal(sampleValue(run.families, 'probe_ssl_earliest_cert_expiry'), NOT_AFTER.getTime() / 1000);
+  assert.equal(sampleValue(run.families, 'probe_tls_version_info', { version: 'TLS 1.3' }), 1);
+  assert.ok(run.families.has('probe_ssl_last_chain_info'));
+});
+
+test('tcp with tls: an untrusted certificate fails with tls, its expiry still reported', async (t) => {
+  const dir = tempDir(t);
+  const untrusted = createTestCA(dir, 'Someone Else').issue({ notAfter: NOT_AFTER });
+  const port = await startTLSGreeter(t, untrusted);
+  const verify = await runProbe(probeTCP, `127.0.0.1:${port}`, tcpModule({ tls: true, tls_config: { insecure_skip_verify: false } }));
+  assert.equal(verify.success, false);
+  assert.equal(verify.reason, 'tls');
+  assert.equal(sampleValue(verify.families, 'probe_ssl_earliest_cert_expiry'), NOT_AFTER.getTime() / 1000);
+  const insecure = await runProbe(probeTCP, `127.0.0.1:${port}`, tcpModule({ tls: true, tls_config: { insecure_skip_verify: true } }));
+  assert.equal(insecure.success, true, insecure.log);
+});
+
+test('tcp without tls: no TLS family appears', async (t) => {
+  const port = await startLineServer(t, async (socket) => {
+    socket.end();
+  });
+  const run = await runProbe(probeTCP, `127.0.0.1:${port}`, tcpModule());
+  assert.equal([...run.families.keys()].some((name) => name.startsWith('probe_ssl_') || name.startsWith('probe_tls_')), false);
+});
+
+test('tcp query_response: STARTTLS upgrades the connection in place', async (t) => {
+  const ca = createTestCA(tempDir(t));
+  const leaf = ca.issue({ notAfter: NOT_AFTER });
+  const seenAfterTLS: string[] = [];
+  const server = createServer((socket) => {
+    socket.on('error', () => socket.destroy());
+    socket.write('220 mail.test ESMTP\r\n');
+    let pending = '';
+    const onPlain = (chunk: Buffer): void => {
+      pending += chunk.toString();
+      if (!pending.includes('STARTTLS\n')) return;
+      socket.off('data', onPlain);
+      socket.write('220 Ready to start TLS\r\n');
+      const secure = new TLSSocket(socket, { isServer: true, cert: leaf.cert, key: leaf.key });
+      secure.on('error', () => secure.destroy());
+      secure.on('secure', () => secure.write('250 mail.test secured\r\n'));
+      secure.on('data', (data: Buffer) => {
+        seenAfterTLS.push(data.toString());
+        secure.end('221 bye\r\n');
+      });
+    };
+    socket.on('data', onPlain);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const port = (server.address() as AddressInfo).port;
+
+  const run = await runProbe(
+    probeTCP,
+    `127.0.0.1:${port}`,
+    tcpModule({
+      tls_config: { insecure_skip_verify: false, ca: ca.cert },
+      query_response: [
+        { expect: /^220 (\S+) ESMTP/, send: 'STARTTLS', starttls: false },
+        { expect: /^220 Ready/, starttls: true },
+        { expect: /^250 (\S+) secured$/, send: 'QUIT $1', starttls: false },
+        { expect: /^221/, starttls: false },
+      ],
+    }),
+  );
+  assert.equal(run.success, true, run.log);
+  assert.deepEqual(seenAfterTLS, ['QUIT mail.test\n']);
+  assert.equal(sampleValue(run.families, 'probe_ssl_earliest_cert_expiry'), NOT_AFTER.getTime() / 1000);
 });
