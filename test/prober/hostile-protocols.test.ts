@@ -1,0 +1,127 @@
+/**
+ * Targets that misbehave: each probe must fail with the right reason by its deadline and leave no
+ * connection open behind it.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { probeDNS } from '../../prober/dns.js';
+import { probeGRPC } from '../../prober/grpc.js';
+import { probeTCP } from '../../prober/tcp.js';
+import { defaultModule } from '../../prober/config/modules.js';
+import { startDnsServer } from '../helpers/dns-server.js';
+import { sampleValue } from '../helpers/exposition.js';
+import { waitFor } from '../helpers/wait.js';
+import { moduleWith, runProbe, tcpModule, type ProbeRun } from './protocol-harness.js';
+
+const TIMEOUT_MS = 800;
+/** How late a probe may return after its deadline (event-loop and teardown slack on a busy CI box). */
+const SLACK_MS = 400;
+
+interface SilentServer {
+  port: number;
+  /** Connections still open on the server side. */
+  open(): number;
+  accepted(): number;
+}
+
+/** Accepts connections and reads what arrives, but never writes a byte. */
+async function startSilentServer(t: TestContext, onData?: (socket: Socket) => void): Promise<SilentServer> {
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  const server = createServer((socket) => {
+    accepted++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    socket.on('data', () => onData?.(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return { port: (server.address() as AddressInfo).port, open: () => sockets.size, accepted: () => accepted };
+}
+
+function assertTimedOut(run: ProbeRun): void {
+  assert.equal(run.success, false);
+  assert.equal(run.reason, 'timeout', run.log);
+  assert.ok(run.elapsedMs >= TIMEOUT_MS - 50, `returned after ${run.elapsedMs} ms, before the deadline`);
+  assert.ok(run.elapsedMs <= TIMEOUT_MS + SLACK_MS, `returned after ${run.elapsedMs} ms, deadline ${TIMEOUT_MS} ms`);
+}
+
+async function assertConnectionsClosed(server: SilentServer): Promise<void> {
+  assert.ok(server.accepted() > 0, 'the probe never connected');
+  await waitFor('the probe to close its connection', () => server.open() === 0, { timeoutMs: 2000, intervalMs: 20 });
+}
+
+test('tcp: a port that accepts and never speaks fails an expect step with timeout', async (t) => {
+  const server = await startSilentServer(t);
+  const run = await runProbe(probeTCP, `127.0.0.1:${server.port}`, tcpModule({ query_response: [{ expect: /^220 /, starttls: false }] }), TIMEOUT_MS);
+  assertTimedOut(run);
+  // Not a regex failure: nothing was read at all.
+  assert.equal(sampleValue(run.families, 'probe_failed_due_to_regex'), 0);
+  await assertConnectionsClosed(server);
+});
+
+test('tcp: a server trickling bytes without a newline fails with timeout', async (t) => {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => socket.destroy());
+    const timer = setInterval(() => socket.write('x'), 20);
+    socket.on('close', () => {
+      clearInterval(timer);
+      sockets.delete(socket);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const port = (server.address() as AddressInfo).port;
+  const run = await runProbe(probeTCP, `127.0.0.1:${port}`, tcpModule({ query_response: [{ expect: /^OK/, starttls: false }] }), TIMEOUT_MS);
+  assertTimedOut(run);
+  await waitFor('the probe to close its connection', () => sockets.size === 0, { timeoutMs: 2000, intervalMs: 20 });
+});
+
+test('tcp with tls: a server that never finishes the handshake fails with timeout, no TLS family', async (t) => {
+  const server = await startSilentServer(t);
+  const run = await runProbe(probeTCP, `127.0.0.1:${server.port}`, tcpModule({ tls: true, tls_config: { insecure_skip_verify: true } }), TIMEOUT_MS);
+  assertTimedOut(run);
+  assert.equal(run.families.has('probe_ssl_earliest_cert_expiry'), false);
+  assert.equal(run.families.has('probe_tls_version_info'), false);
+  await assertConnectionsClosed(server);
+});
+
+for (const transport of ['udp', 'tcp'] as const) {
+  test(`dns over ${transport}: a server that never answers fails with timeout`, async (t) => {
+    const server = await startDnsServer(t, () => undefined);
+    const module = moduleWith('dns', { ...defaultModule('dns').dns, preferred_ip_protocol: 'ip4', query_name: 'example.test', query_type: 'A', transport_protocol: transport });
+    const run = await runProbe(probeDNS, `127.0.0.1:${server.port}`, module, TIMEOUT_MS);
+    assertTimedOut(run);
+    assert.equal(server.queries.length, 1);
+    assert.equal(sampleValue(run.families, 'probe_dns_query_succeeded'), 0);
+    // The time spent waiting is the request phase.
+    assert.ok(sampleValue(run.families, 'probe_dns_duration_seconds', { phase: 'request' })! >= (TIMEOUT_MS - 100) / 1000);
+  });
+}
+
+test('grpc: a port that accepts but never speaks HTTP/2 fails with timeout, DEADLINE_EXCEEDED', async (t) => {
+  const server = await startSilentServer(t);
+  const run = await runProbe(probeGRPC, `127.0.0.1:${server.port}`, moduleWith('grpc', { ...defaultModule('grpc').grpc, preferred_ip_protocol: 'ip4' }), TIMEOUT_MS);
+  assertTimedOut(run);
+  assert.equal(sampleValue(run.families, 'probe_grpc_status_code'), 4);
+  await assertConnectionsClosed(server);
+});
+
+test('grpc with tls: a server that never finishes the handshake fails with timeout', async (t) => {
+  const server = await startSilentServer(t);
+  const module = moduleWith('grpc', { ...defaultModule('grpc').grpc, preferred_ip_protocol: 'ip4', tls: true });
+  const run = await runProbe(probeGRPC, `127.0.0.1:${server.port}`, module, TIMEOUT_MS);
+  assertTimedOut(run);
+  assert.equal(sampleValue(run.families, 'probe_grpc_ssl'), 0);
+  await assertConnectionsClosed(server);
+});
