@@ -1,0 +1,95 @@
+/**
+ * Targets that misbehave: each probe must settle by its deadline (asserted loosely: timeout + 1 s)
+ * with the right reason, and leave no connection behind.
+ */
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { createServer as createNetServer, type Socket } from 'node:net';
+import { test } from 'node:test';
+import { waitFor } from '../helpers/wait.js';
+import { httpModule, listen, run } from './http-helpers.js';
+
+const TIMEOUT_SECONDS = 1;
+
+function silentServer(): { server: ReturnType<typeof createNetServer>; open: Set<Socket> } {
+  const open = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    open.add(socket);
+    socket.resume(); // read (and drop) what arrives, so the client's close is seen
+    socket.on('error', () => undefined);
+    socket.on('close', () => open.delete(socket));
+  });
+  return { server, open };
+}
+
+test('a server that accepts and never answers: timeout, by the deadline, connection closed', async (t) => {
+  const { server, open } = silentServer();
+  const port = await listen(t, server);
+  const result = await run(`http://127.0.0.1:${port}/`, httpModule({}, TIMEOUT_SECONDS));
+  assert.equal(result.success, false);
+  assert.equal(result.failureReason, 'timeout');
+  assert.equal(result.timeoutSeconds, TIMEOUT_SECONDS);
+  assert.ok(result.elapsedMs < (TIMEOUT_SECONDS + 1) * 1000, `took ${result.elapsedMs} ms`);
+  assert.ok(result.elapsedMs >= TIMEOUT_SECONDS * 1000 - 50, `gave up early after ${result.elapsedMs} ms`);
+  await waitFor('the probe to close its connection', () => open.size === 0, { timeoutMs: 2000, intervalMs: 20 });
+});
+
+test('a server that sends headers then stalls: timeout with the status already reported', async (t) => {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-length': 1000 });
+    res.write('partial');
+  });
+  const port = await listen(t, server);
+  const result = await run(`http://127.0.0.1:${port}/`, httpModule({}, TIMEOUT_SECONDS));
+  assert.equal(result.failureReason, 'timeout');
+  assert.ok(result.elapsedMs < (TIMEOUT_SECONDS + 1) * 1000, `took ${result.elapsedMs} ms`);
+});
+
+test('a TLS server that never finishes the handshake: timeout, no TLS families', async (t) => {
+  const { server, open } = silentServer();
+  const port = await listen(t, server);
+  const result = await run(`https://127.0.0.1:${port}/`, httpModule({}, TIMEOUT_SECONDS));
+  assert.equal(result.failureReason, 'timeout');
+  assert.ok(result.elapsedMs < (TIMEOUT_SECONDS + 1) * 1000, `took ${result.elapsedMs} ms`);
+  assert.equal(result.value('probe_ssl_earliest_cert_expiry'), undefined);
+  await waitFor('the probe to close its connection', () => open.size === 0, { timeoutMs: 2000, intervalMs: 20 });
+});
+
+test('an endless body stops at the default limit with body_too_large and bounded memory', async (t) => {
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  const server = createServer((_req, res) => {
+    res.writeHead(200);
+    const pump = (): void => {
+      while (!res.destroyed && res.write(chunk));
+      if (!res.destroyed) res.once('drain', pump);
+    };
+    pump();
+    res.on('error', () => undefined);
+  });
+  const port = await listen(t, server);
+  const before = process.memoryUsage().rss;
+  const result = await run(`http://127.0.0.1:${port}/`, httpModule({ fail_if_body_not_matches_regexp: [/never/] }, 10));
+  assert.equal(result.failureReason, 'body_too_large');
+  assert.ok(result.elapsedMs < 10_000);
+  // The body is kept for the regex, and still no more than the 10 MiB limit (+ slack) is held.
+  const grownMiB = (process.memoryUsage().rss - before) / 1024 / 1024;
+  assert.ok(grownMiB < 64, `RSS grew by ${grownMiB.toFixed(1)} MiB`);
+});
+
+test('many probes against a stalling server all settle by the deadline', async (t) => {
+  const { server, open } = silentServer();
+  const port = await listen(t, server);
+  const started = performance.now();
+  const results = await Promise.all(Array.from({ length: 50 }, () => run(`http://127.0.0.1:${port}/`, httpModule({}, TIMEOUT_SECONDS))));
+  assert.ok(performance.now() - started < (TIMEOUT_SECONDS + 1) * 1000);
+  assert.ok(results.every((result) => result.failureReason === 'timeout'));
+  await waitFor('every connection to close', () => open.size === 0, { timeoutMs: 2000, intervalMs: 20 });
+});
+
+test('the caller can cancel a probe early through its signal', async (t) => {
+  const { server } = silentServer();
+  const port = await listen(t, server);
+  const result = await run(`http://127.0.0.1:${port}/`, httpModule({}, 30), { signal: AbortSignal.timeout(200) });
+  assert.equal(result.failureReason, 'timeout');
+  assert.ok(result.elapsedMs < 1200, `took ${result.elapsedMs} ms`);
+});
