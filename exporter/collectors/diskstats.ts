@@ -36,6 +36,20 @@ const info = describeMetric('node_disk_info', 'Info of /sys/block/<block_device>
   'wwn',
 ]);
 
+const ataDescs: readonly [string, ReturnType<typeof describeMetric>][] = [
+  ['ID_ATA_WRITE_CACHE', describeMetric('node_disk_ata_write_cache', 'ATA disk has a write cache.', 'gauge', D)],
+  ['ID_ATA_WRITE_CACHE_ENABLED', describeMetric('node_disk_ata_write_cache_enabled', 'ATA disk has its write cache enabled.', 'gauge', D)],
+  ['ID_ATA_ROTATION_RATE_RPM', describeMetric('node_disk_ata_rotation_rate_rpm', 'ATA disk rotation rate in RPMs (0 for SSDs).', 'gauge', D)],
+];
+const deviceMapperInfo = describeMetric('node_disk_device_mapper_info', 'Info about disk device mapper.', 'gauge', [
+  'device',
+  'lv_layer',
+  'lv_name',
+  'name',
+  'uuid',
+  'vg_name',
+]);
+
 /** udev's database entry for a block device: `E:KEY=value` lines. */
 export function parseUdevProperties(text: string): Map<string, string> {
   const properties = new Map<string, string>();
@@ -59,6 +73,17 @@ function addDisk(sink: MetricSink, disk: DiskStats, udev: Map<string, string>): 
     udev.get('ID_SERIAL_SHORT') ?? '',
     udev.get('ID_WWN') ?? '',
   ]);
+  if (udev.get('ID_ATA') === '1') {
+    for (const [property, desc] of ataDescs) {
+      const value = Number(udev.get(property) ?? NaN);
+      if (!Number.isNaN(value)) sink.add(desc, value, labels);
+    }
+  }
+  const dmName = udev.get('DM_NAME');
+  if (dmName !== undefined) {
+    const dm = (key: string): string => udev.get(key) ?? '';
+    sink.add(deviceMapperInfo, 1, [disk.device, dm('DM_LV_LAYER'), dm('DM_LV_NAME'), dmName, dm('DM_UUID'), dm('DM_VG_NAME')]);
+  }
   sink.add(readsCompleted, disk.readsCompleted, labels);
   sink.add(readsMerged, disk.readsMerged, labels);
   sink.add(readBytes, disk.readBytes, labels);

@@ -55,9 +55,9 @@ test('netdev: include and exclude filters, and both at once is an error naming t
 
 test('diskstats: partitions, loop devices and nvme partitions are excluded by default; include selects', async () => {
   const defaults = await scrape(createCollector(diskstatsCollector));
-  assert.deepEqual(devices(defaults, 'node_disk_reads_completed_total'), ['vda', 'zram0', 'sda', 'sdb', 'nvme0n1']);
+  assert.deepEqual(devices(defaults, 'node_disk_reads_completed_total'), ['vda', 'zram0', 'sda', 'sdb', 'nvme0n1', 'dm-0']);
   // sdb's line has only the 11 pre-4.18 fields: no discard or flush samples for it.
-  assert.deepEqual(devices(defaults, 'node_disk_discards_completed_total'), ['vda', 'zram0', 'sda', 'nvme0n1']);
+  assert.deepEqual(devices(defaults, 'node_disk_discards_completed_total'), ['vda', 'zram0', 'sda', 'nvme0n1', 'dm-0']);
 
   const include = fixtureOptions();
   include.diskstats = { ...include.diskstats, deviceExclude: undefined, deviceInclude: /^(sda1|nvme0n1p1)$/ };

@@ -18,7 +18,7 @@ test('parseDiskstats: bytes and seconds; discard and flush only when the kernel 
   const disks = parseDiskstats(fixture('proc/diskstats'));
   assert.deepEqual(
     disks.map((d) => d.device),
-    ['loop0', 'loop1', 'loop2', 'loop3', 'loop4', 'loop5', 'loop6', 'loop7', 'vda', 'zram0', 'sda', 'sda1', 'sdb', 'nvme0n1', 'nvme0n1p1'],
+    ['loop0', 'loop1', 'loop2', 'loop3', 'loop4', 'loop5', 'loop6', 'loop7', 'vda', 'zram0', 'sda', 'sda1', 'sdb', 'nvme0n1', 'nvme0n1p1', 'dm-0'],
   );
   assert.deepEqual(disks.find((d) => d.device === 'sda'), {
     major: '8', minor: '0', device: 'sda',
