@@ -110,6 +110,22 @@ function buildRegistry(families: MetricFamilies): Registry {
   return registry;
 }
 
+/**
+ * After the deadline the prober has been told (its signal aborted); it gets this long to add its
+ * last families (status code, phases so far) before probe() answers without them.
+ */
+const ABORT_GRACE_MS = 20;
+
+function settleWithin(running: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    running.then(
+      () => (clearTimeout(timer), resolve()),
+      () => (clearTimeout(timer), resolve()),
+    );
+  });
+}
+
 /** Drops samples added after the probe settled (a prober still running past its deadline). */
 class ClosableSink implements MetricSink {
   open = true;
@@ -162,6 +178,7 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
   const started = performance.now();
   let success = false;
   let thrownReason: FailureReason | undefined;
+  let running: Promise<boolean> | undefined;
   try {
     const deadline = new Promise<never>((_, reject) => {
       const onAbort = (): void => reject(controller.signal.reason as Error);
@@ -169,8 +186,10 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
       else controller.signal.addEventListener('abort', onAbort, { once: true });
     });
     deadline.catch(() => undefined);
-    success = await Promise.race([prober(options.target, module, sink, context), deadline]);
+    running = prober(options.target, module, sink, context);
+    success = await Promise.race([running, deadline]);
   } catch (error) {
+    if (controller.signal.aborted && running !== undefined) await settleWithin(running, ABORT_GRACE_MS);
     success = false;
     thrownReason = error instanceof ProbeError ? error.reason : 'internal';
     logger.debug({ err: error as Error }, 'Error during probe');

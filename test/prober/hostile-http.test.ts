@@ -43,6 +43,8 @@ test('a server that sends headers then stalls: timeout with the status already r
   const result = await run(`http://127.0.0.1:${port}/`, httpModule({}, TIMEOUT_SECONDS));
   assert.equal(result.failureReason, 'timeout');
   assert.ok(result.elapsedMs < (TIMEOUT_SECONDS + 1) * 1000, `took ${result.elapsedMs} ms`);
+  assert.equal(result.value('probe_http_status_code'), 200);
+  assert.equal(result.value('probe_http_content_length'), 1000);
 });
 
 test('a TLS server that never finishes the handshake: timeout, no TLS families', async (t) => {
