@@ -73,13 +73,24 @@ function serverOf(target: string, config: DNSProbeConfig): { host: string; port:
   }
 }
 
-function buildQuery(config: DNSProbeConfig): Packet {
-  return {
+// Names blackbox accepts that dns-packet cannot encode; their numbers are patched into the question.
+const EXTRA_TYPES: Readonly<Record<string, number>> = { URI: 256 };
+const EXTRA_CLASSES: Readonly<Record<string, number>> = { NONE: 254 };
+
+/** The query in wire format: one question, nothing else, so QTYPE and QCLASS are its last 4 bytes. */
+function buildQuery(config: DNSProbeConfig): { id: number; wire: Buffer } {
+  const packet: Packet = {
     id: randomInt(0, 0x10000),
     type: 'query',
     flags: config.recursion_desired ? dnsPacket.RECURSION_DESIRED : 0,
     questions: [{ name: config.query_name, type: config.query_type as RecordType, class: config.query_class as RecordClass }],
   };
+  const wire = dnsPacket.encode(packet);
+  const extraType = EXTRA_TYPES[config.query_type];
+  const extraClass = EXTRA_CLASSES[config.query_class];
+  if (extraType !== undefined) wire.writeUInt16BE(extraType, wire.length - 4);
+  if (extraClass !== undefined) wire.writeUInt16BE(extraClass, wire.length - 2);
+  return { id: packet.id ?? 0, wire };
 }
 
 function sectionsValid(response: DecodedPacket, config: DNSProbeConfig, context: ProbeContext): boolean {
@@ -128,7 +139,8 @@ export async function probeDNS(target: string, module: Module, sink: MetricSink,
       transport: config.transport_protocol,
       tls: config.dns_over_tls ? { config: config.tls_config, host: server.host } : undefined,
       sourceAddress: config.source_ip_address,
-      query,
+      query: query.wire,
+      id: query.id,
       signal: context.signal,
     });
     Object.assign(outcome, result);

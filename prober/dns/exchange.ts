@@ -6,7 +6,7 @@
  */
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:net';
-import dnsPacket, { type DecodedPacket, type Packet } from 'dns-packet';
+import dnsPacket, { type DecodedPacket } from 'dns-packet';
 import type { TLSConfig } from '../module.js';
 import { connectTCP } from '../tcp.js';
 import { startTLS, verificationError } from '../tls.js';
@@ -23,7 +23,9 @@ export interface ExchangeRequest {
   /** When set, the TCP connection is wrapped in TLS with this config (server name: `tlsHost`). */
   tls?: { config: TLSConfig; host: string };
   sourceAddress?: string;
-  query: Packet;
+  /** The query message in wire format, and its id. */
+  query: Buffer;
+  id: number;
   signal: AbortSignal;
 }
 
@@ -43,8 +45,8 @@ function seconds(from: number, to = performance.now()): number {
   return (to - from) / 1000;
 }
 
-function isResponseTo(message: DecodedPacket, query: Packet): boolean {
-  return message.type === 'response' && message.id === query.id;
+function isResponseTo(message: DecodedPacket, request: ExchangeRequest): boolean {
+  return message.type === 'response' && message.id === request.id;
 }
 
 function exchangeUDP(request: ExchangeRequest): Promise<ExchangeResult> {
@@ -76,14 +78,14 @@ function exchangeUDP(request: ExchangeRequest): Promise<ExchangeResult> {
       } catch {
         return; // not a DNS message: keep waiting for ours, as miekg/dns does
       }
-      if (!isResponseTo(decoded, request.query)) return;
+      if (!isResponseTo(decoded, request)) return;
       const now = performance.now();
       finish({ response: decoded, connectSeconds: seconds(started, sentAt), requestSeconds: seconds(sentAt ?? now, now) });
     });
     socket.bind({ port: 0, address: request.sourceAddress }, () => {
       socket.connect(request.port, request.ip, () => {
         sentAt = performance.now();
-        socket.send(dnsPacket.encode(request.query));
+        socket.send(request.query);
       });
     });
   });
@@ -120,11 +122,13 @@ function readFramedResponse(socket: Socket, request: ExchangeRequest): Promise<D
         } catch (error) {
           return finish(new ExchangeError('protocol', `DNS over TCP: undecodable answer: ${(error as Error).message}`));
         }
-        if (isResponseTo(decoded, request.query)) return finish(decoded);
+        if (isResponseTo(decoded, request)) return finish(decoded);
       }
       if (pending.length > 2 + MAX_TCP_MESSAGE) finish(new ExchangeError('protocol', 'DNS over TCP: oversized answer'));
     });
-    socket.write(dnsPacket.streamEncode(request.query));
+    const length = Buffer.alloc(2);
+    length.writeUInt16BE(request.query.length);
+    socket.write(Buffer.concat([length, request.query]));
   });
 }
 

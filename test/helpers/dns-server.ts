@@ -5,6 +5,7 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
+import { createServer as createTLSServer } from 'node:tls';
 import type { TestContext } from 'node:test';
 import dnsPacket, { type Answer, type DecodedPacket, type Packet } from 'dns-packet';
 
@@ -89,8 +90,13 @@ async function bindBoth(newUdp: () => Socket, tcp: Server): Promise<{ udp: Socke
   }
 }
 
+export interface DnsServerOptions {
+  /** PEM certificate and key: the TCP side speaks DNS over TLS (the UDP side stays plain). */
+  tls?: { cert: string; key: string };
+}
+
 /** Starts the responder; it is closed when the test ends. */
-export async function startDnsServer(t: TestContext, handler: DnsHandler): Promise<DnsServer> {
+export async function startDnsServer(t: TestContext, handler: DnsHandler, options: DnsServerOptions = {}): Promise<DnsServer> {
   const queries: DnsServer['queries'] = [];
   const sockets = new Set<TcpSocket>();
   const handle = (transport: Transport) => (message: Buffer): Buffer | undefined => {
@@ -112,11 +118,12 @@ export async function startDnsServer(t: TestContext, handler: DnsHandler): Promi
     });
     return socket;
   };
-  const tcp = createServer((socket) => {
+  const onConnection = (socket: TcpSocket): void => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     serveTcpConnection(socket, handle('tcp'));
-  });
+  };
+  const tcp = options.tls === undefined ? createServer(onConnection) : createTLSServer(options.tls, onConnection);
   const { udp, port } = await bindBoth(newUdp, tcp);
   let closed = false;
   const close = async (): Promise<void> => {

@@ -8,6 +8,7 @@ import { rrText } from '../../prober/dns/rr-text.js';
 import type { DNSProbeConfig, DNSRRValidator } from '../../prober/module.js';
 import { reply, startDnsServer, staticZone } from '../helpers/dns-server.js';
 import { sampleValue } from '../helpers/exposition.js';
+import { createTestCA, tempDir } from '../helpers/tls.js';
 import { familyNames, moduleWith, NO_TLS, runProbe } from './protocol-harness.js';
 
 const noChecks = (): DNSRRValidator => ({
@@ -204,4 +205,27 @@ test('dns through probe(): the families of blackbox 0.23 for the reference dns m
   assert.equal(result.success, true);
   // reference/blackbox_families.txt, [dns]
   assert.deepEqual([...result.families.byName.keys()].sort(), [...BLACKBOX_DNS_FAMILIES, 'probe_duration_seconds', 'probe_success'].sort());
+});
+
+test('dns over TLS: a trusted server answers; an untrusted one fails with tls', async (t) => {
+  const ca = createTestCA(tempDir(t));
+  const server = await startDnsServer(t, staticZone(ZONE), { tls: ca.issue({ notAfter: new Date('2030-01-01T00:00:00Z') }) });
+  const target = `127.0.0.1:${server.port}`;
+  const trusted = await runProbe(probeDNS, target, dnsModule({ transport_protocol: 'tcp', dns_over_tls: true, tls_config: { insecure_skip_verify: false, ca: ca.cert } }));
+  assert.equal(trusted.success, true, trusted.log);
+  assert.equal(sampleValue(trusted.families, 'probe_dns_answer_rrs'), 1);
+  assert.equal(server.queries[0]?.transport, 'tcp');
+  const untrusted = await runProbe(probeDNS, target, dnsModule({ transport_protocol: 'tcp', dns_over_tls: true }));
+  assert.equal(untrusted.success, false);
+  assert.equal(untrusted.reason, 'tls');
+});
+
+test('dns: query types and classes dns-packet cannot name still go out with their numbers', async (t) => {
+  const server = await startDnsServer(t, (query) => reply(query));
+  const run = await runProbe(probeDNS, `127.0.0.1:${server.port}`, dnsModule({ query_name: 'example.test', query_type: 'URI', query_class: 'NONE' }));
+  assert.equal(run.success, true, run.log);
+  const question = server.queries[0]?.query.questions?.[0];
+  assert.equal(question?.name, 'example.test');
+  assert.equal(question?.type as string, 'UNKNOWN_256');
+  assert.equal(question?.class as string, 'UNKNOWN_254');
 });
