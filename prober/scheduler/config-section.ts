@@ -111,6 +111,8 @@ const SECTION_KEYS = ['location', 'max_concurrent_checks', 'file_sd_refresh_inte
 export function readScheduler(node: ConfigNode): SchedulerConfig | undefined {
   if (!node.present) return undefined;
   const found = fields(node, SECTION_KEYS);
+  const maxConcurrentChecks = field(found, 'max_concurrent_checks', (value) => integer(value, 1, 100_000), DEFAULTS.max_concurrent_checks);
+  const refreshInterval = field(found, 'file_sd_refresh_interval', positiveDuration, DEFAULTS.file_sd_refresh_interval);
   const groupsNode = found.get('groups');
   const groups = groupsNode === undefined ? [] : list(groupsNode, 'a list of target groups').map(readGroup);
   if (groups.length === 0) (groupsNode ?? node).fail('needs at least one target group under groups');
@@ -119,11 +121,7 @@ export function readScheduler(node: ConfigNode): SchedulerConfig | undefined {
     if (names.has(group.name)) list(groupsNode!)[i]!.fail(`duplicate group name ${JSON.stringify(group.name)}`);
     names.add(group.name);
   });
-  const config: SchedulerConfig = {
-    max_concurrent_checks: field(found, 'max_concurrent_checks', (value) => integer(value, 1, 100_000), DEFAULTS.max_concurrent_checks),
-    file_sd_refresh_interval: field(found, 'file_sd_refresh_interval', positiveDuration, DEFAULTS.file_sd_refresh_interval),
-    groups,
-  };
+  const config: SchedulerConfig = { max_concurrent_checks: maxConcurrentChecks, file_sd_refresh_interval: refreshInterval, groups };
   const location = field(found, 'location', nonEmpty);
   if (location !== undefined) config.location = location;
   return config;

@@ -38,7 +38,7 @@ export function parseFileSd(text: string, file: string): FileTargetGroup[] {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const firstError = doc.errors[0];
-  if (firstError !== undefined) throw new FileSdError(file, firstError.linePos?.[0].line, firstError.message);
+  if (firstError !== undefined) throw new FileSdError(file, lineCounter.linePos(firstError.pos[0]).line, firstError.message.split('\n')[0]!);
   const fail = (node: Node | null | undefined, message: string): never => {
     const offset = node?.range?.[0];
     throw new FileSdError(file, offset === undefined ? undefined : lineCounter.linePos(offset).line, message);

@@ -58,7 +58,7 @@ function renderBody(snapshot, groupBy) {
   Array.from(groups.keys()).sort().forEach(function (name) {
     var rows = groups.get(name);
     var down = rows.filter(function (t) { return t.state === 'down'; }).length;
-    html += '<section><h2>' + esc(name) + ' <small>' + rows.length + ' targets' + (down ? ', ' + down + ' down' : '') + '</small></h2>' +
+    html += '<section><h2>' + esc(name) + ' <small>' + rows.length + (rows.length === 1 ? ' target' : ' targets') + (down ? ', ' + down + ' down' : '') + '</small></h2>' +
       '<div class="scroll"><table><thead><tr><th>status</th><th>target</th><th>latency</th><th>24 h</th><th>7 d</th><th>last failure</th><th>cert</th></tr></thead><tbody>';
     rows.forEach(function (t) {
       html += '<tr class="state-' + esc(t.state) + '" data-target="' + esc(t.target) + '">' + statusCell(t, nowMs) +

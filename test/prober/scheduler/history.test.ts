@@ -1,0 +1,35 @@
+/** Availability over 24 h and 7 d from hourly buckets, with old hours forgotten. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CheckHistory } from '../../../prober/scheduler/history.js';
+
+const HOUR = 3_600_000;
+const start = Date.UTC(2026, 0, 5, 0, 0, 0);
+
+test('availability sums the hours inside the window', () => {
+  const history = new CheckHistory();
+  assert.deepEqual(history.availability(24, start), { ratio: undefined, checks: 0 });
+  // 30 h ago: 10 checks, all failed; then 10 checks an hour, 9 of them good, for the last 24 h.
+  for (let i = 0; i < 10; i++) history.record(false, start + i * 1000);
+  for (let hour = 6; hour < 30; hour++) {
+    for (let i = 0; i < 10; i++) history.record(i !== 0, start + hour * HOUR + i * 1000);
+  }
+  const now = start + 29 * HOUR + 30 * 60_000;
+  assert.deepEqual(history.availability(24, now), { ratio: 0.9, checks: 240 });
+  assert.deepEqual(history.availability(7 * 24, now), { ratio: 216 / 250, checks: 250 });
+  assert.deepEqual(history.availability(1, now), { ratio: 0.9, checks: 10 });
+});
+
+test('hours older than 7 days are dropped, also after a long gap', () => {
+  const history = new CheckHistory();
+  history.record(false, start);
+  history.record(true, start + 2 * HOUR);
+  // 7 days + 1 hour later, the first record has left the window, the second is at its edge.
+  const later = start + (7 * 24 + 1) * HOUR;
+  assert.deepEqual(history.availability(7 * 24, later), { ratio: 1, checks: 1 });
+  history.record(true, start + 30 * 24 * HOUR);
+  assert.deepEqual(history.availability(7 * 24, start + 30 * 24 * HOUR), { ratio: 1, checks: 1 });
+  // The slot the first record used comes round again (168 h later) without its old counts.
+  history.record(true, start + 31 * 24 * HOUR + 0);
+  assert.deepEqual(history.availability(24, start + 31 * 24 * HOUR), { ratio: 1, checks: 1 });
+});

@@ -1,0 +1,95 @@
+/** file_sd: Prometheus' file format, globs, change pick-up, and a bad file keeping the last good list. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultConfig } from '../../../prober/config.js';
+import { configuredProbe } from '../../../prober/scheduler/probe-adapter.js';
+import { Scheduler } from '../../../prober/scheduler/scheduler.js';
+import { FileSdError, parseFileSd, TargetSource } from '../../../prober/scheduler/targets.js';
+import { waitFor } from '../../helpers/wait.js';
+import { capturedLogger, schedulerConfig, startTargetServer } from './helpers.js';
+
+test('parseFileSd reads JSON and YAML target groups; internal and empty labels are dropped', () => {
+  const json = '[{"targets": ["a:1", "b:2"], "labels": {"env": "prod", "__meta_x": "y", "empty": ""}}, {"targets": ["c:3"]}]';
+  assert.deepEqual(parseFileSd(json, 'x.json'), [
+    { targets: ['a:1', 'b:2'], labels: { env: 'prod' } },
+    { targets: ['c:3'], labels: {} },
+  ]);
+  const yaml = '- targets:\n    - https://panel-1.example\n  labels:\n    datacenter: fra\n';
+  assert.deepEqual(parseFileSd(yaml, 'x.yml'), [{ targets: ['https://panel-1.example'], labels: { datacenter: 'fra' } }]);
+  assert.deepEqual(parseFileSd('', 'empty.yml'), []);
+});
+
+test('parseFileSd names file and line of each mistake', () => {
+  const cases: [string, string][] = [
+    ['[{"targets": ["a"]},\n {"targets": ["b"]\n', 'x.json:3: '],
+    ['[{"targets": ["a"]},\n {"labels": {"a": "b"}}]', 'x.json:2: entry 1: "targets" is missing'],
+    ['[{"targets": ["a"],\n  "labels": {"module": "x"}}]', 'x.json:2: entry 0: label "module" is set by the scheduler'],
+    ['- targets: [a]\n  lables: {a: b}\n', 'x.json:2: entry 0: unknown key "lables" (allowed: targets, labels)'],
+    ['- targets: [a, 3]\n', 'x.json:1: entry 0: each target must be a non-empty string'],
+    ['- targets: [a]\n  labels:\n    bad-name: x\n', 'x.json:3: entry 0: invalid label name "bad-name"'],
+    ['{"targets": ["a"]}', 'x.json:1: must be a list of target groups'],
+  ];
+  for (const [text, expected] of cases) {
+    assert.throws(() => parseFileSd(text, 'x.json'), (error: unknown) => {
+      assert.ok(error instanceof FileSdError);
+      assert.ok(error.message.startsWith(expected), `${JSON.stringify(text)}: got ${error.message}`);
+      return true;
+    });
+  }
+});
+
+test('TargetSource expands globs, follows changes, keeps the last good list of a broken file', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'platypus-file-sd-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'a.json'), JSON.stringify([{ targets: ['a1', 'a2'], labels: { env: 'prod' } }]));
+  await writeFile(join(dir, 'b.yml'), '- targets: [b1]\n');
+  await writeFile(join(dir, 'notes.txt'), 'not a target file');
+  const config = schedulerConfig(
+    `scheduler:\n  file_sd_refresh_interval: 1h\n  groups:\n    - name: g\n      module: http_2xx\n      labels: {env: dev, team: ops}\n      file_sd: ['${dir}/*.json', '${dir}/*.yml']\n`,
+  );
+  const { logger, lines } = capturedLogger();
+  let changes = 0;
+  const source = new TargetSource({ logger, onChange: () => changes++ });
+  t.after(() => source.close());
+  await source.setConfig(config);
+  const list = (): string[] => source.targets().map((spec) => `${spec.target} ${JSON.stringify(spec.labels)}`);
+  assert.deepEqual(list(), ['a1 {"env":"prod","team":"ops"}', 'a2 {"env":"prod","team":"ops"}', 'b1 {"env":"dev","team":"ops"}']);
+
+  // A change is seen through the directory watch, without an explicit refresh.
+  await writeFile(join(dir, 'c.json'), JSON.stringify([{ targets: ['c1'] }]));
+  await waitFor('the new file', () => list().some((entry) => entry.startsWith('c1 ')), { timeoutMs: 5000 });
+  assert.ok(changes >= 1);
+
+  await writeFile(join(dir, 'a.json'), '[{"targets": ["a1", "a2"],\n  "labels": {"env": }}]');
+  await source.refresh();
+  assert.deepEqual(list().slice(0, 2), ['a1 {"env":"prod","team":"ops"}', 'a2 {"env":"prod","team":"ops"}'], 'last good list kept');
+  await waitFor('the error logged', () => lines().some((line) => line.level === 'error' && String(line.file).endsWith('a.json')), { timeoutMs: 5000 });
+  const logged = lines().find((line) => line.level === 'error' && String(line.file).endsWith('a.json'))!;
+  assert.match(String((logged.err as { message: string }).message), /a\.json:2: /);
+  assert.match(String(logged.msg), /keeping its last good targets/);
+
+  await writeFile(join(dir, 'a.json'), JSON.stringify([{ targets: ['a3'] }]));
+  await unlink(join(dir, 'b.yml'));
+  await source.refresh();
+  assert.deepEqual(list(), ['a3 {"env":"dev","team":"ops"}', 'c1 {"env":"dev","team":"ops"}']);
+});
+
+test('the scheduler starts checking targets added to a file_sd file and stops checking removed ones', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'platypus-file-sd-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const server = await startTargetServer(t);
+  const file = join(dir, 'panels.json');
+  await writeFile(file, JSON.stringify([{ targets: [server.url('/one')], labels: { panel: 'one' } }]));
+  const scheduler = new Scheduler({ probe: configuredProbe(() => defaultConfig()) });
+  t.after(() => scheduler.stop());
+  await scheduler.start(
+    schedulerConfig(`scheduler:\n  groups:\n    - name: panels\n      module: http_2xx\n      interval: 200ms\n      timeout: 150ms\n      file_sd: [panels.json]\n`, dir),
+  );
+  await waitFor('the first target checked', () => (server.hits.get('/one') ?? 0) >= 1, { timeoutMs: 5000 });
+  await writeFile(file, JSON.stringify([{ targets: [server.url('/two')], labels: { panel: 'two' } }]));
+  await waitFor('the second target checked', () => (server.hits.get('/two') ?? 0) >= 2, { timeoutMs: 5000 });
+  assert.deepEqual([...scheduler.targets()].map((state) => state.labels), [{ target: server.url('/two'), module: 'http_2xx', panel: 'two' }]);
+});
