@@ -1,8 +1,10 @@
 /** `node_cpu_seconds_total{cpu,mode}` and `node_cpu_guest_seconds_total` from /proc/stat (node_exporter cpu_linux.go). */
 import { describeMetric } from '../../common/metrics.js';
 import type { Logger } from '../../common/logging.js';
-import { procFilePath } from '../paths.js';
-import { readProcFile } from '../procfs/read.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { procFilePath, sysFilePath } from '../paths.js';
+import { readOptionalProcFile, readProcFile } from '../procfs/read.js';
 import { parseStat, type CpuStat, type CpuTimes } from '../procfs/stat.js';
 import type { Collector, CollectorDefinition, MetricSink } from '../types.js';
 
@@ -13,6 +15,34 @@ const guestDesc = describeMetric(
   'counter',
   ['cpu', 'mode'],
 );
+const isolatedDesc = describeMetric(
+  'node_cpu_isolated',
+  'Whether each core is isolated, information from /sys/devices/system/cpu/isolated.',
+  'gauge',
+  ['cpu'],
+);
+const coreThrottlesDesc = describeMetric('node_cpu_core_throttles_total', 'Number of times this CPU core has been throttled.', 'counter', [
+  'core',
+  'package',
+]);
+const packageThrottlesDesc = describeMetric(
+  'node_cpu_package_throttles_total',
+  'Number of times this CPU package has been throttled.',
+  'counter',
+  ['package'],
+);
+
+/** A kernel CPU list (`0-2,5`) as the CPU numbers it names. */
+export function parseCpuList(text: string, source = 'cpu list'): string[] {
+  const cpus: string[] = [];
+  for (const range of text.trim().split(',')) {
+    if (range === '') continue;
+    const [first, last = first] = range.split('-').map(Number) as [number, number?];
+    if (!Number.isInteger(first) || !Number.isInteger(last) || last < first) throw new Error(`${source}: invalid CPU range ${JSON.stringify(range)}`);
+    for (let cpu = first; cpu <= last; cpu++) cpus.push(String(cpu));
+  }
+  return cpus;
+}
 
 /** Modes in label order; guest time is already included in user and nice, so it has its own family. */
 const MODES = ['idle', 'iowait', 'irq', 'nice', 'softirq', 'steal', 'system', 'user'] as const;
@@ -62,13 +92,37 @@ export class MonotonicCpuTimes {
   }
 }
 
+/** Throttle counts exist on bare metal only (Intel's thermal_throttle); one value per core and per package. */
+function addThrottles(sink: MetricSink, cpuRoot: string, cpus: Iterable<string>): void {
+  const cores = new Set<string>();
+  const packages = new Set<string>();
+  for (const cpu of cpus) {
+    const dir = join(cpuRoot, `cpu${cpu}`);
+    if (!existsSync(join(dir, 'thermal_throttle'))) continue;
+    const pkg = readProcFile(join(dir, 'topology', 'physical_package_id')).trim();
+    const core = readProcFile(join(dir, 'topology', 'core_id')).trim();
+    if (!cores.has(`${pkg}:${core}`)) {
+      cores.add(`${pkg}:${core}`);
+      const count = readOptionalProcFile(join(dir, 'thermal_throttle', 'core_throttle_count'));
+      if (count !== undefined) sink.add(coreThrottlesDesc, Number(count.trim()), [core, pkg]);
+    }
+    if (!packages.has(pkg)) {
+      packages.add(pkg);
+      const count = readOptionalProcFile(join(dir, 'thermal_throttle', 'package_throttle_count'));
+      if (count !== undefined) sink.add(packageThrottlesDesc, Number(count.trim()), [pkg]);
+    }
+  }
+}
+
 class CpuCollector implements Collector {
   readonly #statPath: string;
+  readonly #cpuRoot: string;
   readonly #times: MonotonicCpuTimes;
   readonly #labels = new Map<string, CpuLabels>();
 
-  constructor(statPath: string, logger: Logger) {
+  constructor(statPath: string, cpuRoot: string, logger: Logger) {
     this.#statPath = statPath;
+    this.#cpuRoot = cpuRoot;
     this.#times = new MonotonicCpuTimes(logger);
   }
 
@@ -93,6 +147,10 @@ class CpuCollector implements Collector {
       sink.add(guestDesc, t.guest, labels.guestUser);
       sink.add(guestDesc, t.guestNice, labels.guestNice);
     }
+    addThrottles(sink, this.#cpuRoot, times.keys());
+    const isolatedPath = join(this.#cpuRoot, 'isolated');
+    const isolated = readOptionalProcFile(isolatedPath);
+    if (isolated !== undefined) for (const cpu of parseCpuList(isolated, isolatedPath)) sink.add(isolatedDesc, 1, [cpu]);
   }
 }
 
@@ -100,5 +158,5 @@ export const cpuCollector: CollectorDefinition = {
   name: 'cpu',
   defaultEnabled: true,
   description: 'Seconds each CPU spent in each mode, from /proc/stat.',
-  create: ({ paths, logger }) => new CpuCollector(procFilePath(paths, 'stat'), logger),
+  create: ({ paths, logger }) => new CpuCollector(procFilePath(paths, 'stat'), sysFilePath(paths, 'devices', 'system', 'cpu'), logger),
 };

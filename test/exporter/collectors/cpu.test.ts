@@ -3,7 +3,7 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cpuCollector } from '../../../exporter/collectors/cpu.js';
+import { cpuCollector, parseCpuList } from '../../../exporter/collectors/cpu.js';
 import { FIXTURES, createCollector, expected, fixturePaths, scrape } from './fixture.js';
 
 test('cpu counters never go backwards, a hotplugged CPU restarts, new and vanished CPUs follow /proc/stat', async (t) => {
@@ -25,4 +25,10 @@ test('cpu counters never go backwards, a hotplugged CPU restarts, new and vanish
   // cpu0's idle went backwards by less than 3 s: kept at the later value.
   assert.match(third, /^node_cpu_seconds_total\{cpu="0",mode="idle"\} 879\.9$/m);
   assert.match(third, /^node_cpu_seconds_total\{cpu="1",mode="idle"\} 863\.69$/m);
+});
+
+test('parseCpuList: the kernel CPU list format', () => {
+  assert.deepEqual(parseCpuList('0-2,5,7-8\n'), ['0', '1', '2', '5', '7', '8']);
+  assert.deepEqual(parseCpuList('\n'), []);
+  assert.throws(() => parseCpuList('3-1', '/sys/devices/system/cpu/isolated'), /\/sys\/devices\/system\/cpu\/isolated: invalid CPU range "3-1"/);
 });
