@@ -201,10 +201,12 @@ export function targetHost(target: string): string {
       const hostname = new URL(target).hostname;
       return hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
     } catch {
-      return target.slice(schemeEnd + 3).split(/[/:?#]/)[0] ?? '';
+      // Not a WHATWG URL (e.g. an IPv6 zone id): read the authority by hand.
+      const authority = (target.slice(schemeEnd + 3).split(/[/?#]/)[0] ?? '').replace(/^.*@/, '');
+      return targetHost(authority);
     }
   }
-  if (target.startsWith('[')) return target.slice(1, target.indexOf(']') >>> 0);
+  if (target.startsWith('[')) return decodeURIComponent(target.slice(1, target.indexOf(']') >>> 0));
   if (isIPv6(target)) return target;
   return target.split(':')[0] ?? '';
 }
