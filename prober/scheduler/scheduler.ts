@@ -9,6 +9,7 @@
  * target's previous check is still running is skipped (and counted), so one target never has two
  * checks at once. An attempt that outlives its timeout is abandoned as failed.
  */
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger, type Logger } from '../../common/logging.js';
@@ -88,6 +89,8 @@ export class Scheduler {
 
   constructor(private readonly options: SchedulerOptions) {
     this.logger = options.logger ?? silentLogger();
+    // Every retry wait listens on the stop signal; thousands may wait at once.
+    setMaxListeners(0, this.stopController.signal);
     this.source = new TargetSource({ logger: this.logger, onChange: () => this.applyTargets() });
   }
 
