@@ -36,6 +36,9 @@ function targetAddress(target: string, tls: boolean): { host: string; port: numb
   return { host, port };
 }
 
+/** Series in the order Go's client library prints them (sorted by label value). */
+const SERVING_STATUSES_SORTED = [...SERVING_STATUSES].sort();
+
 interface Outcome {
   resolveSeconds: number;
   checkSeconds?: number;
@@ -44,13 +47,13 @@ interface Outcome {
 }
 
 function addMetrics(sink: MetricSink, outcome: Outcome): void {
-  sink.add(probeGRPCDurationSeconds, outcome.resolveSeconds, ['resolve']);
   if (outcome.checkSeconds !== undefined) sink.add(probeGRPCDurationSeconds, outcome.checkSeconds, ['check']);
+  sink.add(probeGRPCDurationSeconds, outcome.resolveSeconds, ['resolve']);
   sink.add(probeGRPCSSL, outcome.tlsMetrics && outcome.check?.grpcStatus === GRPC_OK ? 1 : 0);
   sink.add(probeGRPCStatusCode, outcome.check?.grpcStatus ?? 0);
   if (outcome.check !== undefined) {
-    const serving = outcome.check.servingStatus;
-    for (const [number, name] of SERVING_STATUSES.entries()) sink.add(probeGRPCHealthCheckResponse, serving === number ? 1 : 0, [name]);
+    const serving = outcome.check.servingStatus === undefined ? undefined : SERVING_STATUSES[outcome.check.servingStatus];
+    for (const name of SERVING_STATUSES_SORTED) sink.add(probeGRPCHealthCheckResponse, serving === name ? 1 : 0, [name]);
   }
   // blackbox registers this gauge on every grpc probe: 0 unless a TLS handshake filled it.
   if (!outcome.tlsMetrics) sink.add(probeSSLEarliestCertExpiry, 0);

@@ -100,8 +100,8 @@ export async function probeICMP(target: string, module: Module, sink: MetricSink
     return false;
   } finally {
     sink.add(probeICMPDurationSeconds, phases.resolve, ['resolve']);
-    sink.add(probeICMPDurationSeconds, phases.setup, ['setup']);
     sink.add(probeICMPDurationSeconds, phases.rtt, ['rtt']);
+    sink.add(probeICMPDurationSeconds, phases.setup, ['setup']);
     if (hopLimit !== undefined) sink.add(probeICMPReplyHopLimit, hopLimit);
   }
 }

@@ -54,7 +54,7 @@ test('grpc: a SERVING service succeeds with blackbox families', async (t) => {
     assert.equal(sampleValue(run.families, 'probe_grpc_ssl'), 0);
     assert.equal(sampleValue(run.families, 'probe_ssl_earliest_cert_expiry'), 0);
     assert.deepEqual(servingStatuses(run), { UNKNOWN: 0, SERVING: 1, NOT_SERVING: 0, SERVICE_UNKNOWN: 0 });
-    assert.deepEqual(run.families.get('probe_grpc_duration_seconds')?.samples.map((s) => s.labels.phase), ['resolve', 'check']);
+    assert.deepEqual(run.families.get('probe_grpc_duration_seconds')?.samples.map((s) => s.labels.phase), ['check', 'resolve']);
   }
 });
 
