@@ -92,13 +92,21 @@ export class MonotonicCpuTimes {
   }
 }
 
-/** Throttle counts exist on bare metal only (Intel's thermal_throttle); one value per core and per package. */
-function addThrottles(sink: MetricSink, cpuRoot: string, cpus: Iterable<string>): void {
+/**
+ * Throttle counts exist on bare metal only (Intel's thermal_throttle); one value per core and per
+ * package. Whether a CPU has them never changes, so `hasThrottle` remembers it between scrapes.
+ */
+function addThrottles(sink: MetricSink, cpuRoot: string, cpus: Iterable<string>, hasThrottle: Map<string, boolean>): void {
   const cores = new Set<string>();
   const packages = new Set<string>();
   for (const cpu of cpus) {
     const dir = join(cpuRoot, `cpu${cpu}`);
-    if (!existsSync(join(dir, 'thermal_throttle'))) continue;
+    let present = hasThrottle.get(cpu);
+    if (present === undefined) {
+      present = existsSync(join(dir, 'thermal_throttle'));
+      hasThrottle.set(cpu, present);
+    }
+    if (!present) continue;
     const pkg = readProcFile(join(dir, 'topology', 'physical_package_id')).trim();
     const core = readProcFile(join(dir, 'topology', 'core_id')).trim();
     if (!cores.has(`${pkg}:${core}`)) {
@@ -119,6 +127,7 @@ class CpuCollector implements Collector {
   readonly #cpuRoot: string;
   readonly #times: MonotonicCpuTimes;
   readonly #labels = new Map<string, CpuLabels>();
+  readonly #hasThrottle = new Map<string, boolean>();
 
   constructor(statPath: string, cpuRoot: string, logger: Logger) {
     this.#statPath = statPath;
@@ -147,7 +156,7 @@ class CpuCollector implements Collector {
       sink.add(guestDesc, t.guest, labels.guestUser);
       sink.add(guestDesc, t.guestNice, labels.guestNice);
     }
-    addThrottles(sink, this.#cpuRoot, times.keys());
+    addThrottles(sink, this.#cpuRoot, times.keys(), this.#hasThrottle);
     const isolatedPath = join(this.#cpuRoot, 'isolated');
     const isolated = readOptionalProcFile(isolatedPath);
     if (isolated !== undefined) for (const cpu of parseCpuList(isolated, isolatedPath)) sink.add(isolatedDesc, 1, [cpu]);

@@ -28,6 +28,13 @@ export function timeZoneName(date: Date): string {
   return zoneName.formatToParts(date).find((part) => part.type === 'timeZoneName')?.value ?? 'UTC';
 }
 
+/** Formatting the name costs more than the rest of the collector, and it only changes with the offset. */
+let lastZone = { offset: NaN, name: '' };
+function cachedTimeZoneName(date: Date, offsetSeconds: number): string {
+  if (lastZone.offset !== offsetSeconds) lastZone = { offset: offsetSeconds, name: timeZoneName(date) };
+  return lastZone.name;
+}
+
 function addClocksources(sink: MetricSink, root: string): void {
   let entries: string[];
   try {
@@ -56,7 +63,8 @@ export const timeCollector: CollectorDefinition = {
       async update(sink) {
         const now = new Date();
         sink.add(timeDesc, now.getTime() / 1000);
-        sink.add(zoneOffsetDesc, -now.getTimezoneOffset() * 60, [timeZoneName(now)]);
+        const offset = -now.getTimezoneOffset() * 60;
+        sink.add(zoneOffsetDesc, offset, [cachedTimeZoneName(now, offset)]);
         addClocksources(sink, clocksourceRoot);
       },
     };
