@@ -1,4 +1,5 @@
 /** `node_disk_*{device}` from /proc/diskstats, and `node_disk_info` with udev's properties (node_exporter diskstats_linux.go). */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeMetric } from '../../common/metrics.js';
 import { DeviceFilter } from '../filters.js';
@@ -113,16 +114,19 @@ export const diskstatsCollector: CollectorDefinition = {
   name: 'diskstats',
   defaultEnabled: true,
   description: 'Per-device I/O counters from /proc/diskstats, with udev device info.',
-  create: ({ paths, options }) => {
+  create: ({ paths, options, logger }) => {
     const diskstatsPath = procFilePath(paths, 'diskstats');
     const { udevDataPath, deviceInclude, deviceExclude } = options.diskstats;
     const filter = new DeviceFilter('diskstats', deviceInclude, deviceExclude);
+    // As node_exporter: no udev database (containers, minimal hosts) means empty info labels, checked once.
+    const udevAvailable = existsSync(udevDataPath);
+    if (!udevAvailable) logger.warn({ path: udevDataPath }, 'udev database not found, disk info labels will be empty');
     return {
       async update(sink) {
         const disks = parseDiskstats(readProcFile(diskstatsPath)).filter((disk) => !filter.ignored(disk.device));
-        // udev keeps its database on tmpfs (/run), so it is read like /proc. A missing one (containers, this test machine) leaves the info labels empty, as in node_exporter.
+        // udev keeps its database on tmpfs (/run), so it is read like /proc.
         for (const disk of disks) {
-          const text = readOptionalProcFile(join(udevDataPath, `b${disk.major}:${disk.minor}`));
+          const text = udevAvailable ? readOptionalProcFile(join(udevDataPath, `b${disk.major}:${disk.minor}`)) : undefined;
           addDisk(sink, disk, text === undefined ? NO_PROPERTIES : parseUdevProperties(text));
         }
       },

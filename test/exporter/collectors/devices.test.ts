@@ -71,3 +71,12 @@ test('pressure: NoDataError when the kernel has no /proc/pressure', async () => 
   const collector = createCollector(pressureCollector, { paths: { ...fixturePaths, procfs: join(FIXTURES, 'textfile') } });
   await assert.rejects(scrape(collector), (error: unknown) => error instanceof NoDataError && /kernel >= 4\.20/.test(error.message));
 });
+
+test('diskstats: without a udev database the info labels are empty and the udev-only families absent', async () => {
+  const options = fixtureOptions();
+  options.diskstats.udevDataPath = join(FIXTURES, 'nonexistent-udev');
+  const text = await scrape(createCollector(diskstatsCollector, { options }));
+  const info = parseExposition(text).get('node_disk_info')?.samples.find((s) => s.labels.device === 'sda');
+  assert.deepEqual(info?.labels, { device: 'sda', major: '8', minor: '0', model: '', path: '', revision: '', serial: '', wwn: '' });
+  assert.doesNotMatch(text, /node_disk_ata_|node_disk_device_mapper_info/);
+});
