@@ -38,7 +38,8 @@ export const probeHTTPLastModified = describeMetric(
   'gauge',
 );
 
-const PHASES = ['resolve', 'connect', 'tls', 'processing', 'transfer'] as const;
+// In Go's sorted label order, as blackbox prints them.
+const PHASES = ['connect', 'processing', 'resolve', 'tls', 'transfer'] as const;
 type Phase = (typeof PHASES)[number];
 const PHASE_LABELS = PHASES.map((phase) => [phase] as const);
 export const MAX_REDIRECTS = 10;
@@ -207,7 +208,7 @@ function redirectMethod(status: number, method: string): { method: string; keepB
 export const probeHTTP: ProbeFn = async (target, module, sink, context) => {
   const config = module.http;
   const outcome: Outcome = {
-    phases: { resolve: 0, connect: 0, tls: 0, processing: 0, transfer: 0 },
+    phases: { connect: 0, processing: 0, resolve: 0, tls: 0, transfer: 0 },
     statusCode: 0,
     contentLength: 0,
     uncompressedLength: 0,

@@ -126,6 +126,13 @@ function settleWithin(running: Promise<unknown>, ms: number): Promise<void> {
   });
 }
 
+/** Families in name order, as Go's registry gathers them, so our text lines up with blackbox's. */
+function sortByName(families: MetricFamilies): void {
+  const sorted = [...families.byName.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  families.byName.clear();
+  for (const [name, family] of sorted) families.byName.set(name, family);
+}
+
 /** Drops samples added after the probe settled (a prober still running past its deadline). */
 class ClosableSink implements MetricSink {
   open = true;
@@ -207,6 +214,7 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
   families.add(probeSuccess, success ? 1 : 0);
   families.add(probeDurationSeconds, durationSeconds);
   if (failureReason !== undefined) families.add(probeFailureInfo, 1, [failureReason]);
+  sortByName(families);
   if (success) logger.debug({ duration_seconds: durationSeconds }, 'Probe succeeded');
   else logger.debug({ duration_seconds: durationSeconds, reason: failureReason }, 'Probe failed');
   if (capture !== undefined) {

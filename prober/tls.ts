@@ -19,10 +19,11 @@ export const probeSSLLastChainExpiry = describeMetric(
   'Returns last SSL chain expiry in timestamp',
   'gauge',
 );
+// Label names in Go's output order (sorted), so the text matches blackbox's line for line.
 export const probeSSLLastChainInfo = describeMetric('probe_ssl_last_chain_info', 'Contains SSL leaf certificate information', 'gauge', [
   'fingerprint_sha256',
-  'subject',
   'issuer',
+  'subject',
   'subjectalternative',
 ]);
 export const probeTLSVersionInfo = describeMetric('probe_tls_version_info', 'Returns the TLS version used or NaN when unknown', 'gauge', [
@@ -127,8 +128,8 @@ export function addTLSMetrics(sink: MetricSink, from: TLSSocket | TLSState): voi
     sink.add(probeSSLLastChainExpiry, state.authorized ? Math.min(...chain.map(notAfterSeconds)) : GO_ZERO_TIME_SECONDS);
     sink.add(probeSSLLastChainInfo, 1, [
       leaf.fingerprint256.replace(/:/g, '').toLowerCase(),
-      distinguishedName(leaf.subject as unknown as Record<string, string | string[]>),
       distinguishedName(leaf.issuer as unknown as Record<string, string | string[]>),
+      distinguishedName(leaf.subject as unknown as Record<string, string | string[]>),
       dnsNames(leaf),
     ]);
   }
