@@ -57,15 +57,16 @@ function deadline(ms: number, signal: AbortSignal): { promise: Promise<typeof TI
 class FilesystemCollector implements Collector {
   readonly #context: CollectorContext;
   readonly #statfs: StatfsFunction;
-  /** Mount points whose statfs call has not returned yet (possibly from an earlier scrape). */
-  readonly #pending = new Map<string, Promise<Settled>>();
+  /** Mount points whose statfs call has not returned yet, with the scrape that issued it. */
+  readonly #pending = new Map<string, { settled: Promise<Settled>; scrape: number }>();
+  #scrapes = 0;
 
   constructor(context: CollectorContext) {
     this.#context = context;
     this.#statfs = context.options.filesystem.statfs ?? ((path) => fsStatfs(path));
   }
 
-  async #readMountinfo(): Promise<{ text: string; source: string }> {
+  #readMountinfo(): { text: string; source: string } {
     const { paths } = this.#context;
     const pid1 = procFilePath(paths, '1', 'mountinfo');
     try {
@@ -79,10 +80,10 @@ class FilesystemCollector implements Collector {
     }
   }
 
-  async #mounts(): Promise<Mount[]> {
+  #mounts(): Mount[] {
     const { paths, options } = this.#context;
     const { mountPointsExclude, fsTypesExclude } = options.filesystem;
-    const { text, source } = await this.#readMountinfo();
+    const { text, source } = this.#readMountinfo();
     const seen = new Set<string>();
     const mounts: Mount[] = [];
     for (const mount of parseMountinfo(text, source)) {
@@ -101,19 +102,26 @@ class FilesystemCollector implements Collector {
   }
 
   /** The mount's statistics, or undefined (device_error) when the call fails, times out or is still stuck. */
-  async #stat(mount: Mount, signal: AbortSignal): Promise<StatfsResult | undefined> {
+  async #stat(mount: Mount, scrape: number, signal: AbortSignal): Promise<StatfsResult | undefined> {
     const { logger, options } = this.#context;
     const mountPoint = mount.labels[2];
-    if (this.#pending.has(mount.statPath)) {
+    let settled: Promise<Settled>;
+    const pending = this.#pending.get(mount.statPath);
+    if (pending !== undefined && pending.scrape !== scrape) {
       logger.debug({ mountpoint: mountPoint }, 'Mount point is still unresponsive, not calling statfs again');
       return undefined;
     }
-    const settled: Promise<Settled> = this.#statfs(mount.statPath).then(
-      (stats) => ({ ok: true, stats }),
-      (error: unknown) => ({ ok: false, error }),
-    );
-    this.#pending.set(mount.statPath, settled);
-    void settled.then(() => this.#pending.delete(mount.statPath));
+    if (pending !== undefined) {
+      // Two mountinfo entries on one path (an over-mount) in this scrape: share the call.
+      settled = pending.settled;
+    } else {
+      settled = this.#statfs(mount.statPath).then(
+        (stats): Settled => ({ ok: true, stats }),
+        (error: unknown): Settled => ({ ok: false, error }),
+      );
+      this.#pending.set(mount.statPath, { settled, scrape });
+      void settled.then(() => this.#pending.delete(mount.statPath));
+    }
     const timer = deadline(options.filesystem.mountTimeoutSeconds * 1000, signal);
     const outcome = await Promise.race([settled, timer.promise]);
     timer.cancel();
@@ -129,13 +137,14 @@ class FilesystemCollector implements Collector {
   }
 
   async update(sink: MetricSink, signal: AbortSignal): Promise<void> {
-    const mounts = await this.#mounts();
+    const mounts = this.#mounts();
+    const scrape = ++this.#scrapes;
     const results: (StatfsResult | undefined)[] = new Array(mounts.length);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < mounts.length && !signal.aborted) {
         const i = next++;
-        results[i] = await this.#stat(mounts[i] as Mount, signal);
+        results[i] = await this.#stat(mounts[i] as Mount, scrape, signal);
       }
     };
     const workers = Math.max(1, Math.min(this.#context.options.filesystem.statWorkerCount, mounts.length));

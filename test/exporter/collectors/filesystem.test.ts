@@ -116,3 +116,21 @@ test('filesystem: real statfs, rootfs prefix stripped, /proc/self fallback, a va
   assert.doesNotMatch(second, /mountpoint="\/data"/);
   assert.match(second, /mountpoint="\/"/);
 });
+
+test('filesystem: two mounts on one path (an over-mount) share one statfs call and both report', async (t) => {
+  const procfs = await mkdtemp(join(tmpdir(), 'platypus-fs-overmount-'));
+  t.after(() => rm(procfs, { recursive: true, force: true }));
+  await mkdir(join(procfs, '1'));
+  await writeFile(join(procfs, '1', 'mountinfo'), '50 1 0:60 / /data rw - tmpfs tmpfs rw\n51 50 8:1 / /data rw - ext4 /dev/sda1 rw\n');
+  let calls = 0;
+  const slow: StatfsFunction = async () => {
+    calls++;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return ROOT_STATS;
+  };
+  const text = await scrape(createCollector(filesystemCollector, { paths: { ...fixturePaths, procfs }, options: withStatfs(slow, 5, 2) }));
+  assert.equal(calls, 1);
+  assert.equal(sampleValue(text, 'node_filesystem_device_error', { device: 'tmpfs', fstype: 'tmpfs', mountpoint: '/data' }), 0);
+  assert.equal(sampleValue(text, 'node_filesystem_device_error', { device: '/dev/sda1', fstype: 'ext4', mountpoint: '/data' }), 0);
+  assert.equal(sampleValue(text, 'node_filesystem_size_bytes', { device: '/dev/sda1', fstype: 'ext4', mountpoint: '/data' }), 4096000);
+});
