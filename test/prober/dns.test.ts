@@ -9,7 +9,7 @@ import type { DNSProbeConfig, DNSRRValidator } from '../../prober/module.js';
 import { reply, startDnsServer, staticZone } from '../helpers/dns-server.js';
 import { sampleValue } from '../helpers/exposition.js';
 import { createTestCA, tempDir } from '../helpers/tls.js';
-import { familyNames, moduleWith, NO_TLS, runProbe } from './protocol-harness.js';
+import { comparable, familyNames, moduleWith, NO_TLS, probeText, runProbe, startBlackbox } from './protocol-harness.js';
 
 const noChecks = (): DNSRRValidator => ({
   fail_if_matches_regexp: [],
@@ -228,4 +228,37 @@ test('dns: query types and classes dns-packet cannot name still go out with thei
   assert.equal(question?.name, 'example.test');
   assert.equal(question?.type as string, 'UNKNOWN_256');
   assert.equal(question?.class as string, 'UNKNOWN_254');
+});
+
+test('dns: same families, labels and values as blackbox_exporter 0.23 on the same server', async (t) => {
+  const yaml = [
+    'modules:',
+    '  a_udp: {prober: dns, timeout: 3s, dns: {preferred_ip_protocol: ip4, query_name: example.test, query_type: A}}',
+    '  a_tcp: {prober: dns, timeout: 3s, dns: {preferred_ip_protocol: ip4, query_name: example.test, query_type: A, transport_protocol: tcp}}',
+    '  soa: {prober: dns, timeout: 3s, dns: {preferred_ip_protocol: ip4, query_name: example.test, query_type: SOA}}',
+    '  nxdomain: {prober: dns, timeout: 3s, dns: {preferred_ip_protocol: ip4, query_name: missing.test, query_type: A}}',
+    '  any: {prober: dns, timeout: 3s, dns: {preferred_ip_protocol: ip4, query_name: example.test}}',
+    '  validated:',
+    '    prober: dns',
+    '    timeout: 3s',
+    '    dns:',
+    '      preferred_ip_protocol: ip4',
+    '      query_name: example.test',
+    '      query_type: A',
+    '      validate_answer_rrs:',
+    '        fail_if_none_matches_regexp: ["^example\\\\.test\\\\.\\t60\\tIN\\tA\\t127\\\\.0\\\\.0\\\\.3$"]',
+    '      validate_authority_rrs:',
+    '        fail_if_matches_regexp: ["."]',
+    '',
+  ].join('\n');
+  const blackbox = await startBlackbox(t, yaml);
+  const server = await startDnsServer(t, staticZone(ZONE));
+  const target = `127.0.0.1:${server.port}`;
+  for (const module of ['a_udp', 'a_tcp', 'soa', 'nxdomain', 'any', 'validated']) {
+    const ours = await probeText(yaml, module, target);
+    assert.deepEqual(comparable(ours), comparable(await blackbox(module, target)), module);
+  }
+  // The exact miekg text of an RR (tabs included) matched on both sides.
+  assert.equal(sampleValue(await probeText(yaml, 'validated', target), 'probe_success'), 1);
+  assert.equal(sampleValue(await probeText(yaml, 'a_udp', target), 'probe_success'), 1);
 });

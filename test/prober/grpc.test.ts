@@ -7,7 +7,7 @@ import { sampleValue } from '../helpers/exposition.js';
 import { freePort } from '../helpers/ports.js';
 import { startGrpcHealthServer } from '../helpers/grpc-server.js';
 import { createTestCA, tempDir } from '../helpers/tls.js';
-import { familyNames, moduleWith, NO_TLS, runProbe, type ProbeRun } from './protocol-harness.js';
+import { comparable, familyNames, moduleWith, NO_TLS, probeText, runProbe, startBlackbox, type ProbeRun } from './protocol-harness.js';
 
 function grpcModule(overrides: Partial<GRPCProbeConfig> = {}) {
   return moduleWith('grpc', { preferred_ip_protocol: 'ip4', ip_protocol_fallback: true, service: '', tls: false, tls_config: NO_TLS, ...overrides });
@@ -115,4 +115,30 @@ test('grpc over TLS: a trusted server succeeds with probe_grpc_ssl 1 and its cer
   const plain = await runProbe(probeGRPC, `127.0.0.1:${server.port}`, grpcModule(), 3000);
   assert.equal(plain.success, false);
   assert.notEqual(sampleValue(plain.families, 'probe_grpc_status_code'), 0);
+});
+
+test('grpc: same families, labels and values as blackbox_exporter 0.23 on the same servers', async (t) => {
+  const yaml = [
+    'modules:',
+    '  grpc_plain: {prober: grpc, timeout: 3s, grpc: {preferred_ip_protocol: ip4}}',
+    '  grpc_web: {prober: grpc, timeout: 3s, grpc: {preferred_ip_protocol: ip4, service: web}}',
+    '  grpc_nope: {prober: grpc, timeout: 3s, grpc: {preferred_ip_protocol: ip4, service: nope}}',
+    '  grpc_tls: {prober: grpc, timeout: 3s, grpc: {preferred_ip_protocol: ip4, tls: true, tls_config: {insecure_skip_verify: true}}}',
+    '',
+  ].join('\n');
+  const blackbox = await startBlackbox(t, yaml);
+  const plain = await startGrpcHealthServer(t, { statuses: { '': 'SERVING', web: 'NOT_SERVING' } });
+  const secure = await startGrpcHealthServer(t, { statuses: { '': 'SERVING' }, tls: createTestCA(tempDir(t)).issue({ notAfter: new Date('2030-01-02T03:04:05Z') }) });
+  const cases: [string, string][] = [
+    ['grpc_plain', `127.0.0.1:${plain.port}`],
+    ['grpc_web', `127.0.0.1:${plain.port}`],
+    ['grpc_nope', `127.0.0.1:${plain.port}`],
+    ['grpc_plain', `127.0.0.1:${await freePort()}`],
+    ['grpc_tls', `127.0.0.1:${secure.port}`],
+  ];
+  for (const [module, target] of cases) {
+    // tls.ts adds probe_ssl_last_chain_expiry_timestamp_seconds after every handshake; blackbox's grpc prober does not.
+    const ours = comparable(await probeText(yaml, module, target)).filter((line) => !line.includes('probe_ssl_last_chain_expiry_timestamp_seconds'));
+    assert.deepEqual(ours, comparable(await blackbox(module, target)), `${module} ${target}`);
+  }
 });

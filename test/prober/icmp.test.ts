@@ -5,7 +5,7 @@ import type { ICMPProbeConfig } from '../../prober/module.js';
 import { parsePingReply, PING_BINARY, pingArguments, probeICMP } from '../../prober/icmp.js';
 import { requireBinary } from '../helpers/process.js';
 import { sampleValue } from '../helpers/exposition.js';
-import { familyNames, moduleWith, runProbe } from './protocol-harness.js';
+import { comparable, familyNames, moduleWith, probeText, runProbe, startBlackbox } from './protocol-harness.js';
 
 function icmpModule(overrides: Partial<ICMPProbeConfig> = {}) {
   return moduleWith('icmp', { preferred_ip_protocol: 'ip4', ip_protocol_fallback: true, payload_size: 0, dont_fragment: false, ttl: 0, ...overrides });
@@ -80,4 +80,10 @@ test('icmp: a denied address is never pinged', async () => {
   assert.equal(run.success, false);
   assert.equal(run.reason, 'policy');
   assert.doesNotMatch(run.log, /Running ping/);
+});
+
+test('icmp: same families, labels and values as blackbox_exporter 0.23 pinging 127.0.0.1', async (t) => {
+  const yaml = 'modules:\n  icmp: {prober: icmp, timeout: 3s, icmp: {preferred_ip_protocol: ip4}}\n';
+  const blackbox = await startBlackbox(t, yaml);
+  assert.deepEqual(comparable(await probeText(yaml, 'icmp', '127.0.0.1')), comparable(await blackbox('icmp', '127.0.0.1')));
 });

@@ -5,14 +5,22 @@
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { TestContext } from 'node:test';
 import { createLogger } from '../../common/logging.js';
 import { MetricFamilies, renderText } from '../../common/metrics.js';
 import type { Module, TCPProbeConfig, TLSConfig } from '../../prober/module.js';
 import { defaultModule } from '../../prober/config/modules.js';
 import { createTargetPolicy } from '../../prober/policy.js';
 import type { FailureReason, ProbeFn } from '../../prober/types.js';
-import { parseExposition, type Family } from '../helpers/exposition.js';
+import { parseConfig } from '../../prober/config.js';
+import { probe } from '../../prober/probe.js';
+import { labelNames, parseExposition, type Family } from '../helpers/exposition.js';
+import { freePort } from '../helpers/ports.js';
+import { requireBinary, startProcess, waitForHttp } from '../helpers/process.js';
+import { tempDir } from '../helpers/tls.js';
 
 export interface ProbeRun {
   success: boolean;
@@ -73,7 +81,7 @@ export function familyNames(run: ProbeRun): string[] {
 export type Script = (socket: Socket, lines: AsyncIterator<string>) => Promise<void>;
 
 /** A line-oriented TCP server on 127.0.0.1 that runs `script` for each connection. */
-export async function startLineServer(t: { after(fn: () => unknown): void }, script: Script): Promise<number> {
+export async function startLineServer(t: TestContext, script: Script): Promise<number> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -105,4 +113,42 @@ export async function startLineServer(t: { after(fn: () => unknown): void }, scr
 export async function nextLine(lines: AsyncIterator<string>): Promise<string | undefined> {
   const next = await lines.next();
   return next.done === true ? undefined : next.value;
+}
+
+const VOLATILE_FAMILIES = /_duration_seconds$|^probe_dns_lookup_time_seconds$/;
+
+/**
+ * An exposition reduced to what must agree with blackbox_exporter on the same target: every
+ * family with its type and label names, and every sample value except timings. Our own
+ * probe_failure_info extension is left out.
+ */
+export function comparable(text: string): string[] {
+  const lines: string[] = [];
+  for (const family of parseExposition(text).values()) {
+    if (family.name === 'probe_failure_info') continue;
+    lines.push(`${family.name} ${family.type} {${labelNames(family).join(',')}}`);
+    if (VOLATILE_FAMILIES.test(family.name)) continue;
+    for (const sample of family.samples) lines.push(`  ${sample.name}${JSON.stringify(sample.labels)} ${sample.value}`);
+  }
+  return lines.sort();
+}
+
+/** Debian's blackbox_exporter 0.23 on a free loopback port with `yaml` as its config. */
+export async function startBlackbox(t: TestContext, yaml: string): Promise<(module: string, target: string) => Promise<string>> {
+  const binary = requireBinary('prometheus-blackbox-exporter', 'prometheus-blackbox-exporter');
+  const dir = tempDir(t, 'platypus-blackbox-');
+  writeFileSync(join(dir, 'blackbox.yml'), yaml);
+  const port = await freePort();
+  const running = startProcess(t, binary, [`--config.file=${join(dir, 'blackbox.yml')}`, `--web.listen-address=127.0.0.1:${port}`]);
+  await waitForHttp(running, `http://127.0.0.1:${port}/-/healthy`);
+  return async (module, target) => {
+    const response = await fetch(`http://127.0.0.1:${port}/probe?module=${module}&target=${encodeURIComponent(target)}`);
+    return response.text();
+  };
+}
+
+/** The same module through our probe(), rendered as /probe would. */
+export async function probeText(yaml: string, module: string, target: string): Promise<string> {
+  const result = await probe({ target, module, config: parseConfig(yaml, 'blackbox.yml') });
+  return renderText(result.families.families());
 }

@@ -9,7 +9,7 @@ import { ipHash } from '../../prober/resolve.js';
 import { sampleValue } from '../helpers/exposition.js';
 import { freePort } from '../helpers/ports.js';
 import { createTestCA, tempDir, type Certificate } from '../helpers/tls.js';
-import { familyNames, runProbe, startLineServer, tcpModule } from './protocol-harness.js';
+import { comparable, familyNames, nextLine, probeText, runProbe, startBlackbox, startLineServer, tcpModule } from './protocol-harness.js';
 
 // blackbox 0.23's tcp_connect families (reference/blackbox_families.txt) without probe_success
 // and probe_duration_seconds, which probe() adds around every prober.
@@ -168,4 +168,40 @@ test('tcp query_response: STARTTLS upgrades the connection in place', async (t) 
   assert.equal(run.success, true, run.log);
   assert.deepEqual(seenAfterTLS, ['QUIT mail.test\n']);
   assert.equal(sampleValue(run.families, 'probe_ssl_earliest_cert_expiry'), NOT_AFTER.getTime() / 1000);
+});
+
+test('tcp: same families, labels and values as blackbox_exporter 0.23 on the same targets', async (t) => {
+  const yaml = [
+    'modules:',
+    '  tcp_connect: {prober: tcp, timeout: 3s, tcp: {preferred_ip_protocol: ip4}}',
+    '  tcp_dialogue:',
+    '    prober: tcp',
+    '    timeout: 3s',
+    '    tcp:',
+    '      preferred_ip_protocol: ip4',
+    '      query_response:',
+    '        - expect: "^220 (.*)$"',
+    '          send: "HELO ${1}"',
+    '        - expect: "^250 "',
+    '  tcp_tls: {prober: tcp, timeout: 3s, tcp: {preferred_ip_protocol: ip4, tls: true, tls_config: {insecure_skip_verify: true}}}',
+    '',
+  ].join('\n');
+  const blackbox = await startBlackbox(t, yaml);
+  const banner = await startLineServer(t, async (socket, lines) => {
+    socket.write('220 mail.test\r\n');
+    const helo = await nextLine(lines);
+    socket.end(helo === 'HELO mail.test' ? '250 hello\r\n' : '500 what\r\n');
+  });
+  const tlsPort = await startTLSGreeter(t, createTestCA(tempDir(t)).issue({ notAfter: NOT_AFTER }));
+  const cases: [string, string][] = [
+    ['tcp_connect', `127.0.0.1:${banner}`],
+    ['tcp_connect', `127.0.0.1:${await freePort()}`],
+    ['tcp_dialogue', `127.0.0.1:${banner}`],
+    ['tcp_tls', `127.0.0.1:${tlsPort}`],
+  ];
+  for (const [module, target] of cases) {
+    const ours = comparable(await probeText(yaml, module, target));
+    assert.deepEqual(ours, comparable(await blackbox(module, target)), `${module} ${target}`);
+    assert.ok(ours.length > 0);
+  }
 });
