@@ -6,8 +6,11 @@ import {
   sysinfoFilesystemCollector,
   sysinfoLoadavgCollector,
   sysinfoMeminfoCollector,
+  sysinfoOsCollector,
   sysinfoUnameCollector,
 } from '../../../exporter/collectors/sysinfo.js';
+import { readFileSync } from 'node:fs';
+import { parseOsRelease } from '../../../exporter/procfs/osrelease.js';
 import { parseExposition, sampleValue } from '../../helpers/exposition.js';
 import { createCollector, scrape } from './fixture.js';
 
@@ -54,4 +57,12 @@ test('sysinfo fallback: memory, filesystems, load and uname under the Linux name
 
   const uname = await scrape(createCollector(sysinfoUnameCollector));
   assert.equal(sampleValue(uname, 'node_uname_info', { nodename: os.hostname(), release: os.release(), sysname: os.type(), machine: os.machine() }), 1);
+});
+
+test('sysinfo fallback: node_os_info and node_os_version agree with this machine\'s os-release', async () => {
+  const release = parseOsRelease(readFileSync('/etc/os-release', 'utf8'));
+  const text = await scrape(createCollector(sysinfoOsCollector));
+  assert.equal(sampleValue(text, 'node_os_info', { name: release.get('NAME') ?? '', version_id: release.get('VERSION_ID') ?? '' }), 1);
+  const version = parseExposition(text).get('node_os_version')?.samples[0]?.value;
+  assert.equal(version, Number(/^\d+(\.\d+)?/.exec(release.get('VERSION_ID') ?? '')?.[0]));
 });
