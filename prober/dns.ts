@@ -152,7 +152,7 @@ export async function probeDNS(target: string, module: Module, sink: MetricSink,
       outcome.requestSeconds = error.requestSeconds;
     }
     if (!(error instanceof ProbeError)) throw error;
-    context.logger.error({ err: error }, error.reason === 'dns' || error.reason === 'policy' ? 'Error resolving address' : 'Error while sending a DNS query');
+    context.logger.error({ err: error.message, reason: error.reason }, error.reason === 'dns' || error.reason === 'policy' ? 'Error resolving address' : 'Error while sending a DNS query');
     context.fail(error.reason);
     return false;
   } finally {

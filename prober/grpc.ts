@@ -120,7 +120,7 @@ export async function probeGRPC(target: string, module: Module, sink: MetricSink
     return false;
   } catch (error) {
     if (!(error instanceof ProbeError)) throw error;
-    logger.error({ err: error }, error.message);
+    logger.error({ reason: error.reason }, error.message);
     context.fail(error.reason);
     return false;
   } finally {

@@ -95,7 +95,7 @@ export async function probeICMP(target: string, module: Module, sink: MetricSink
     return true;
   } catch (error) {
     if (!(error instanceof ProbeError)) throw error;
-    logger.error({ err: error }, error.message);
+    logger.error({ reason: error.reason }, error.message);
     context.fail(error.reason);
     return false;
   } finally {

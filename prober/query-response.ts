@@ -174,7 +174,7 @@ export async function runQueryResponse(
     return dialogue;
   } catch (error) {
     if (!(error instanceof ProbeError)) throw error;
-    logger.error({ err: error }, error.message);
+    logger.error({ reason: error.reason }, error.message);
     context.fail(error.reason);
     return dialogue;
   }

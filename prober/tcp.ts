@@ -87,7 +87,7 @@ export async function probeTCP(target: string, module: Module, sink: MetricSink,
     return dialogue.success;
   } catch (error) {
     if (!(error instanceof ProbeError)) throw error;
-    logger.error({ err: error }, error.message);
+    logger.error({ reason: error.reason }, error.message);
     context.fail(error.reason);
     return false;
   } finally {
