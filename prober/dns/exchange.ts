@@ -70,7 +70,11 @@ function exchangeUDP(request: ExchangeRequest): Promise<ExchangeResult> {
     const onAbort = (): void => finish(new ExchangeError('timeout', 'DNS query timed out: no answer before the deadline'));
     if (request.signal.aborted) return onAbort();
     request.signal.addEventListener('abort', onAbort, { once: true });
-    socket.on('error', (error) => finish(new ExchangeError('connect_error', `DNS over UDP failed: ${error.message}`, { cause: error })));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      // A connected UDP socket reports the ICMP "port unreachable" answer as ECONNREFUSED.
+      const reason = error.code === 'ECONNREFUSED' ? 'connect_refused' : 'connect_error';
+      finish(new ExchangeError(reason, `DNS over UDP failed: ${error.message}`, { cause: error }));
+    });
     socket.on('message', (message) => {
       let decoded: DecodedPacket;
       try {

@@ -155,15 +155,18 @@ test('dns: an SOA query exports probe_dns_serial', async (t) => {
   assert.equal(aQuery.families.has('probe_dns_serial'), false);
 });
 
-test('dns: a closed TCP port fails with connect_refused and keeps every family', async (t) => {
-  const server = await startDnsServer(t, staticZone(ZONE));
-  await server.close();
-  const run = await runProbe(probeDNS, `127.0.0.1:${server.port}`, dnsModule({ transport_protocol: 'tcp' }));
-  assert.equal(run.success, false);
-  assert.equal(run.reason, 'connect_refused');
-  assert.deepEqual(familyNames(run), BLACKBOX_DNS_FAMILIES);
-  assert.equal(sampleValue(run.families, 'probe_dns_query_succeeded'), 0);
-});
+for (const transport of ['udp', 'tcp'] as const) {
+  test(`dns over ${transport}: a closed port fails with connect_refused and keeps every family`, async (t) => {
+    const server = await startDnsServer(t, staticZone(ZONE));
+    await server.close();
+    const run = await runProbe(probeDNS, `127.0.0.1:${server.port}`, dnsModule({ transport_protocol: transport }));
+    assert.equal(run.success, false);
+    assert.equal(run.reason, 'connect_refused');
+    assert.ok(run.elapsedMs < 2000, `took ${run.elapsedMs} ms`);
+    assert.deepEqual(familyNames(run), BLACKBOX_DNS_FAMILIES);
+    assert.equal(sampleValue(run.families, 'probe_dns_query_succeeded'), 0);
+  });
+}
 
 test('rrText prints records as miekg/dns does', () => {
   const cases: [Answer, string][] = [
