@@ -131,7 +131,7 @@ async function exchange(
   config: HTTPProbeConfig,
   request: { method: string; body: string | undefined; headers: Record<string, string> },
   context: ProbeContext,
-): Promise<HopResponse & { done(): void }> {
+): Promise<HopResponse & { done(graceful?: boolean): void }> {
   const https = url.protocol === 'https:';
   const proxy = config.proxy_url === undefined ? undefined : new URL(config.proxy_url);
   const urlHost = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
@@ -156,7 +156,8 @@ async function exchange(
     keepAliveTimeout: 1,
     pipelining: 1,
   });
-  const done = (): void => void client.destroy().catch(() => undefined);
+  // A finished exchange closes gracefully (no error objects); anything else is torn down.
+  const done = (graceful = false): void => void (graceful ? client.close() : client.destroy()).catch(() => undefined);
   try {
     const response = await client.request({
       path: viaPlainProxy ? url.href : `${url.pathname}${url.search}`,
@@ -314,7 +315,7 @@ export const probeHTTP: ProbeFn = async (target, module, sink, context) => {
           signal: context.signal,
         });
       } finally {
-        response.done();
+        response.done(bodyResult !== undefined);
       }
       outcome.phases.transfer += (performance.now() - headersAt) / 1000;
       outcome.uncompressedLength = bodyResult.uncompressedBytes;

@@ -24,6 +24,7 @@ export const probeFailureInfo = describeMetric(
 );
 
 export const DEFAULT_MODULE_NAME = 'http_2xx';
+const SILENT = silentLogger();
 export const DEFAULT_TIMEOUT_OFFSET_SECONDS = 0.5;
 
 /** A request that cannot be probed as asked (/probe answers 400 with the message). */
@@ -154,7 +155,7 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
   if (prober === undefined) throw new ProbeRequestError(`prober ${module.prober} is not available`);
 
   const bindings = { module: moduleName, target: options.target };
-  const parentLogger = options.logger ?? silentLogger();
+  const parentLogger = options.logger ?? SILENT;
   const capture = options.debug === true ? capturingLogger(bindings) : undefined;
   const logger = capture?.logger ?? parentLogger.child(bindings);
 
@@ -205,8 +206,6 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
     sink.open = false;
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onCallerAbort);
-    // Whatever the prober still holds (sockets, timers) is released through the signal.
-    if (!controller.signal.aborted) controller.abort(new ProbeError('internal', 'probe finished'));
   }
   const durationSeconds = (performance.now() - started) / 1000;
   const failureReason = success ? undefined : timedOut ? 'timeout' : (recordedReason ?? thrownReason ?? 'internal');
