@@ -1,9 +1,10 @@
 /** `node_time_seconds`, `node_time_zone_offset_seconds{time_zone}` and the clocksource families (node_exporter time.go, time_linux.go). */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { describeMetric } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
 import { readProcFile } from '../procfs/read.js';
+import { parseTzifFooter, zoneAbbreviation, type ZoneRule } from '../procfs/tzfile.js';
 import type { CollectorDefinition, MetricSink } from '../types.js';
 
 const timeDesc = describeMetric('node_time_seconds', 'System time in seconds since epoch (1970).', 'gauge');
@@ -23,7 +24,28 @@ const currentDesc = describeMetric(
 
 const zoneName = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
 
-/** The zone's short name: `UTC`, `PST`; zones without an English abbreviation give `GMT+1`, where Go would say `CET`. */
+/** The file describing this process's zone, found as Go finds it: `$TZ` (a name or a path), else /etc/localtime; undefined means UTC. */
+export function localZoneFile(tz: string | undefined = process.env.TZ): string | undefined {
+  if (tz === undefined) return '/etc/localtime';
+  if (tz === '') return undefined;
+  const name = tz.startsWith(':') ? tz.slice(1) : tz;
+  return isAbsolute(name) ? name : join('/usr/share/zoneinfo', name);
+}
+
+const UTC_RULE: ZoneRule = { standard: 'UTC', standardOffsetSeconds: 0, daylight: undefined };
+
+/** The zone's abbreviations from its TZif file (what Go reports), or undefined when the file cannot be used. */
+function loadZoneRule(): ZoneRule | undefined {
+  const file = localZoneFile();
+  if (file === undefined) return UTC_RULE;
+  try {
+    return parseTzifFooter(readFileSync(file), file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Intl's short name, for zones without a usable TZif file: `UTC`, `PST`, or `GMT+1` where Go would say `CET`. */
 export function timeZoneName(date: Date): string {
   return zoneName.formatToParts(date).find((part) => part.type === 'timeZoneName')?.value ?? 'UTC';
 }
@@ -59,12 +81,14 @@ export const timeCollector: CollectorDefinition = {
   description: 'The system clock, time zone offset and clocksources.',
   create: ({ paths }) => {
     const clocksourceRoot = sysFilePath(paths, 'devices', 'system', 'clocksource');
+    const zoneRule = loadZoneRule();
     return {
       async update(sink) {
         const now = new Date();
         sink.add(timeDesc, now.getTime() / 1000);
-        const offset = -now.getTimezoneOffset() * 60;
-        sink.add(zoneOffsetDesc, offset, [cachedTimeZoneName(now, offset)]);
+        const offset = 0 - now.getTimezoneOffset() * 60; // 0 - x: no -0 for UTC
+        const zone = zoneRule === undefined ? cachedTimeZoneName(now, offset) : zoneAbbreviation(zoneRule, offset);
+        sink.add(zoneOffsetDesc, offset, [zone]);
         addClocksources(sink, clocksourceRoot);
       },
     };

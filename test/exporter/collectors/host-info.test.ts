@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { MetricFamilies, renderText } from '../../../common/metrics.js';
 import { osCollector } from '../../../exporter/collectors/os.js';
-import { timeCollector, timeZoneName } from '../../../exporter/collectors/time.js';
+import { localZoneFile, timeCollector } from '../../../exporter/collectors/time.js';
 import { unameCollector } from '../../../exporter/collectors/uname.js';
 import { sampleValue } from '../../helpers/exposition.js';
 import { FIXTURES, createCollector, expected, fixturePaths, scrape, scrapeFamilies } from './fixture.js';
@@ -31,8 +31,7 @@ test('time: clock, zone offset and the clocksources from sysfs', async () => {
   const after = Date.now() / 1000;
   const now = families.byName.get('node_time_seconds')?.samples[0]?.value ?? 0;
   assert.ok(now >= before && now <= after, `node_time_seconds ${now} not within [${before}, ${after}]`);
-  const zone = families.byName.get('node_time_zone_offset_seconds')?.samples[0];
-  assert.deepEqual(zone, { labelValues: [timeZoneName(new Date())], value: -new Date().getTimezoneOffset() * 60 });
+  assert.equal(families.byName.get('node_time_zone_offset_seconds')?.samples[0]?.value, 0 - new Date().getTimezoneOffset() * 60);
   const clocksources = new MetricFamilies();
   for (const family of families.families()) {
     if (family.desc.name.startsWith('node_time_clocksource')) for (const s of family.samples) clocksources.add(family.desc, s.value, s.labelValues);
@@ -43,4 +42,22 @@ test('time: clock, zone offset and the clocksources from sysfs', async () => {
 test('time: no clocksource directory (a container without sysfs) still gives the clock', async () => {
   const families = await scrapeFamilies(createCollector(timeCollector, { paths: { ...fixturePaths, sysfs: join(FIXTURES, 'nonexistent') } }));
   assert.deepEqual([...families.byName.keys()], ['node_time_seconds', 'node_time_zone_offset_seconds']);
+});
+
+test('time: the zone name is found as Go finds it, from $TZ or /etc/localtime', async () => {
+  assert.equal(localZoneFile(undefined), '/etc/localtime');
+  assert.equal(localZoneFile(''), undefined);
+  assert.equal(localZoneFile(':Europe/Berlin'), '/usr/share/zoneinfo/Europe/Berlin');
+  assert.equal(localZoneFile('/opt/zones/Berlin'), '/opt/zones/Berlin');
+  const saved = process.env.TZ;
+  try {
+    for (const tz of ['UTC', '']) {
+      process.env.TZ = tz;
+      const families = await scrapeFamilies(createCollector(timeCollector));
+      assert.deepEqual(families.byName.get('node_time_zone_offset_seconds')?.samples, [{ labelValues: ['UTC'], value: 0 }], `TZ=${tz}`);
+    }
+  } finally {
+    if (saved === undefined) delete process.env.TZ;
+    else process.env.TZ = saved;
+  }
 });
