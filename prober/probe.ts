@@ -55,7 +55,7 @@ export interface ProbeOptions {
   scrapeTimeoutSeconds?: number | string;
   /** Subtracted from the scrape timeout (default 0.5, blackbox's --timeout-offset). */
   timeoutOffsetSeconds?: number;
-  /** Host header and TLS server name for http probes (blackbox's `hostname` parameter). */
+  /** Host header and TLS server name for http probes (blackbox's `hostname` parameter); ignored by other probers. */
   hostname?: string;
   signal?: AbortSignal;
   logger?: Logger;
@@ -145,14 +145,14 @@ class ClosableSink implements MetricSink {
 
 export async function probe(options: ProbeOptions): Promise<ProbeResult> {
   const { module: configured, name: moduleName } = resolveModule(options);
-  const module = options.hostname === undefined || options.hostname === '' ? configured : withHostname(configured, options.hostname);
+  // As blackbox: `hostname` only means something to http modules.
+  const module = options.hostname === undefined || options.hostname === '' || configured.prober !== 'http' ? configured : withHostname(configured, options.hostname);
   const timeoutSeconds = computeTimeoutSeconds(
     options.scrapeTimeoutSeconds,
     module.timeout,
     options.timeoutOffsetSeconds ?? DEFAULT_TIMEOUT_OFFSET_SECONDS,
   );
   const prober = probers[module.prober];
-  if (prober === undefined) throw new ProbeRequestError(`prober ${module.prober} is not available`);
 
   const bindings = { module: moduleName, target: options.target };
   const parentLogger = options.logger ?? SILENT;

@@ -6,7 +6,7 @@ import { probeICMP } from './icmp.js';
 import { probeTCP } from './tcp.js';
 import type { ProbeFn, ProberName } from './types.js';
 
-export const probers: Readonly<Partial<Record<ProberName, ProbeFn>>> = {
+export const probers: Readonly<Record<ProberName, ProbeFn>> = {
   http: probeHTTP,
   tcp: probeTCP,
   dns: probeDNS,
