@@ -27,6 +27,9 @@ const deviceErrorDesc = describeMetric(
   LABELS,
 );
 
+/** Container hosts can have thousands of mounts: mountinfo gets a larger cap than other /proc files. */
+const MOUNTINFO_READ_LIMIT = 16 * 1024 * 1024;
+
 type StatfsResult = Awaited<ReturnType<StatfsFunction>>;
 type Settled = { ok: true; stats: StatfsResult } | { ok: false; error: unknown };
 
@@ -70,13 +73,13 @@ class FilesystemCollector implements Collector {
     const { paths } = this.#context;
     const pid1 = procFilePath(paths, '1', 'mountinfo');
     try {
-      return { text: readProcFile(pid1), source: pid1 };
+      return { text: readProcFile(pid1, MOUNTINFO_READ_LIMIT), source: pid1 };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'EACCES') throw error;
       // PID 1's mounts are hidden (hidepid, or no PID 1 in this procfs): fall back to our own namespace.
       const self = procFilePath(paths, 'self', 'mountinfo');
-      return { text: readProcFile(self), source: self };
+      return { text: readProcFile(self, MOUNTINFO_READ_LIMIT), source: self };
     }
   }
 
