@@ -13,7 +13,7 @@ import { hopConnector, type HopConnection, type HopTarget } from './http/connect
 import type { HeaderMatch, HTTPProbeConfig } from './module.js';
 import { chooseProtocol, resolveTarget, type ResolvedAddress } from './resolve.js';
 import { addTLSMetrics } from './tls.js';
-import { ProbeError, type ProbeContext, type ProbeFn } from './types.js';
+import { ProbeError, type FailureReason, type ProbeContext, type ProbeFn } from './types.js';
 
 export const probeHTTPDurationSeconds = describeMetric(
   'probe_http_duration_seconds',
@@ -206,6 +206,71 @@ function redirectMethod(status: number, method: string): { method: string; keepB
   return { method: method === 'HEAD' ? 'HEAD' : 'GET', keepBody: false };
 }
 
+type Fail = (reason: FailureReason, message: string) => false;
+
+/** blackbox's checks of the final response, in its order; reads the body within the limit. */
+async function evaluateResponse(
+  response: HopResponse & { done(graceful?: boolean): void },
+  config: HTTPProbeConfig,
+  outcome: Outcome,
+  sink: MetricSink,
+  fail: Fail,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const { connection } = response;
+  const headersAt = performance.now();
+  let success = true;
+  outcome.statusCode = response.statusCode;
+  outcome.contentLength = contentLength(response.headers, response.statusCode);
+  if (!statusAccepted(config, response.statusCode)) success = fail('status_code', `Invalid HTTP response status code ${response.statusCode}`);
+  if (success) {
+    const mismatch = headerMismatch(response.headers, config.fail_if_header_matches, config.fail_if_header_not_matches);
+    if (mismatch !== undefined) {
+      outcome.failedDueToRegex = true;
+      success = fail('header_regex', mismatch);
+    }
+  }
+  const bodyRegexes = config.fail_if_body_matches_regexp.length + config.fail_if_body_not_matches_regexp.length > 0;
+  let bodyResult;
+  try {
+    bodyResult = await readBody(response.body, {
+      limit: config.body_size_limit > 0 ? config.body_size_limit : DEFAULT_BODY_SIZE_LIMIT,
+      compression: config.compression === 'identity' ? '' : config.compression,
+      keepText: success && bodyRegexes,
+      signal,
+    });
+  } finally {
+    response.done(bodyResult !== undefined);
+  }
+  outcome.phases.transfer += (performance.now() - headersAt) / 1000;
+  outcome.uncompressedLength = bodyResult.uncompressedBytes;
+  if (bodyResult.text !== undefined) {
+    const text = bodyResult.text;
+    const matched = config.fail_if_body_matches_regexp.find((regex) => regex.test(text));
+    const missed = config.fail_if_body_not_matches_regexp.find((regex) => !regex.test(text));
+    if (matched !== undefined || missed !== undefined) {
+      outcome.failedDueToRegex = true;
+      success = fail('body_regex', matched !== undefined ? `body matched ${matched.source}` : `body did not match ${missed!.source}`);
+    }
+  }
+  outcome.version = protocolVersion(connection.protocol);
+  if (config.valid_http_versions.length > 0) {
+    const wanted = config.valid_http_versions.map((v) => (v === 'HTTP/2' ? 'HTTP/2.0' : v));
+    if (!wanted.includes(connection.protocol ?? '')) success = fail('http_version', `Invalid HTTP version number ${connection.protocol ?? 'unknown'}`);
+  }
+  const lastModified = headerValues(response.headers, 'last-modified')[0];
+  const lastModifiedMs = lastModified === undefined ? NaN : Date.parse(lastModified);
+  if (!Number.isNaN(lastModifiedMs)) outcome.lastModified = lastModifiedMs / 1000;
+  if (connection.tls !== undefined) {
+    outcome.ssl = true;
+    addTLSMetrics(sink, connection.tls);
+    if (config.fail_if_ssl) success = fail('ssl_required', 'Final request was over SSL');
+  } else if (config.fail_if_not_ssl) {
+    success = fail('ssl_required', 'Final request was not over SSL');
+  }
+  return success;
+}
+
 export const probeHTTP: ProbeFn = async (target, module, sink, context) => {
   const config = module.http;
   const outcome: Outcome = {
@@ -218,7 +283,7 @@ export const probeHTTP: ProbeFn = async (target, module, sink, context) => {
     version: 0,
     failedDueToRegex: false,
   };
-  const fail = (reason: Parameters<ProbeContext['fail']>[0], message: string): false => {
+  const fail: Fail = (reason, message) => {
     context.fail(reason);
     context.logger.debug({ reason }, message);
     return false;
@@ -232,7 +297,6 @@ export const probeHTTP: ProbeFn = async (target, module, sink, context) => {
   }
   const targetHost = url.host;
   const skipResolve = config.proxy_url !== undefined && config.skip_resolve_phase_with_proxy;
-  let tlsReported = false;
 
   try {
     const hostOf = (u: URL): string => (u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname);
@@ -258,10 +322,7 @@ export const probeHTTP: ProbeFn = async (target, module, sink, context) => {
           outcome.phases.connect += connection.connectSeconds;
           outcome.phases.tls += connection.tlsSeconds;
           // Our extension: an untrusted certificate's expiry is still reported, so it can alert.
-          if (connection.tls !== undefined && !tlsReported) {
-            addTLSMetrics(sink, connection.tls);
-            tlsReported = true;
-          }
+          if (connection.tls !== undefined) addTLSMetrics(sink, connection.tls);
         }
         throw error;
       }
@@ -294,57 +355,7 @@ export const probeHTTP: ProbeFn = async (target, module, sink, context) => {
         continue;
       }
 
-      let success = true;
-      outcome.statusCode = response.statusCode;
-      outcome.contentLength = contentLength(response.headers, response.statusCode);
-      if (!statusAccepted(config, response.statusCode)) success = fail('status_code', `Invalid HTTP response status code ${response.statusCode}`);
-      if (success) {
-        const mismatch = headerMismatch(response.headers, config.fail_if_header_matches, config.fail_if_header_not_matches);
-        if (mismatch !== undefined) {
-          outcome.failedDueToRegex = true;
-          success = fail('header_regex', mismatch);
-        }
-      }
-      const bodyRegexes = config.fail_if_body_matches_regexp.length + config.fail_if_body_not_matches_regexp.length > 0;
-      let bodyResult;
-      try {
-        bodyResult = await readBody(response.body, {
-          limit: config.body_size_limit > 0 ? config.body_size_limit : DEFAULT_BODY_SIZE_LIMIT,
-          compression: config.compression === 'identity' ? '' : config.compression,
-          keepText: success && bodyRegexes,
-          signal: context.signal,
-        });
-      } finally {
-        response.done(bodyResult !== undefined);
-      }
-      outcome.phases.transfer += (performance.now() - headersAt) / 1000;
-      outcome.uncompressedLength = bodyResult.uncompressedBytes;
-      if (bodyResult.text !== undefined) {
-        const text = bodyResult.text;
-        const matched = config.fail_if_body_matches_regexp.find((regex) => regex.test(text));
-        const missed = config.fail_if_body_not_matches_regexp.find((regex) => !regex.test(text));
-        if (matched !== undefined || missed !== undefined) {
-          outcome.failedDueToRegex = true;
-          success = fail('body_regex', matched !== undefined ? `body matched ${matched.source}` : `body did not match ${missed!.source}`);
-        }
-      }
-      outcome.version = protocolVersion(connection.protocol);
-      if (config.valid_http_versions.length > 0) {
-        const wanted = config.valid_http_versions.map((v) => (v === 'HTTP/2' ? 'HTTP/2.0' : v));
-        if (!wanted.includes(connection.protocol ?? '')) success = fail('http_version', `Invalid HTTP version number ${connection.protocol ?? 'unknown'}`);
-      }
-      const lastModified = headerValues(response.headers, 'last-modified')[0];
-      const lastModifiedMs = lastModified === undefined ? NaN : Date.parse(lastModified);
-      if (!Number.isNaN(lastModifiedMs)) outcome.lastModified = lastModifiedMs / 1000;
-      if (connection.tls !== undefined) {
-        outcome.ssl = true;
-        addTLSMetrics(sink, connection.tls);
-        tlsReported = true;
-        if (config.fail_if_ssl) success = fail('ssl_required', 'Final request was over SSL');
-      } else if (config.fail_if_not_ssl) {
-        success = fail('ssl_required', 'Final request was not over SSL');
-      }
-      return success;
+      return await evaluateResponse(response, config, outcome, sink, fail, context.signal);
     }
   } catch (error) {
     const failure = error instanceof ProbeError ? error : new ProbeError('internal', String(error), { cause: error });
