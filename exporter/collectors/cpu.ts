@@ -1,9 +1,13 @@
-/** `node_cpu_seconds_total{cpu,mode}` and `node_cpu_guest_seconds_total` from /proc/stat (node_exporter cpu_linux.go). */
-import { describeMetric } from '../../common/metrics.js';
-import type { Logger } from '../../common/logging.js';
+/**
+ * `node_cpu_seconds_total{cpu,mode}` and `node_cpu_guest_seconds_total` from /proc/stat, plus isolated CPUs and
+ * thermal throttle counts from sysfs where the kernel has them (node_exporter cpu_linux.go).
+ */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Logger } from '../../common/logging.js';
+import { describeMetric } from '../../common/metrics.js';
 import { procFilePath, sysFilePath } from '../paths.js';
+import { parseCpuList } from '../procfs/cpulist.js';
 import { readOptionalProcFile, readProcFile } from '../procfs/read.js';
 import { parseStat, type CpuStat, type CpuTimes } from '../procfs/stat.js';
 import type { Collector, CollectorDefinition, MetricSink } from '../types.js';
@@ -31,18 +35,6 @@ const packageThrottlesDesc = describeMetric(
   'counter',
   ['package'],
 );
-
-/** A kernel CPU list (`0-2,5`) as the CPU numbers it names. */
-export function parseCpuList(text: string, source = 'cpu list'): string[] {
-  const cpus: string[] = [];
-  for (const range of text.trim().split(',')) {
-    if (range === '') continue;
-    const [first, last = first] = range.split('-').map(Number) as [number, number?];
-    if (!Number.isInteger(first) || !Number.isInteger(last) || last < first) throw new Error(`${source}: invalid CPU range ${JSON.stringify(range)}`);
-    for (let cpu = first; cpu <= last; cpu++) cpus.push(String(cpu));
-  }
-  return cpus;
-}
 
 /** Modes in label order; guest time is already included in user and nice, so it has its own family. */
 const MODES = ['idle', 'iowait', 'irq', 'nice', 'softirq', 'steal', 'system', 'user'] as const;

@@ -10,3 +10,4 @@ export { parsePressure, type Pressure, type PressureLine } from './pressure.js';
 export { parseOsRelease } from './osrelease.js';
 export { parseTextFormat, type TextFamily, type TextFamilyType, type TextSample } from './textformat.js';
 export { parsePosixTz, parseTzifFooter, zoneAbbreviation, type ZoneRule } from './tzfile.js';
+export { parseCpuList } from './cpulist.js';

@@ -3,7 +3,8 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cpuCollector, parseCpuList } from '../../../exporter/collectors/cpu.js';
+import { cpuCollector } from '../../../exporter/collectors/cpu.js';
+import { parseCpuList } from '../../../exporter/procfs/cpulist.js';
 import { FIXTURES, createCollector, expected, fixturePaths, scrape } from './fixture.js';
 
 test('cpu counters never go backwards, a hotplugged CPU restarts, new and vanished CPUs follow /proc/stat', async (t) => {
