@@ -157,7 +157,8 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
   const bindings = { module: moduleName, target: options.target };
   const parentLogger = options.logger ?? SILENT;
   const capture = options.debug === true ? capturingLogger(bindings) : undefined;
-  const logger = capture?.logger ?? parentLogger.child(bindings);
+  // Probe steps log at debug level: without it, the bindings (a pino child per probe) are not worth making.
+  const logger = capture?.logger ?? (parentLogger.isLevelEnabled('debug') ? parentLogger.child(bindings) : parentLogger);
 
   const families = new MetricFamilies();
   const sink = new ClosableSink(families);
