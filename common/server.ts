@@ -1,0 +1,133 @@
+/**
+ * The HTTP(S) server both programs run: fastify with the web config applied (TLS, client
+ * certificates, basic auth, headers), explicit timeouts, an optional cap on in-flight requests,
+ * Prometheus-style listen addresses and a graceful stop on SIGINT/SIGTERM.
+ */
+import type { TLSSocket } from 'node:tls';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from './logging.js';
+import { BasicAuthVerifier, type TLSServerConfig, type WebConfig } from './web-config.js';
+
+export interface ServerOptions {
+  logger: Logger;
+  webConfig?: WebConfig;
+  /** In-flight requests allowed at once; beyond it 503 (`--web.max-requests`; 0 = no limit). */
+  maxRequests?: number;
+  /** Whole-request deadline (default 60 s). */
+  requestTimeoutMs?: number;
+}
+
+function httpsOptions(tls: TLSServerConfig) {
+  const asksForCert = tls.clientAuth !== 'NoClientCert';
+  return {
+    cert: tls.cert,
+    key: tls.key,
+    ca: tls.clientCA,
+    minVersion: tls.minVersion,
+    maxVersion: tls.maxVersion,
+    requestCert: asksForCert,
+    // Only this policy can be left to Node's handshake; the others are checked on the connection below.
+    rejectUnauthorized: tls.clientAuth === 'RequireAndVerifyClientCert',
+  };
+}
+
+/** Closes connections whose client certificate does not satisfy the policy Node cannot express. */
+function enforceClientAuth(app: FastifyInstance, tls: TLSServerConfig): void {
+  if (tls.clientAuth !== 'RequireAnyClientCert' && tls.clientAuth !== 'VerifyClientCertIfGiven') return;
+  app.server.on('secureConnection', (socket: TLSSocket) => {
+    const given = Object.keys(socket.getPeerCertificate()).length > 0;
+    if (tls.clientAuth === 'RequireAnyClientCert' ? !given : given && !socket.authorized) socket.destroy();
+  });
+}
+
+function limitInFlight(app: FastifyInstance, maxRequests: number): void {
+  let inFlight = 0;
+  app.addHook('onRequest', async (request, reply) => {
+    if (inFlight >= maxRequests) {
+      await reply.code(503).type('text/plain; charset=utf-8').send(`Limit of concurrent requests reached (${maxRequests}), try again later.\n`);
+      return reply;
+    }
+    inFlight++;
+    reply.raw.once('close', () => inFlight--);
+    return undefined;
+  });
+}
+
+function requireBasicAuth(app: FastifyInstance, verifier: BasicAuthVerifier): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (await verifier.verify(request.headers.authorization)) return undefined;
+    await reply.code(401).header('WWW-Authenticate', 'Basic').type('text/plain; charset=utf-8').send('Unauthorized\n');
+    return reply;
+  });
+}
+
+/** A fastify instance with the web config applied; routes are added by the caller. */
+export function createServer({ logger, webConfig, maxRequests = 0, requestTimeoutMs = 60_000 }: ServerOptions): FastifyInstance {
+  const tls = webConfig?.tls;
+  const app = Fastify({
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    requestTimeout: requestTimeoutMs,
+    // Prometheus keeps connections open between scrapes; Node's 5 s default would close them under it.
+    keepAliveTimeout: 120_000,
+    connectionTimeout: requestTimeoutMs + 5_000,
+    return503OnClosing: true,
+    ...(tls === undefined ? {} : { https: httpsOptions(tls) }),
+  }) as unknown as FastifyInstance; // the HTTPS instance serves the same routes; one type keeps callers simple
+
+  if (tls !== undefined) enforceClientAuth(app, tls);
+  if (maxRequests > 0) limitInFlight(app, maxRequests);
+  const verifier = new BasicAuthVerifier(webConfig?.basicAuthUsers ?? new Map());
+  if (verifier.enabled) requireBasicAuth(app, verifier);
+  const headers = Object.entries(webConfig?.headers ?? {});
+  if (headers.length > 0) {
+    app.addHook('onSend', async (_request, reply) => {
+      for (const [name, value] of headers) reply.header(name, value);
+    });
+  }
+  return app;
+}
+
+export interface ListenAddress {
+  /** undefined = every interface. */
+  host: string | undefined;
+  port: number;
+}
+
+/** `:9100` (all interfaces), `127.0.0.1:0`, `[::1]:9100`, `localhost:9100`. */
+export function parseListenAddress(address: string): ListenAddress {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d+)$/.exec(address);
+  const port = match === null ? NaN : Number(match[3]);
+  if (match === null || port > 65535) throw new Error(`invalid listen address ${JSON.stringify(address)} (expected host:port, :port or [ipv6]:port)`);
+  const host = match[1] ?? match[2];
+  return { host: host === '' ? undefined : host, port };
+}
+
+/** Listens and logs where; returns the bound address in `host:port` form (the port resolved when 0). */
+export async function listen(app: FastifyInstance, address: string): Promise<string> {
+  const { host, port } = parseListenAddress(address);
+  try {
+    await app.listen({ host: host ?? '::', port });
+  } catch (error) {
+    // A host without IPv6 cannot bind `::`; all IPv4 interfaces is the next best meaning of `:port`.
+    if (host !== undefined || (error as NodeJS.ErrnoException).code !== 'EAFNOSUPPORT') throw error;
+    await app.listen({ host: '0.0.0.0', port });
+  }
+  const bound = app.server.address();
+  const text = typeof bound === 'object' && bound !== null ? (bound.family === 'IPv6' ? `[${bound.address}]:${bound.port}` : `${bound.address}:${bound.port}`) : address;
+  app.log.info({ address: text, tls: app.initialConfig.https !== undefined }, 'Listening on');
+  return text;
+}
+
+/** Stops the server on SIGINT/SIGTERM, letting in-flight requests finish, then exits. */
+export function closeOnSignals(app: FastifyInstance): void {
+  const stop = (signal: NodeJS.Signals): void => {
+    app.log.info({ signal }, 'Shutting down');
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

@@ -1,0 +1,157 @@
+/**
+ * The exporter-toolkit web config file (`--web.config.file`): TLS, response headers and basic
+ * auth with bcrypt hashes. Strict: unknown keys, wrong types and unreadable files are errors
+ * naming the file, line and key, raised at start.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import bcrypt from 'bcryptjs';
+import { LineCounter, parseDocument } from 'yaml';
+import { ConfigError, ConfigNode, entries, field, fields, fileContents, oneOf, string, stringMap, type ConfigFile } from './config-walk.js';
+
+export const CLIENT_AUTH_TYPES = [
+  'NoClientCert',
+  'RequestClientCert',
+  'RequireAnyClientCert',
+  'VerifyClientCertIfGiven',
+  'RequireAndVerifyClientCert',
+] as const;
+export type ClientAuthType = (typeof CLIENT_AUTH_TYPES)[number];
+
+const TLS_VERSIONS = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' } as const;
+type TLSVersionName = keyof typeof TLS_VERSIONS;
+
+export interface TLSServerConfig {
+  cert: string;
+  key: string;
+  clientAuth: ClientAuthType;
+  clientCA?: string;
+  minVersion: (typeof TLS_VERSIONS)[TLSVersionName];
+  maxVersion?: (typeof TLS_VERSIONS)[TLSVersionName];
+}
+
+export interface WebConfig {
+  tls?: TLSServerConfig;
+  headers: Record<string, string>;
+  /** user → bcrypt hash; empty means no authentication. */
+  basicAuthUsers: Map<string, string>;
+}
+
+const BCRYPT_HASH = /^\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}$/;
+/** Headers the server itself sets; a config may not override them (as exporter-toolkit refuses them). */
+const RESERVED_HEADERS = ['authorization', 'content-type', 'content-length', 'content-encoding', 'www-authenticate', 'set-cookie', 'transfer-encoding'];
+
+function readTLS(node: ConfigNode): TLSServerConfig {
+  const found = fields(node, ['cert_file', 'key_file', 'client_auth_type', 'client_ca_file', 'min_version', 'max_version']);
+  const certNode = found.get('cert_file');
+  const keyNode = found.get('key_file');
+  if (certNode === undefined || !certNode.present) node.fail('missing cert_file');
+  if (keyNode === undefined || !keyNode.present) node.fail('missing key_file');
+  const clientAuth = field(found, 'client_auth_type', (each) => oneOf(each, CLIENT_AUTH_TYPES, 'client_auth_type'), 'NoClientCert');
+  const clientCA = field(found, 'client_ca_file', (each) => fileContents(each).text);
+  if (clientCA !== undefined && clientAuth === 'NoClientCert') {
+    found.get('client_ca_file')!.fail('client CA configured without a client_auth_type that asks for a certificate');
+  }
+  if (clientCA === undefined && (clientAuth === 'RequireAndVerifyClientCert' || clientAuth === 'VerifyClientCertIfGiven')) {
+    found.get('client_auth_type')!.fail(`${clientAuth} needs client_ca_file`);
+  }
+  const version = (each: ConfigNode) => TLS_VERSIONS[oneOf(each, Object.keys(TLS_VERSIONS) as TLSVersionName[], 'TLS version')];
+  const minVersion = field(found, 'min_version', version, 'TLSv1.2');
+  const maxVersion = field(found, 'max_version', version);
+  if (maxVersion !== undefined && maxVersion < minVersion) found.get('max_version')!.fail('max_version is below min_version');
+  return { cert: fileContents(certNode).text, key: fileContents(keyNode).text, clientAuth, clientCA, minVersion, maxVersion };
+}
+
+function readHeaders(node: ConfigNode): Record<string, string> {
+  const found = fields(node, ['headers']);
+  const headersNode = found.get('headers');
+  if (headersNode === undefined) return {};
+  for (const [name, value] of entries(headersNode)) {
+    if (RESERVED_HEADERS.includes(name.toLowerCase())) value.fail(`header ${JSON.stringify(name)} cannot be set here`);
+  }
+  return stringMap(headersNode);
+}
+
+function readUsers(node: ConfigNode): Map<string, string> {
+  const users = new Map<string, string>();
+  for (const [user, hashNode] of entries(node)) {
+    const hash = string(hashNode);
+    if (!BCRYPT_HASH.test(hash)) hashNode.fail('expected a bcrypt hash ($2y$…)');
+    users.set(user, hash);
+  }
+  return users;
+}
+
+/** Parses a web config; `source` names the file in errors, `baseDir` resolves relative `*_file` paths. */
+export function parseWebConfig(text: string, source: string, baseDir: string): WebConfig {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true });
+  const firstError = document.errors[0];
+  if (firstError !== undefined) {
+    const line = firstError.linePos?.[0].line;
+    throw new ConfigError(source, line, '', firstError.message.split('\n')[0]!);
+  }
+  const file: ConfigFile = { source, lineCounter, baseDir };
+  const root = new ConfigNode(file, document.contents ?? undefined, '');
+  const found = fields(root, ['tls_server_config', 'http_server_config', 'basic_auth_users']);
+  return {
+    tls: field(found, 'tls_server_config', readTLS),
+    headers: field(found, 'http_server_config', readHeaders, {}),
+    basicAuthUsers: field(found, 'basic_auth_users', readUsers, new Map<string, string>()),
+  };
+}
+
+/** Reads and checks the file; every problem is a ConfigError naming it. */
+export function loadWebConfig(path: string): WebConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(path, undefined, '', `cannot read web config: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return parseWebConfig(text, path, dirname(path));
+}
+
+const MAX_CACHED_LOGINS = 1024;
+
+/**
+ * Checks `Authorization: Basic …` against bcrypt hashes. A bcrypt costs tens of milliseconds, so
+ * successful checks are remembered, keyed by a digest of user, hash and password (never the
+ * password itself); a changed password or hash misses the cache.
+ */
+export class BasicAuthVerifier {
+  readonly #users: ReadonlyMap<string, string>;
+  readonly #verified = new Set<string>();
+  #dummyHash: string | undefined;
+
+  constructor(users: ReadonlyMap<string, string>) {
+    this.#users = users;
+  }
+
+  get enabled(): boolean {
+    return this.#users.size > 0;
+  }
+
+  async verify(authorization: string | undefined): Promise<boolean> {
+    const match = authorization === undefined ? null : /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization);
+    if (match === null) return false;
+    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon === -1) return false;
+    const user = decoded.slice(0, colon);
+    const password = decoded.slice(colon + 1);
+    const hash = this.#users.get(user);
+    if (hash === undefined) {
+      // Spend a bcrypt anyway, so timing does not tell which user names exist.
+      await bcrypt.compare(password, (this.#dummyHash ??= bcrypt.hashSync('unused', 10)));
+      return false;
+    }
+    const key = createHash('sha256').update(user).update('\0').update(hash).update('\0').update(password).digest('base64');
+    if (this.#verified.has(key)) return true;
+    if (!(await bcrypt.compare(password, hash))) return false;
+    if (this.#verified.size >= MAX_CACHED_LOGINS) this.#verified.clear();
+    this.#verified.add(key);
+    return true;
+  }
+}
