@@ -134,3 +134,24 @@ test('filesystem: two mounts on one path (an over-mount) share one statfs call a
   assert.equal(sampleValue(text, 'node_filesystem_device_error', { device: '/dev/sda1', fstype: 'ext4', mountpoint: '/data' }), 0);
   assert.equal(sampleValue(text, 'node_filesystem_size_bytes', { device: '/dev/sda1', fstype: 'ext4', mountpoint: '/data' }), 4096000);
 });
+
+test('filesystem: an aborted scrape rejects at once, and the hung call still counts as pending afterwards', async () => {
+  const calls: string[] = [];
+  const rootHangs: StatfsFunction = (path) => {
+    calls.push(path);
+    return path === fixturePaths.rootfs ? new Promise(() => {}) : Promise.resolve(TMPFS_STATS);
+  };
+  const collector = createCollector(filesystemCollector, { options: withStatfs(rootHangs, 60, 1) });
+  const controller = new AbortController();
+  const scraping = scrape(collector, controller.signal);
+  setTimeout(() => controller.abort(new Error('collector deadline')), 20);
+  const started = Date.now();
+  await assert.rejects(scraping, /collector deadline/);
+  assert.ok(Date.now() - started < 5000, 'the 60 s mount timeout must not hold an aborted scrape');
+  assert.deepEqual(calls, [fixturePaths.rootfs], 'one worker, aborted while its first call hung: no further calls');
+
+  const next = await scrape(collector);
+  assert.deepEqual(calls.slice(1).sort(), [join(fixturePaths.rootfs, 'home'), join(fixturePaths.rootfs, 'srv', 'game data')]);
+  assert.equal(sampleValue(next, 'node_filesystem_device_error', { device: '/dev/vda', fstype: 'ext4', mountpoint: '/' }), 1);
+  assert.equal(sampleValue(next, 'node_filesystem_device_error', { device: '/dev/vdb1', fstype: 'ext4', mountpoint: '/home' }), 0);
+});
