@@ -1,0 +1,93 @@
+/**
+ * Side by side with the real blackbox_exporter (Debian's 0.23): the same modules and targets give
+ * the same families, HELP, types, label sets and (timings aside) the same values.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { renderText } from '../../common/metrics.js';
+import { parseConfig } from '../../prober/config.js';
+import { probe } from '../../prober/probe.js';
+import { parseExposition, type Family } from '../helpers/exposition.js';
+import { freePort } from '../helpers/ports.js';
+import { requireBinary, startProcess, waitForHttp } from '../helpers/process.js';
+import { selfSigned, tempDir } from '../helpers/tls.js';
+import { listen } from './http-helpers.js';
+
+const CONFIG = `modules:
+  http_2xx:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+  http_insecure:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      tls_config:
+        insecure_skip_verify: true
+  http_regex:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      fail_if_body_matches_regexp: ["platypus"]
+`;
+
+// Values that measure time differ run to run; everything else must be equal.
+const TIMINGS = new Set(['probe_duration_seconds', 'probe_dns_lookup_time_seconds', 'probe_http_duration_seconds']);
+
+function shape(families: Map<string, Family>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, family] of families) {
+    if (name === 'probe_failure_info') continue; // our extension
+    out[name] = {
+      help: family.help,
+      type: family.type,
+      samples: family.samples.map((sample) => ({ labels: sample.labels, value: TIMINGS.has(name) ? 'timing' : sample.value })),
+    };
+  }
+  return out;
+}
+
+test('http probes match blackbox_exporter 0.23 on the same targets', async (t) => {
+  const binary = requireBinary('prometheus-blackbox-exporter', 'prometheus-blackbox-exporter');
+  const dir = tempDir(t, 'platypus-compat-');
+  writeFileSync(join(dir, 'blackbox.yml'), CONFIG);
+  const cert = selfSigned(dir);
+  const handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void => {
+    if (req.url === '/redirect') res.writeHead(302, { location: '/' }).end();
+    else if (req.url === '/missing') res.writeHead(404, { 'content-length': 7 }).end('missing');
+    else if (req.url === '/chunked') res.writeHead(200, { 'transfer-encoding': 'chunked' }).end('hello platypus');
+    else res.writeHead(200, { 'content-length': 14, 'last-modified': 'Wed, 21 Oct 2015 07:28:00 GMT' }).end('hello platypus');
+  };
+  const httpPort = await listen(t, createServer(handler));
+  const httpsPort = await listen(t, createHttpsServer({ cert: cert.cert, key: cert.key }, handler));
+  const closedPort = await freePort();
+  const blackboxPort = await freePort();
+  const blackbox = startProcess(t, binary, [`--config.file=${join(dir, 'blackbox.yml')}`, `--web.listen-address=127.0.0.1:${blackboxPort}`]);
+  await waitForHttp(blackbox, `http://127.0.0.1:${blackboxPort}/-/healthy`);
+  const config = parseConfig(CONFIG, 'blackbox.yml');
+
+  const cases: [string, string][] = [
+    ['http_2xx', `http://127.0.0.1:${httpPort}/`],
+    ['http_2xx', `http://127.0.0.1:${httpPort}/missing`],
+    ['http_2xx', `http://127.0.0.1:${httpPort}/redirect`],
+    ['http_2xx', `http://127.0.0.1:${httpPort}/chunked`],
+    ['http_2xx', `http://127.0.0.1:${closedPort}/`],
+    ['http_regex', `http://127.0.0.1:${httpPort}/`],
+    ['http_insecure', `https://127.0.0.1:${httpsPort}/`],
+  ];
+  for (const [module, target] of cases) {
+    const response = await fetch(`http://127.0.0.1:${blackboxPort}/probe?module=${module}&target=${encodeURIComponent(target)}`);
+    const theirs = shape(parseExposition(await response.text()));
+    assert.ok('probe_http_status_code' in theirs, `blackbox answered a probe for ${target}`);
+    const result = await probe({ target, module, config });
+    const ours = shape(parseExposition(renderText(result.families.families())));
+    assert.deepEqual(ours, theirs, `${module} ${target}`);
+  }
+});
