@@ -6,6 +6,7 @@ import { DeviceFilter } from '../filters.js';
 import { procFilePath } from '../paths.js';
 import { parseDiskstats, type DiskStats } from '../procfs/diskstats.js';
 import { readOptionalProcFile, readProcFile } from '../procfs/read.js';
+import { parseUdevProperties } from '../procfs/udev.js';
 import type { CollectorDefinition, MetricSink } from '../types.js';
 
 const D = ['device'];
@@ -50,17 +51,6 @@ const deviceMapperInfo = describeMetric('node_disk_device_mapper_info', 'Info ab
   'uuid',
   'vg_name',
 ]);
-
-/** udev's database entry for a block device: `E:KEY=value` lines. */
-export function parseUdevProperties(text: string): Map<string, string> {
-  const properties = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('E:')) continue;
-    const eq = line.indexOf('=');
-    if (eq > 2) properties.set(line.slice(2, eq), line.slice(eq + 1));
-  }
-  return properties;
-}
 
 function addDisk(sink: MetricSink, disk: DiskStats, udev: Map<string, string>): void {
   const labels = [disk.device];

@@ -11,3 +11,4 @@ export { parseOsRelease } from './osrelease.js';
 export { parseTextFormat, type TextFamily, type TextFamilyType, type TextSample } from './textformat.js';
 export { parsePosixTz, parseTzifFooter, zoneAbbreviation, type ZoneRule } from './tzfile.js';
 export { parseCpuList } from './cpulist.js';
+export { parseUdevProperties } from './udev.js';

@@ -6,6 +6,7 @@ import { parseMountinfo } from '../../../exporter/procfs/mountinfo.js';
 import { NETDEV_FIELDS, parseNetDev } from '../../../exporter/procfs/netdev.js';
 import { parseOsRelease } from '../../../exporter/procfs/osrelease.js';
 import { parsePressure } from '../../../exporter/procfs/pressure.js';
+import { parseUdevProperties } from '../../../exporter/procfs/udev.js';
 import { parseVmstat } from '../../../exporter/procfs/vmstat.js';
 import { fixture } from './fixture.js';
 
@@ -87,4 +88,14 @@ test('parseOsRelease: quoting and escapes as os-release(5) describes', () => {
   );
   assert.throws(() => parseOsRelease('A="open\n', '/etc/os-release'), /\/etc\/os-release line 1: unterminated " quote/);
   assert.throws(() => parseOsRelease('JUST TEXT\n', '/etc/os-release'), /\/etc\/os-release line 1: expected KEY=value/);
+});
+
+test('parseUdevProperties: the E: lines of a udev database entry', () => {
+  const properties = parseUdevProperties(fixture('udev/b8:0'));
+  assert.equal(properties.get('ID_MODEL'), 'QEMU_HARDDISK');
+  assert.equal(properties.get('ID_PATH'), 'pci-0000:00:01.1-ata-1');
+  assert.equal(properties.get('ID_REVISION'), '2.5+');
+  assert.equal(properties.get('ID_ATA_ROTATION_RATE_RPM'), '7200');
+  assert.equal(properties.has('systemd'), false, 'G: (tag) lines are not properties');
+  assert.deepEqual([...parseUdevProperties('S:disk/x\nE:A=1=2\nE:B=\n')], [['A', '1=2'], ['B', '']]);
 });
