@@ -1,9 +1,19 @@
 /** Where the host's pseudo-filesystems are, so containers (`--path.rootfs=/host`) and tests can point elsewhere. */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { HostPaths } from './types.js';
 
 export function defaultHostPaths(): HostPaths {
   return { procfs: '/proc', sysfs: '/sys', rootfs: '/' };
+}
+
+/** Fills in the defaults and makes each root absolute (flags may give relative paths). */
+export function resolveHostPaths(paths: Partial<HostPaths> = {}): HostPaths {
+  const defaults = defaultHostPaths();
+  return {
+    procfs: resolve(paths.procfs ?? defaults.procfs),
+    sysfs: resolve(paths.sysfs ?? defaults.sysfs),
+    rootfs: resolve(paths.rootfs ?? defaults.rootfs),
+  };
 }
 
 export function procFilePath(paths: HostPaths, ...parts: string[]): string {

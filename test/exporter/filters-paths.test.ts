@@ -7,7 +7,8 @@ import {
   DEFAULT_VMSTAT_FIELDS,
   DeviceFilter,
 } from '../../exporter/filters.js';
-import { rootfsFilePath, rootfsStripPrefix } from '../../exporter/paths.js';
+import { resolve } from 'node:path';
+import { resolveHostPaths, rootfsFilePath, rootfsStripPrefix } from '../../exporter/paths.js';
 
 test('default excludes match node_exporter 1.5.0', () => {
   const disk = (d: string): boolean => DEFAULT_DISKSTATS_DEVICE_EXCLUDE.test(d);
@@ -41,4 +42,13 @@ test('rootfs paths: stripping the prefix from mount points and joining without a
   assert.equal(rootfsFilePath(host, '/'), '/host');
   assert.equal(rootfsFilePath(host, '/home'), '/host/home');
   assert.equal(rootfsFilePath({ ...host, rootfs: '/' }, '/'), '/');
+});
+
+test('resolveHostPaths: defaults, and relative roots made absolute', () => {
+  assert.deepEqual(resolveHostPaths(), { procfs: '/proc', sysfs: '/sys', rootfs: '/' });
+  assert.deepEqual(resolveHostPaths({ procfs: 'fixtures/proc', rootfs: '/host/' }), {
+    procfs: resolve('fixtures/proc'),
+    sysfs: '/sys',
+    rootfs: '/host',
+  });
 });
