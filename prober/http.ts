@@ -43,6 +43,8 @@ const PHASES = ['connect', 'processing', 'resolve', 'tls', 'transfer'] as const;
 type Phase = (typeof PHASES)[number];
 const PHASE_LABELS = PHASES.map((phase) => [phase] as const);
 export const MAX_REDIRECTS = 10;
+/** The statuses Go's client follows (with a Location header). */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const USER_AGENT = `Platypus Prober/${VERSION}`;
 
 interface Outcome {
@@ -231,19 +233,17 @@ async function evaluateResponse(
     }
   }
   const bodyRegexes = config.fail_if_body_matches_regexp.length + config.fail_if_body_not_matches_regexp.length > 0;
-  let bodyResult;
-  try {
-    bodyResult = await readBody(response.body, {
-      limit: config.body_size_limit > 0 ? config.body_size_limit : DEFAULT_BODY_SIZE_LIMIT,
-      compression: config.compression === 'identity' ? '' : config.compression,
-      keepText: success && bodyRegexes,
-      signal,
-    });
-  } finally {
-    response.done(bodyResult !== undefined);
-  }
+  const bodyResult = await readBody(response.body, {
+    limit: config.body_size_limit > 0 ? config.body_size_limit : DEFAULT_BODY_SIZE_LIMIT,
+    compression: config.compression === 'identity' ? '' : config.compression,
+    keepText: success && bodyRegexes,
+    signal,
+  });
+  response.done(bodyResult.error === undefined);
   outcome.phases.transfer += (performance.now() - headersAt) / 1000;
   outcome.uncompressedLength = bodyResult.uncompressedBytes;
+  // As blackbox, a body that cannot be read fails the probe but the other checks still report.
+  if (bodyResult.error !== undefined) success = fail(bodyResult.error.reason, bodyResult.error.message);
   if (bodyResult.text !== undefined) {
     const text = bodyResult.text;
     const matched = config.fail_if_body_matches_regexp.find((regex) => regex.test(text));
@@ -334,7 +334,10 @@ export const probeHTTP: ProbeFn = async (target, module, sink, context) => {
       context.logger.debug({ status_code: response.statusCode }, 'Received HTTP response');
 
       const location = headerValues(response.headers, 'location')[0];
-      if (config.follow_redirects && response.statusCode >= 300 && response.statusCode < 400 && location !== undefined) {
+      const isRedirect = REDIRECT_STATUSES.has(response.statusCode) && location !== undefined;
+      // blackbox counts a redirect it was told not to follow too (Go's CheckRedirect runs either way).
+      if (isRedirect && !config.follow_redirects) outcome.redirects++;
+      if (isRedirect && config.follow_redirects) {
         response.body.destroy();
         response.done();
         if (outcome.redirects >= MAX_REDIRECTS) throw new ProbeError('redirect', `stopped after ${MAX_REDIRECTS} redirects`);

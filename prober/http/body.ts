@@ -11,12 +11,14 @@ import { ProbeError } from '../types.js';
 export const DEFAULT_BODY_SIZE_LIMIT = 10 * 1024 * 1024;
 
 export interface BodyResult {
-  /** Bytes received (compressed, if it was). */
+  /** Bytes received (compressed, if it was), up to the limit. */
   wireBytes: number;
-  /** Bytes after decompression. */
+  /** Bytes after decompression, up to the limit. */
   uncompressedBytes: number;
-  /** The body as text, when asked for. */
+  /** The body as text, when asked for and read whole. */
   text?: string;
+  /** Why the body could not be read whole (the counts above are what was read). */
+  error?: ProbeError;
 }
 
 function decompressor(compression: string): NodeJS.ReadWriteStream | undefined {
@@ -36,20 +38,34 @@ function tooLarge(limit: number): ProbeError {
   return new ProbeError('body_too_large', `response body is larger than the limit of ${limit} bytes`);
 }
 
+function bodyError(error: unknown, signal: AbortSignal, decompressing: boolean): ProbeError {
+  if (error instanceof ProbeError) return error;
+  if (signal.aborted) return new ProbeError('timeout', 'reading the response body timed out', { cause: error });
+  const reason = decompressing && (error as NodeJS.ErrnoException).code?.startsWith('Z_') === true ? 'protocol' : 'connect_error';
+  return new ProbeError(reason, `reading the response body failed: ${(error as Error).message}`, { cause: error });
+}
+
+/** Reads the whole body; never throws: a failure is in `error`, with what was read until then. */
 export async function readBody(body: Readable, options: { limit: number; compression: string; keepText: boolean; signal: AbortSignal }): Promise<BodyResult> {
   const result: BodyResult = { wireBytes: 0, uncompressedBytes: 0 };
   const chunks: Buffer[] = [];
+  // As Go's MaxBytesReader: the bytes up to the limit are passed on, then reading fails.
   const countWire = async function* (source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     for await (const chunk of source) {
-      result.wireBytes += chunk.length;
-      if (result.wireBytes > options.limit) throw tooLarge(options.limit);
+      const room = options.limit - result.wireBytes;
+      result.wireBytes += Math.min(chunk.length, room);
+      if (chunk.length > room) {
+        if (room > 0) yield chunk.subarray(0, room);
+        throw tooLarge(options.limit);
+      }
       yield chunk;
     }
   };
   const collect = async (source: AsyncIterable<Buffer>): Promise<void> => {
     for await (const chunk of source) {
-      result.uncompressedBytes += chunk.length;
-      if (result.uncompressedBytes > options.limit) throw tooLarge(options.limit);
+      const room = options.limit - result.uncompressedBytes;
+      result.uncompressedBytes += Math.min(chunk.length, room);
+      if (chunk.length > room) throw tooLarge(options.limit);
       if (options.keepText) chunks.push(chunk);
     }
   };
@@ -59,10 +75,8 @@ export async function readBody(body: Readable, options: { limit: number; compres
     if (decoder === undefined) await collect(countWire(body));
     else await pipeline(body, countWire, decoder as NodeJS.ReadWriteStream & AsyncIterable<Buffer>, collect, { signal: options.signal });
   } catch (error) {
-    if (error instanceof ProbeError) throw error;
-    if (options.signal.aborted) throw new ProbeError('timeout', 'reading the response body timed out', { cause: error });
-    const reason = decoder !== undefined && (error as NodeJS.ErrnoException).code?.startsWith('Z_') === true ? 'protocol' : 'connect_error';
-    throw new ProbeError(reason, `reading the response body failed: ${(error as Error).message}`, { cause: error });
+    result.error = bodyError(error, options.signal, decoder !== undefined);
+    return result;
   }
   if (options.keepText) result.text = Buffer.concat(chunks).toString('utf8');
   return result;

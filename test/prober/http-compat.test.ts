@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { renderText } from '../../common/metrics.js';
 import { parseConfig } from '../../prober/config.js';
@@ -36,6 +37,29 @@ const CONFIG = `modules:
     http:
       preferred_ip_protocol: ip4
       fail_if_body_matches_regexp: ["platypus"]
+  http_gzip:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      compression: gzip
+  http_limited:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      body_size_limit: 10B
+  http_codes:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      valid_status_codes: [404]
+      no_follow_redirects: true
+      fail_if_header_not_matches:
+        - header: X-Absent
+          regexp: "."
+          allow_missing: true
 `;
 
 // Values that measure time differ run to run; everything else must be equal.
@@ -62,7 +86,10 @@ test('http probes match blackbox_exporter 0.23 on the same targets', async (t) =
   const handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void => {
     if (req.url === '/redirect') res.writeHead(302, { location: '/' }).end();
     else if (req.url === '/missing') res.writeHead(404, { 'content-length': 7 }).end('missing');
-    else if (req.url === '/chunked') res.writeHead(200, { 'transfer-encoding': 'chunked' }).end('hello platypus');
+    else if (req.url === '/gzip') {
+      const body = gzipSync('hello platypus '.repeat(50));
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': body.length }).end(body);
+    } else if (req.url === '/chunked') res.writeHead(200, { 'transfer-encoding': 'chunked' }).end('hello platypus');
     else res.writeHead(200, { 'content-length': 14, 'last-modified': 'Wed, 21 Oct 2015 07:28:00 GMT' }).end('hello platypus');
   };
   const httpPort = await listen(t, createServer(handler));
@@ -81,6 +108,11 @@ test('http probes match blackbox_exporter 0.23 on the same targets', async (t) =
     ['http_2xx', `http://127.0.0.1:${closedPort}/`],
     ['http_regex', `http://127.0.0.1:${httpPort}/`],
     ['http_insecure', `https://127.0.0.1:${httpsPort}/`],
+    ['http_gzip', `http://127.0.0.1:${httpPort}/gzip`],
+    ['http_gzip', `http://127.0.0.1:${httpPort}/`],
+    ['http_limited', `http://127.0.0.1:${httpPort}/`],
+    ['http_codes', `http://127.0.0.1:${httpPort}/missing`],
+    ['http_codes', `http://127.0.0.1:${httpPort}/redirect`],
   ];
   for (const [module, target] of cases) {
     const response = await fetch(`http://127.0.0.1:${blackboxPort}/probe?module=${module}&target=${encodeURIComponent(target)}`);

@@ -119,7 +119,7 @@ test('follow_redirects: false reports the 3xx itself', async (t) => {
   assert.equal(result.success, false);
   assert.equal(result.failureReason, 'status_code');
   assert.equal(result.value('probe_http_status_code'), 302);
-  assert.equal(result.value('probe_http_redirects'), 0);
+  assert.equal(result.value('probe_http_redirects'), 1, 'blackbox counts the redirect it did not follow');
   const accepted = await run(`http://127.0.0.1:${port}/redirect?hops=1`, httpModule({ follow_redirects: false, valid_status_codes: [{ min: 300, max: 399 }] }));
   assert.equal(accepted.success, true);
 });
@@ -202,6 +202,8 @@ test('body_size_limit: a larger body fails with body_too_large', async (t) => {
   assert.equal(result.success, false);
   assert.equal(result.failureReason, 'body_too_large');
   assert.equal(result.value('probe_http_status_code'), 200);
+  assert.equal(result.value('probe_http_uncompressed_body_length'), 100, 'what was read up to the limit, as Go\'s MaxBytesReader');
+  assert.equal(result.value('probe_http_version'), 1.1);
   const fits = await run(`http://127.0.0.1:${port}/big`, httpModule({ body_size_limit: 1000 }));
   assert.equal(fits.success, true);
   assert.equal(fits.value('probe_http_uncompressed_body_length'), 1000);
