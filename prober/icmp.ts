@@ -58,9 +58,16 @@ function runPing(args: string[], signal: AbortSignal): Promise<PingRun> {
     const child = execFile(
       PING_BINARY,
       args,
-      { signal, killSignal: 'SIGKILL', maxBuffer: 64 * 1024, env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' } },
+      { signal, maxBuffer: 64 * 1024, env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' } },
       (error, stdout, stderr) => {
-        if (signal.aborted) return reject(new ProbeError('timeout', 'ping killed: probe deadline reached'));
+        if (signal.aborted) {
+          // Settle once ping is really gone (execFile reports the abort before the exit).
+          const report = (code: number | null, killedBy: string | null): void =>
+            reject(new ProbeError('timeout', `probe deadline reached: ping ${killedBy === null ? `exited with ${String(code)}` : `killed with ${killedBy}`}`));
+          if (child.exitCode === null && child.signalCode === null) child.once('exit', report);
+          else report(child.exitCode, child.signalCode);
+          return;
+        }
         const output = `${stdout}${stderr}`;
         const complaint = stderr.trim() || (/^\d+ packets transmitted.*$/m.exec(stdout)?.[0] ?? '');
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;

@@ -5,12 +5,18 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../common/logging.js';
+import { MetricFamilies } from '../../common/metrics.js';
 import { probeDNS } from '../../prober/dns.js';
 import { probeGRPC } from '../../prober/grpc.js';
+import { PING_BINARY, probeICMP } from '../../prober/icmp.js';
+import { createTargetPolicy } from '../../prober/policy.js';
 import { probeTCP } from '../../prober/tcp.js';
 import { defaultModule } from '../../prober/config/modules.js';
 import { startDnsServer } from '../helpers/dns-server.js';
 import { sampleValue } from '../helpers/exposition.js';
+import { requireBinary } from '../helpers/process.js';
 import { waitFor } from '../helpers/wait.js';
 import { moduleWith, runProbe, tcpModule, type ProbeRun } from './protocol-harness.js';
 
@@ -124,4 +130,33 @@ test('grpc with tls: a server that never finishes the handshake fails with timeo
   assertTimedOut(run);
   assert.equal(sampleValue(run.families, 'probe_grpc_ssl'), 0);
   await assertConnectionsClosed(server);
+});
+
+test('icmp: when the deadline passes as ping starts, ping is killed and the probe fails with timeout', async () => {
+  requireBinary(PING_BINARY, 'iputils-ping');
+  // The deadline is made to fire exactly when the probe logs that it starts ping (a loopback
+  // reply is otherwise too fast to be overtaken by a timer).
+  const controller = new AbortController();
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      log += chunk.toString();
+      if (chunk.toString().includes('Running ping')) controller.abort(new Error('deadline'));
+      done();
+    },
+  });
+  let reason: string | undefined;
+  let log = '';
+  const sink = new MetricFamilies();
+  const started = performance.now();
+  const success = await probeICMP('127.0.0.1', moduleWith('icmp', { ...defaultModule('icmp').icmp, preferred_ip_protocol: 'ip4' }), sink, {
+    signal: controller.signal,
+    logger: createLogger({ level: 'debug', destination }),
+    fail: (given) => (reason ??= given),
+    policy: createTargetPolicy(),
+  });
+  assert.equal(success, false);
+  assert.equal(reason, 'timeout');
+  assert.match(log, /ping killed with SIG[A-Z]+/);
+  assert.ok(performance.now() - started < SLACK_MS);
+  assert.equal(sink.byName.has('probe_icmp_reply_hop_limit'), false);
 });
