@@ -9,10 +9,10 @@ import {
   sysinfoOsCollector,
   sysinfoUnameCollector,
 } from '../../../exporter/collectors/sysinfo.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statfsSync } from 'node:fs';
 import { parseOsRelease } from '../../../exporter/procfs/osrelease.js';
 import { parseExposition, sampleValue } from '../../helpers/exposition.js';
-import { createCollector, scrape } from './fixture.js';
+import { createCollector, fixtureOptions, scrape } from './fixture.js';
 
 test('SingleFlight: one call shared by concurrent callers, cached, and a slow call is not started twice', async () => {
   let calls = 0;
@@ -47,10 +47,14 @@ test('sysinfo fallback: memory, filesystems, load and uname under the Linux name
   assert.equal(sampleValue(memory, 'node_memory_MemTotal_bytes'), os.totalmem());
   assert.equal(parseExposition(memory).get('node_memory_MemTotal_bytes')?.type, 'gauge');
 
-  const filesystems = parseExposition(await scrape(createCollector(sysinfoFilesystemCollector)));
-  const sizes = filesystems.get('node_filesystem_size_bytes')?.samples ?? [];
-  assert.ok(sizes.length > 0);
-  assert.ok(sizes.every((s) => s.value > 0 && s.labels.mountpoint !== undefined && s.labels.fstype !== undefined));
+  const everything = fixtureOptions();
+  everything.filesystem.mountPointsExclude = /^$/;
+  everything.filesystem.fsTypesExclude = /^$/;
+  const filesystems = parseExposition(await scrape(createCollector(sysinfoFilesystemCollector, { options: everything })));
+  const root = filesystems.get('node_filesystem_size_bytes')?.samples.find((s) => s.labels.mountpoint === '/');
+  const real = statfsSync('/');
+  // df reports whole KiB.
+  assert.ok(root !== undefined && Math.abs(root.value - real.blocks * real.bsize) < 1024, `size of / ${root?.value} vs ${real.blocks * real.bsize}`);
 
   const load = await scrape(createCollector(sysinfoLoadavgCollector));
   assert.equal(sampleValue(load, 'node_load1') !== undefined, true);
