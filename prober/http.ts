@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { Client } from 'undici';
 import { describeMetric, type MetricSink } from '../common/metrics.js';
 import { VERSION } from '../common/version.js';
-import { readBody, DEFAULT_BODY_SIZE_LIMIT } from './http/body.js';
+import { readBody, DEFAULT_BODY_SIZE_LIMIT, type BodyResult } from './http/body.js';
 import { hopConnector, type HopConnection, type HopTarget } from './http/connector.js';
 import type { HeaderMatch, HTTPProbeConfig } from './module.js';
 import { chooseProtocol, resolveTarget, type ResolvedAddress } from './resolve.js';
@@ -218,6 +218,7 @@ async function evaluateResponse(
   sink: MetricSink,
   fail: Fail,
   signal: AbortSignal,
+  { readBody: wanted = true } = {},
 ): Promise<boolean> {
   const { connection } = response;
   const headersAt = performance.now();
@@ -233,13 +234,18 @@ async function evaluateResponse(
     }
   }
   const bodyRegexes = config.fail_if_body_matches_regexp.length + config.fail_if_body_not_matches_regexp.length > 0;
-  const bodyResult = await readBody(response.body, {
-    limit: config.body_size_limit > 0 ? config.body_size_limit : DEFAULT_BODY_SIZE_LIMIT,
-    compression: config.compression === 'identity' ? '' : config.compression,
-    keepText: success && bodyRegexes,
-    signal,
-  });
-  response.done(bodyResult.error === undefined);
+  let bodyResult: BodyResult = { wireBytes: 0, uncompressedBytes: 0 };
+  if (wanted) {
+    bodyResult = await readBody(response.body, {
+      limit: config.body_size_limit > 0 ? config.body_size_limit : DEFAULT_BODY_SIZE_LIMIT,
+      compression: config.compression === 'identity' ? '' : config.compression,
+      keepText: success && bodyRegexes,
+      signal,
+    });
+  } else {
+    response.body.destroy();
+  }
+  response.done(wanted && bodyResult.error === undefined);
   outcome.phases.transfer += (performance.now() - headersAt) / 1000;
   outcome.uncompressedLength = bodyResult.uncompressedBytes;
   // As blackbox, a body that cannot be read fails the probe but the other checks still report.
@@ -337,10 +343,16 @@ export const probeHTTP: ProbeFn = async (target, module, sink, context) => {
       const isRedirect = REDIRECT_STATUSES.has(response.statusCode) && location !== undefined;
       // blackbox counts a redirect it was told not to follow too (Go's CheckRedirect runs either way).
       if (isRedirect && !config.follow_redirects) outcome.redirects++;
+      if (isRedirect && config.follow_redirects && outcome.redirects >= MAX_REDIRECTS) {
+        // As Go's client: the refused redirect is counted and its response is the final one, unread.
+        outcome.redirects++;
+        fail('redirect', `stopped after ${MAX_REDIRECTS} redirects`);
+        await evaluateResponse(response, config, outcome, sink, fail, context.signal, { readBody: false });
+        return false;
+      }
       if (isRedirect && config.follow_redirects) {
         response.body.destroy();
         response.done();
-        if (outcome.redirects >= MAX_REDIRECTS) throw new ProbeError('redirect', `stopped after ${MAX_REDIRECTS} redirects`);
         outcome.redirects++;
         const next = new URL(location, url);
         if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new ProbeError('redirect', `redirect to unsupported URL ${next.href}`);

@@ -49,6 +49,20 @@ const CONFIG = `modules:
     http:
       preferred_ip_protocol: ip4
       body_size_limit: 10B
+  http_verify:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+  http_headers:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      method: HEAD
+      fail_if_header_matches:
+        - header: Last-Modified
+          regexp: "2015"
   http_codes:
     prober: http
     timeout: 5s
@@ -65,10 +79,13 @@ const CONFIG = `modules:
 // Values that measure time differ run to run; everything else must be equal.
 const TIMINGS = new Set(['probe_duration_seconds', 'probe_dns_lookup_time_seconds', 'probe_http_duration_seconds']);
 
-function shape(families: Map<string, Family>): Record<string, unknown> {
+// Our extension: an untrusted certificate's expiry is reported although the probe fails.
+const UNTRUSTED_TLS_EXTRAS = ['probe_ssl_earliest_cert_expiry', 'probe_ssl_last_chain_expiry_timestamp_seconds', 'probe_ssl_last_chain_info', 'probe_tls_version_info'];
+
+function shape(families: Map<string, Family>, extras: readonly string[] = []): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, family] of families) {
-    if (name === 'probe_failure_info') continue; // our extension
+    if (name === 'probe_failure_info' || extras.includes(name)) continue; // our extensions
     out[name] = {
       help: family.help,
       type: family.type,
@@ -85,6 +102,7 @@ test('http probes match blackbox_exporter 0.23 on the same targets', async (t) =
   const cert = selfSigned(dir);
   const handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void => {
     if (req.url === '/redirect') res.writeHead(302, { location: '/' }).end();
+    else if (req.url === '/loop') res.writeHead(301, { location: '/loop' }).end();
     else if (req.url === '/missing') res.writeHead(404, { 'content-length': 7 }).end('missing');
     else if (req.url === '/gzip') {
       const body = gzipSync('hello platypus '.repeat(50));
@@ -100,7 +118,7 @@ test('http probes match blackbox_exporter 0.23 on the same targets', async (t) =
   await waitForHttp(blackbox, `http://127.0.0.1:${blackboxPort}/-/healthy`);
   const config = parseConfig(CONFIG, 'blackbox.yml');
 
-  const cases: [string, string][] = [
+  const cases: [string, string, string[]?][] = [
     ['http_2xx', `http://127.0.0.1:${httpPort}/`],
     ['http_2xx', `http://127.0.0.1:${httpPort}/missing`],
     ['http_2xx', `http://127.0.0.1:${httpPort}/redirect`],
@@ -113,13 +131,17 @@ test('http probes match blackbox_exporter 0.23 on the same targets', async (t) =
     ['http_limited', `http://127.0.0.1:${httpPort}/`],
     ['http_codes', `http://127.0.0.1:${httpPort}/missing`],
     ['http_codes', `http://127.0.0.1:${httpPort}/redirect`],
+    ['http_headers', `http://127.0.0.1:${httpPort}/`],
+    ['http_headers', `http://127.0.0.1:${httpPort}/missing`],
+    ['http_2xx', `http://127.0.0.1:${httpPort}/loop`],
+    ['http_verify', `https://127.0.0.1:${httpsPort}/`, UNTRUSTED_TLS_EXTRAS],
   ];
-  for (const [module, target] of cases) {
+  for (const [module, target, extras] of cases) {
     const response = await fetch(`http://127.0.0.1:${blackboxPort}/probe?module=${module}&target=${encodeURIComponent(target)}`);
     const theirs = shape(parseExposition(await response.text()));
     assert.ok('probe_http_status_code' in theirs, `blackbox answered a probe for ${target}`);
     const result = await probe({ target, module, config });
-    const ours = shape(parseExposition(renderText(result.families.families())));
+    const ours = shape(parseExposition(renderText(result.families.families())), extras);
     assert.deepEqual(ours, theirs, `${module} ${target}`);
   }
 });

@@ -110,7 +110,8 @@ test('more than 10 redirects fail with reason redirect', async (t) => {
   const result = await run(`http://127.0.0.1:${port}/loop`, httpModule());
   assert.equal(result.success, false);
   assert.equal(result.failureReason, 'redirect');
-  assert.equal(result.value('probe_http_redirects'), 10);
+  assert.equal(result.value('probe_http_redirects'), 11, 'blackbox counts the refused 11th');
+  assert.equal(result.value('probe_http_status_code'), 301);
 });
 
 test('follow_redirects: false reports the 3xx itself', async (t) => {
