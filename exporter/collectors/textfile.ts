@@ -56,7 +56,7 @@ function merge(merged: Map<string, MergedFamily>, families: TextFamily[], path: 
   for (const { family, keys, labels } of additions) {
     let target = merged.get(family.name);
     if (target === undefined) {
-      target = { help: family.help ?? `Metric read from ${path}`, type: family.type, labelNames: [], samples: [], series: new Set() };
+      target = { help: family.help || `Metric read from ${path}`, type: family.type, labelNames: [], samples: [], series: new Set() };
       merged.set(family.name, target);
     }
     for (let i = 0; i < keys.length; i++) {

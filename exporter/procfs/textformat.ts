@@ -43,6 +43,7 @@ function parseLabels(line: string, start: number, sample: TextSample): number {
     if (eq === -1) throw new LineError('label without "="');
     const name = line.slice(i, eq).trim();
     if (!LABEL_NAME.test(name)) throw new LineError(`invalid label name ${JSON.stringify(name)}`);
+    if (name.startsWith('__')) throw new LineError(`label name ${name} is reserved (starts with __)`);
     if (sample.labelNames.includes(name)) throw new LineError(`label ${name} given twice`);
     i = eq + 1;
     while (line[i] === ' ') i++;

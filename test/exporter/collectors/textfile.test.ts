@@ -60,3 +60,13 @@ test('textfile: a missing directory is a scrape error, no directory configured i
   assert.equal(sampleValue(await scrape(collectorFor('/nonexistent/platypus-textfile')), 'node_textfile_scrape_error'), 1);
   assert.equal(await scrape(collectorFor(undefined)), expected('textfile-none.prom'));
 });
+
+test('textfile: an empty HELP line gets the default help instead of failing the collector', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'platypus-textfile-help-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'a.prom'), '# HELP panel_up\n# TYPE panel_up gauge\npanel_up 1\n');
+  const text = await scrape(collectorFor(dir));
+  assert.match(text, new RegExp(`^# HELP panel_up Metric read from ${join(dir, 'a.prom')}$`, 'm'));
+  assert.equal(sampleValue(text, 'panel_up'), 1);
+  assert.equal(sampleValue(text, 'node_textfile_scrape_error'), 0);
+});

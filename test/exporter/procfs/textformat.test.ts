@@ -33,6 +33,7 @@ test('parseTextFormat: each error names the source and the line', () => {
     ['1x 1\n', /^Error: f\.prom line 1: invalid metric name "1x"$/],
     ['x{a="1",a="2"} 1\n', /^Error: f\.prom line 1: label a given twice$/],
     ['x{a=1} 1\n', /^Error: f\.prom line 1: value of label a is not quoted$/],
+    ['x{__name__="y"} 1\n', /^Error: f\.prom line 1: label name __name__ is reserved \(starts with __\)$/],
     ['x 1\n# TYPE x gauge\n', /^Error: f\.prom line 2: TYPE line for x after its samples$/],
     ['# TYPE x gauge\n# TYPE x counter\n', /^Error: f\.prom line 2: second TYPE line for x$/],
     ['# HELP x a\n# HELP x b\n', /^Error: f\.prom line 2: second HELP line for x$/],
