@@ -61,6 +61,13 @@ export async function loadConfig(path: string): Promise<Config> {
  * root hints, so it checks "this resolver answers" without depending on any domain.
  */
 export function defaultConfig(): Config {
+  builtIn ??= buildDefaultConfig();
+  return builtIn;
+}
+
+let builtIn: Config | undefined;
+
+function buildDefaultConfig(): Config {
   const dns = defaultModule('dns', 5);
   dns.dns = { ...dns.dns, query_name: '.', query_type: 'NS' };
   const modules = new Map<string, Module>([
