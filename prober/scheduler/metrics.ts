@@ -1,8 +1,8 @@
 /**
  * The scheduler's series on the prober's /metrics: every target's latest probe families (blackbox
  * names) under its labels, its check counters, check duration histogram and state, and a few
- * series about the scheduler itself. Each target's lines are rendered at most once per check and
- * reused until it changes again, so a scrape is mostly string concatenation.
+ * series about the scheduler itself. Rendered at scrape time straight from the compact state
+ * (counters, the shared result shapes and each target's values): nothing is kept in text form.
  */
 import {
   constLabelText,
@@ -13,6 +13,7 @@ import {
   type MetricDesc,
   type MetricFamily,
 } from '../../common/metrics.js';
+import type { ShapeTable } from './result-shape.js';
 import { DURATION_BUCKETS, type TargetState, type TargetStatus } from './state.js';
 
 export type ExpositionFormat = 'text' | 'openmetrics';
@@ -57,12 +58,6 @@ function header(desc: MetricDesc, format: ExpositionFormat): string {
   return format === 'text' ? renderText([empty]) : renderOpenMetrics([empty]);
 }
 
-/** Sample lines of one family with the target's labels in front (the header cut off). */
-function sampleLines(family: MetricFamily, labelText: string): string {
-  const text = renderText([family], labelText);
-  return text.slice(text.indexOf('\n', text.indexOf('\n') + 1) + 1);
-}
-
 function histogramLines(state: TargetState): string {
   const { name } = CHECK_DURATION;
   const counts = state.durations;
@@ -79,65 +74,51 @@ function histogramLines(state: TargetState): string {
   return out;
 }
 
-/** Family descriptions seen in probe results, by name, so headers can be written. */
-const probeDescs = new Map<string, MetricDesc>();
-
-/** The target's own series (counters, histogram, state) per family name, cached until they change. */
-function ownLines(state: TargetState): Map<string, string> {
-  if (state.ownLines !== undefined) return state.ownLines;
-  const lines = new Map<string, string>();
-  if (state.status !== 'unknown') {
-    const checks = `${CHECKS_TOTAL.name}{${state.key},result="success"} ${state.checksSucceeded}\n${CHECKS_TOTAL.name}{${state.key},result="failure"} ${state.checksFailed}\n`;
-    lines.set(CHECKS_TOTAL.name, checks);
-    lines.set(CHECK_DURATION.name, histogramLines(state));
-    let states = '';
-    for (const name of STATES) states += `${TARGET_STATE.name}{${state.key},state="${name}"} ${state.status === name ? 1 : 0}\n`;
-    lines.set(TARGET_STATE.name, states);
-  }
-  state.ownLines = lines;
-  return lines;
+function checksLines(state: TargetState): string {
+  return `${CHECKS_TOTAL.name}{${state.key},result="success"} ${state.checksSucceeded}\n${CHECKS_TOTAL.name}{${state.key},result="failure"} ${state.checksFailed}\n`;
 }
 
-/** The latest probe's families as lines per family name, rendered once per check. */
-function probeLines(state: TargetState): Map<string, string> {
-  if (state.latest === undefined) return state.probeLines;
-  const lines = new Map<string, string>();
-  for (const family of state.latest.families()) {
-    if (OWN_FAMILIES.includes(family.desc.name)) continue;
-    if (!probeDescs.has(family.desc.name)) probeDescs.set(family.desc.name, family.desc);
-    lines.set(family.desc.name, sampleLines(family, state.key));
-  }
-  state.latest = undefined;
-  state.probeLines = lines;
-  return lines;
+function stateLines(state: TargetState): string {
+  let out = '';
+  for (const name of STATES) out += `${TARGET_STATE.name}{${state.key},state="${name}"} ${state.status === name ? 1 : 0}\n`;
+  return out;
 }
 
-function familyHeader(name: string, format: ExpositionFormat): string {
-  if (name === CHECK_DURATION.name) return `# HELP ${name} ${CHECK_DURATION.help}\n# TYPE ${name} histogram\n`;
-  if (name === CHECKS_TOTAL.name) return header(CHECKS_TOTAL, format);
-  if (name === TARGET_STATE.name) return header(TARGET_STATE, format);
-  return header(probeDescs.get(name)!, format);
+function probeFamilyLines(states: readonly TargetState[], name: string): string {
+  let out = '';
+  for (const state of states) {
+    const family = state.shape?.families.get(name);
+    if (family === undefined) continue;
+    const values = state.values!;
+    for (let i = family.start; i < family.end; i++) {
+      out += `${name}{${state.key}${family.labelSuffixes[i - family.start]!}} ${formatValue(values[i]!)}\n`;
+    }
+  }
+  return out;
 }
 
 /** Every scheduler series, in the Prometheus text format or as OpenMetrics families (no `# EOF`). */
 export function renderSchedulerMetrics(
-  states: Iterable<TargetState>,
+  targets: Iterable<TargetState>,
+  shapes: ShapeTable,
   counts: SchedulerCounts,
   location: string | undefined,
   format: ExpositionFormat = 'text',
 ): string {
-  const chunks = new Map<string, string[]>(OWN_FAMILIES.map((name) => [name, []]));
-  for (const state of states) {
-    for (const [name, lines] of ownLines(state)) chunks.get(name)!.push(lines);
-    for (const [name, lines] of probeLines(state)) {
-      let list = chunks.get(name);
-      if (list === undefined) chunks.set(name, (list = []));
-      list.push(lines);
-    }
-  }
+  const checked = [...targets].filter((state) => state.status !== 'unknown');
   let out = '';
-  for (const [name, list] of chunks) {
-    if (list.length > 0) out += familyHeader(name, format) + list.join('');
+  if (checked.length > 0) {
+    out += header(CHECKS_TOTAL, format);
+    for (const state of checked) out += checksLines(state);
+    out += `# HELP ${CHECK_DURATION.name} ${CHECK_DURATION.help}\n# TYPE ${CHECK_DURATION.name} histogram\n`;
+    for (const state of checked) out += histogramLines(state);
+    out += header(TARGET_STATE, format);
+    for (const state of checked) out += stateLines(state);
+  }
+  for (const [name, desc] of shapes.descs) {
+    if (OWN_FAMILIES.includes(name)) continue;
+    const lines = probeFamilyLines(checked, name);
+    if (lines !== '') out += header(desc, format) + lines;
   }
   const selfLabels = location === undefined ? '' : constLabelText({ location });
   const self = (desc: MetricDesc, value: number): MetricFamily => ({ desc, samples: [{ labelValues: [], value }] });

@@ -19,6 +19,7 @@ import { DueQueue } from './due-queue.js';
 import { probeDurationSeconds, probeFailureInfo, probeSuccess } from '../probe.js';
 import type { FailureReason } from '../types.js';
 import { renderSchedulerMetrics, type ExpositionFormat } from './metrics.js';
+import { ShapeTable } from './result-shape.js';
 import { targetLabels, TargetState, type TargetStatus } from './state.js';
 import { TargetSource, type TargetSpec } from './targets.js';
 
@@ -67,6 +68,7 @@ export class Scheduler {
   private config: SchedulerConfig | undefined;
   private states = new Map<string, TargetState>();
   private readonly queue = new DueQueue<TargetState>();
+  private readonly shapes = new ShapeTable();
   private readonly source: TargetSource;
   private readonly logger: Logger;
   private timer: NodeJS.Timeout | undefined;
@@ -161,7 +163,7 @@ export class Scheduler {
 
   renderMetrics(format: ExpositionFormat = 'text'): string {
     const stats = this.stats();
-    return renderSchedulerMetrics(this.states.values(), stats, this.location, format);
+    return renderSchedulerMetrics(this.states.values(), this.shapes, stats, this.location, format);
   }
 
   private applyTargets(): void {
@@ -183,6 +185,8 @@ export class Scheduler {
       if (next.has(key)) continue;
       state.removed = true;
       this.queue.remove(state);
+      this.shapes.release(state.shape);
+      state.shape = undefined;
     }
     if (duplicates > 0) this.logger.warn({ duplicates }, 'targets listed more than once with the same labels are checked once');
     this.states = next;
@@ -306,6 +310,7 @@ export class Scheduler {
   }
 
   private finish(state: TargetState, outcome: ProbeOutcome): void {
+    if (state.removed) return;
     const now = Date.now();
     this.checksCompleted++;
     state.lastCheckMs = now;
@@ -314,7 +319,8 @@ export class Scheduler {
     else state.checksFailed++;
     state.observeDuration(outcome.durationSeconds);
     state.history.record(outcome.success, now);
-    state.latest = outcome.families;
+    this.shapes.release(state.shape);
+    ({ shape: state.shape, values: state.values } = this.shapes.intern(outcome.families));
     state.certExpirySeconds = firstValue(outcome.families, 'probe_ssl_earliest_cert_expiry');
     state.httpStatusCode = firstValue(outcome.families, 'probe_http_status_code');
     if (outcome.success) {
@@ -324,7 +330,6 @@ export class Scheduler {
       state.lastFailureMs = now;
       this.setStatus(state, 'down', now);
     }
-    state.ownLines = undefined;
     this.version++;
   }
 
@@ -333,7 +338,6 @@ export class Scheduler {
     if (previous === status) return;
     if (previous === 'unknown' || (previous === 'up') !== (status === 'up')) state.sinceMs = now;
     state.status = status;
-    state.ownLines = undefined;
     this.version++;
     if (status === 'down' || (status === 'up' && previous !== 'unknown')) {
       this.logger.info({ target: state.spec.target, module: state.spec.group.module, state: status, reason: status === 'down' ? state.lastFailureReason : undefined }, 'target state changed');

@@ -2,9 +2,10 @@
  * What the scheduler remembers about one target: its place in the schedule, the latest check's
  * result, counters and bounded history. Kept flat so 50,000 of them stay small.
  */
-import { constLabelText, type MetricFamilies } from '../../common/metrics.js';
+import { constLabelText } from '../../common/metrics.js';
 import type { DueEntry } from './due-queue.js';
 import { CheckHistory } from './history.js';
+import type { ResultShape } from './result-shape.js';
 import type { TargetSpec } from './targets.js';
 
 export type TargetStatus = 'unknown' | 'up' | 'down' | 'pending';
@@ -59,11 +60,9 @@ export class TargetState implements DueEntry {
   readonly durations = new Float64Array(DURATION_BUCKETS.length + 2);
   readonly history = new CheckHistory();
 
-  /** The latest check's probe metrics, until rendered into `probeLines`. */
-  latest: MetricFamilies | undefined;
-  probeLines = new Map<string, string>();
-  /** Rendered counter, histogram and state lines; undefined when any of them changed. */
-  ownLines: Map<string, string> | undefined;
+  /** The latest check's probe metrics: their shared shape and this target's values. */
+  shape: ResultShape | undefined;
+  values: Float64Array | undefined;
 
   constructor(spec: TargetSpec, location: string | undefined) {
     this.spec = spec;

@@ -1,0 +1,236 @@
+/**
+ * `npm run bench:scheduler`: the scheduler at 1,000, 10,000 and 50,000 targets (paths on local HTTP
+ * servers in a separate process), each size in a fresh process, measuring sustained checks/s, CPU,
+ * RSS, start-time skew and skipped slots. The interval scales with the size so every run asks for
+ * the same 3,333 checks/s. Two probes are measured: the prober's real probe() (what the prober runs)
+ * and a minimal keep-alive HTTP GET (the scheduler's own ceiling, with probing nearly free).
+ *
+ * Workers run the compiled JavaScript (as the shipped prober does; tsx alone adds ~25 MiB of RSS),
+ * built once into node_modules/.cache/platypus-bench.
+ *
+ * Environment: BENCH_SIZES=1000,10000 BENCH_SECONDS=20 BENCH_PROBES=probe,minimal, and
+ * BENCH_NODE_FLAGS for the workers (e.g. "--max-semi-space-size=4 --max-old-space-size=128").
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
+import { MetricFamilies } from '../common/metrics.js';
+import { defaultConfig } from '../prober/config.js';
+import { probeDurationSeconds, probeSuccess } from '../prober/probe.js';
+import type { SchedulerConfig } from '../prober/scheduler/config-section.js';
+import { configuredProbe } from '../prober/scheduler/probe-adapter.js';
+import { Scheduler, type CheckProbe } from '../prober/scheduler/scheduler.js';
+import { statusSnapshot } from '../prober/scheduler/snapshot.js';
+
+const DEMAND_PER_SECOND = 3333;
+const SERVERS = 2;
+
+type ProbeKind = 'probe' | 'minimal';
+
+interface RunResult {
+  targets: number;
+  probe: ProbeKind;
+  intervalSeconds: number;
+  seconds: number;
+  checksPerSecond: number;
+  expectedPerSecond: number;
+  schedulerCpuPercent: number;
+  serverCpuPercent: number;
+  cpuMsPerCheck: number;
+  rssMiB: number;
+  skewP50Ms: number;
+  skewP99Ms: number;
+  skippedSlots: number;
+  failedChecks: number;
+  renderMetricsMs: number;
+  renderStatusMs: number;
+}
+
+/** The target servers: one child process, a few ports, "ok" for every path. */
+const SERVER_SOURCE = `
+const http = require('node:http');
+const ports = [];
+let open = ${SERVERS};
+for (let i = 0; i < ${SERVERS}; i++) {
+  const server = http.createServer((req, res) => { res.setHeader('content-type', 'text/plain'); res.end('ok'); });
+  server.keepAliveTimeout = 600000;
+  server.listen(0, '127.0.0.1', () => { ports.push(server.address().port); if (--open === 0) console.log(JSON.stringify(ports)); });
+}
+`;
+
+function processCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** A GET on a keep-alive pool: the least a probe can cost, so what remains is the scheduler. */
+function minimalProbe(): CheckProbe {
+  const pools = new Map<string, Pool>();
+  return async ({ target, signal }) => {
+    const url = new URL(target);
+    let pool = pools.get(url.origin);
+    if (pool === undefined) pools.set(url.origin, (pool = new Pool(url.origin, { connections: 64 })));
+    const started = performance.now();
+    let success = false;
+    try {
+      const response = await pool.request({ path: url.pathname, method: 'GET', signal });
+      await response.body.dump();
+      success = response.statusCode >= 200 && response.statusCode < 300;
+    } catch {
+      success = false;
+    }
+    const durationSeconds = (performance.now() - started) / 1000;
+    const families = new MetricFamilies();
+    families.add(probeSuccess, success ? 1 : 0);
+    families.add(probeDurationSeconds, durationSeconds);
+    return { success, durationSeconds, failureReason: success ? undefined : 'connect_error', families };
+  };
+}
+
+/** The first checks (all at start) and then two full intervals of slotted ones. */
+const warmUpSeconds = (interval: number): number => Math.max(3, interval * 2);
+
+async function worker(targets: number, kind: ProbeKind, seconds: number, ports: number[]): Promise<RunResult> {
+  const interval = targets / DEMAND_PER_SECOND;
+  const config: SchedulerConfig = {
+    max_concurrent_checks: 256,
+    file_sd_refresh_interval: 300,
+    groups: [
+      {
+        name: 'bench',
+        module: 'http_2xx',
+        interval,
+        timeout: Math.min(interval, 5),
+        retries: 0,
+        retry_interval: 1,
+        labels: { env: 'bench' },
+        targets: Array.from({ length: targets }, (_, i) => `http://127.0.0.1:${ports[i % ports.length]!}/t/${i}`),
+        file_sd: [],
+      },
+    ],
+  };
+  const config0 = defaultConfig();
+  const scheduler = new Scheduler({ probe: kind === 'probe' ? configuredProbe(() => config0) : minimalProbe() });
+  await scheduler.start(config);
+  await sleep(warmUpSeconds(interval) * 1000);
+  const begin = scheduler.stats();
+  const failedBefore = [...scheduler.targets()].reduce((sum, state) => sum + state.checksFailed, 0);
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
+  let rss = 0;
+  const p50s: number[] = [];
+  const p99s: number[] = [];
+  for (let s = 0; s < seconds; s++) {
+    await sleep(1000);
+    const { startDelay } = scheduler.stats();
+    p50s.push(startDelay.p50);
+    p99s.push(startDelay.p99);
+    rss = Math.max(rss, process.memoryUsage.rss());
+  }
+  const wall = (performance.now() - wallBefore) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const end = scheduler.stats();
+  const failed = [...scheduler.targets()].reduce((sum, state) => sum + state.checksFailed, 0) - failedBefore;
+  let started = performance.now();
+  scheduler.renderMetrics();
+  const renderMetricsMs = performance.now() - started;
+  started = performance.now();
+  JSON.stringify(statusSnapshot(scheduler));
+  const renderStatusMs = performance.now() - started;
+  await scheduler.stop();
+  const checks = end.checksCompleted - begin.checksCompleted;
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  p50s.sort((a, b) => a - b);
+  return {
+    targets,
+    probe: kind,
+    intervalSeconds: interval,
+    seconds: wall,
+    checksPerSecond: checks / wall,
+    expectedPerSecond: targets / interval,
+    schedulerCpuPercent: (100 * cpuSeconds) / wall,
+    serverCpuPercent: 0,
+    cpuMsPerCheck: (1000 * cpuSeconds) / checks,
+    rssMiB: rss / 2 ** 20,
+    skewP50Ms: 1000 * p50s[Math.floor(p50s.length / 2)]!,
+    skewP99Ms: 1000 * Math.max(...p99s),
+    skippedSlots: end.skipped - begin.skipped,
+    failedChecks: failed,
+    renderMetricsMs,
+    renderStatusMs,
+  };
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const buildDir = join(root, 'node_modules/.cache/platypus-bench');
+let workerScript = join(buildDir, 'bench/scheduler.js');
+
+/** Compiles this file and what it imports; workers then run without the TypeScript loader. */
+function compileWorker(): void {
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  const options = ['--outDir', buildDir, '--rootDir', root, '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--types', 'node'];
+  const result = spawnSync(process.execPath, [tsc, ...options, fileURLToPath(import.meta.url)], { cwd: root, encoding: 'utf8' });
+  if (result.status !== 0) {
+    console.error(`compiling the bench worker failed, running it through tsx instead (RSS includes tsx):\n${result.stdout}`);
+    workerScript = fileURLToPath(import.meta.url);
+  }
+}
+
+async function runWorker(targets: number, kind: ProbeKind, seconds: number): Promise<RunResult> {
+  const server = spawn(process.execPath, ['-e', SERVER_SOURCE], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const ports = await new Promise<number[]>((resolve, reject) => {
+      server.stdout.once('data', (chunk: Buffer) => resolve(JSON.parse(chunk.toString()) as number[]));
+      server.once('exit', (code) => reject(new Error(`target server exited with ${code}`)));
+    });
+    const serverCpuBefore = processCpuSeconds(server.pid!);
+    const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
+    const child = spawn(process.execPath, [...nodeFlags, ...(workerScript.endsWith('.ts') ? ['--import', 'tsx'] : []), workerScript, '--worker', String(targets), kind, String(seconds), ports.join(',')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`bench worker for ${targets} targets exited with ${code}`);
+    const result = JSON.parse(output) as RunResult & { wallSeconds?: number };
+    const warmAndRun = result.seconds + warmUpSeconds(result.intervalSeconds);
+    // The server's CPU over the whole run (warm-up included), as a share of one core.
+    result.serverCpuPercent = (100 * (processCpuSeconds(server.pid!) - serverCpuBefore)) / warmAndRun;
+    return result;
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
+const fmt = (value: number, digits = 0): string => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function main(): Promise<void> {
+  const sizes = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').map(Number);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 20);
+  const kinds = (process.env.BENCH_PROBES ?? 'probe,minimal').split(',') as ProbeKind[];
+  compileWorker();
+  console.log(`scheduler bench: node ${process.version} ${process.env.BENCH_NODE_FLAGS ?? ''}, ${seconds} s per run after warm-up, interval = targets / ${DEMAND_PER_SECOND} checks/s, ${SERVERS} target ports in one separate process, max_concurrent_checks 256`);
+  console.log('| probe | targets | interval | checks/s (asked) | scheduler CPU | CPU-ms/check | target server CPU | RSS | skew p50 / p99 | skipped slots | failed | render /metrics / status JSON |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const kind of kinds) {
+    for (const size of sizes) {
+      const r = await runWorker(size, kind, seconds);
+      console.log(
+        `| ${kind === 'probe' ? 'probe()' : 'minimal GET'} | ${fmt(r.targets)} | ${fmt(r.intervalSeconds, 2)} s | ${fmt(r.checksPerSecond)} (${fmt(r.expectedPerSecond)}) | ${fmt(r.schedulerCpuPercent)} % | ${fmt(r.cpuMsPerCheck, 3)} | ${fmt(r.serverCpuPercent)} % | ${fmt(r.rssMiB)} MiB | ${fmt(r.skewP50Ms, 1)} / ${fmt(r.skewP99Ms, 1)} ms | ${fmt(r.skippedSlots)} | ${fmt(r.failedChecks)} | ${fmt(r.renderMetricsMs)} / ${fmt(r.renderStatusMs)} ms |`,
+      );
+    }
+  }
+}
+
+if (process.argv[2] === '--worker') {
+  const [, , , targets, kind, seconds, ports] = process.argv;
+  const result = await worker(Number(targets), kind as ProbeKind, Number(seconds), ports!.split(',').map(Number));
+  process.stdout.write(JSON.stringify(result));
+  process.exit(0);
+} else {
+  await main();
+}
