@@ -4,7 +4,7 @@
  * Prometheus-style listen addresses and a graceful stop on SIGINT/SIGTERM.
  */
 import type { TLSSocket } from 'node:tls';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from './logging.js';
 import { BasicAuthVerifier, type TLSServerConfig, type WebConfig } from './web-config.js';
 
@@ -66,7 +66,7 @@ export function createServer({ logger, webConfig, maxRequests = 0, requestTimeou
   const tls = webConfig?.tls;
   const app = Fastify({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     requestTimeout: requestTimeoutMs,
     // Prometheus keeps connections open between scrapes; Node's 5 s default would close them under it.
     keepAliveTimeout: 120_000,
@@ -103,7 +103,7 @@ export function parseListenAddress(address: string): ListenAddress {
   return { host: host === '' ? undefined : host, port };
 }
 
-/** Listens and logs where; returns the bound address in `host:port` form (the port resolved when 0). */
+/** Listens (fastify logs where); returns the bound address in `host:port` form (the port resolved when 0). */
 export async function listen(app: FastifyInstance, address: string): Promise<string> {
   const { host, port } = parseListenAddress(address);
   try {
@@ -114,9 +114,8 @@ export async function listen(app: FastifyInstance, address: string): Promise<str
     await app.listen({ host: '0.0.0.0', port });
   }
   const bound = app.server.address();
-  const text = typeof bound === 'object' && bound !== null ? (bound.family === 'IPv6' ? `[${bound.address}]:${bound.port}` : `${bound.address}:${bound.port}`) : address;
-  app.log.info({ address: text, tls: app.initialConfig.https !== undefined }, 'Listening on');
-  return text;
+  app.log.info(`TLS is ${app.initialConfig.https === undefined ? 'disabled' : 'enabled'}.`);
+  return typeof bound === 'object' && bound !== null ? (bound.family === 'IPv6' ? `[${bound.address}]:${bound.port}` : `${bound.address}:${bound.port}`) : address;
 }
 
 /** Stops the server on SIGINT/SIGTERM, letting in-flight requests finish, then exits. */

@@ -1,0 +1,149 @@
+/**
+ * One scrape of the host: every enabled collector runs at once, each into its own buffer that is
+ * kept only if the collector finished in time without error (node_exporter's NodeCollector).
+ * Each collector always reports `node_scrape_collector_success` and `..._duration_seconds`.
+ */
+import { silentLogger, type Logger } from '../common/logging.js';
+import { describeMetric, MetricFamilies, type MetricFamily } from '../common/metrics.js';
+import { defaultCollectorOptions, hostCollectors } from './collectors/index.js';
+import { defaultHostPaths } from './paths.js';
+import { NoDataError, type Collector, type CollectorDefinition, type CollectorOptions, type HostPaths } from './types.js';
+
+const durationDesc = describeMetric('node_scrape_collector_duration_seconds', 'node_exporter: Duration of a collector scrape.', 'gauge', ['collector']);
+const successDesc = describeMetric('node_scrape_collector_success', 'node_exporter: Whether a collector succeeded.', 'gauge', ['collector']);
+
+export interface HostScraperOptions {
+  /** The collector table; `hostCollectors` unless given (tests pass their own). */
+  collectors?: readonly CollectorDefinition[];
+  /** Turned on in addition to the defaults (node_exporter's `--collector.NAME`). */
+  enable?: readonly string[];
+  /** Turned off (`--no-collector.NAME`). */
+  disable?: readonly string[];
+  /** Start from no collectors, not the default set (`--collector.disable-defaults`). */
+  disableDefaults?: boolean;
+  paths?: Partial<HostPaths>;
+  collectorOptions?: CollectorOptions;
+  /** A collector still running after this long counts as failed for the scrape (default 9 s). */
+  collectorTimeoutMs?: number;
+  logger?: Logger;
+}
+
+/** A bad `collect[]` / `exclude[]` request: the HTTP layer answers 400 with this message. */
+export class CollectorFilterError extends Error {
+  override name = 'CollectorFilterError';
+}
+
+interface RunningCollector {
+  readonly name: string;
+  readonly collector: Collector;
+  readonly logger: Logger;
+}
+
+type Outcome = { ok: true; families: MetricFamilies } | { ok: false; error: unknown };
+
+export class HostScraper {
+  /** Names of the enabled collectors, in table order. */
+  readonly enabled: readonly string[];
+  readonly #collectors: readonly RunningCollector[];
+  readonly #timeoutMs: number;
+  readonly #logger: Logger;
+
+  constructor({
+    collectors = hostCollectors,
+    enable = [],
+    disable = [],
+    disableDefaults = false,
+    paths = {},
+    collectorOptions = defaultCollectorOptions(),
+    collectorTimeoutMs = 9_000,
+    logger = silentLogger(),
+  }: HostScraperOptions = {}) {
+    const known = new Set(collectors.map((definition) => definition.name));
+    for (const name of [...enable, ...disable]) {
+      if (!known.has(name)) throw new Error(`unknown collector "${name}" (known: ${[...known].join(', ')})`);
+    }
+    const hostPaths = { ...defaultHostPaths(), ...paths };
+    const chosen = collectors.filter(
+      ({ name, defaultEnabled }) => !disable.includes(name) && (enable.includes(name) || (defaultEnabled && !disableDefaults)),
+    );
+    this.#collectors = chosen.map(({ name, create }) => {
+      const collectorLogger = logger.child({ collector: name });
+      return { name, logger: collectorLogger, collector: create({ paths: hostPaths, logger: collectorLogger, options: collectorOptions }) };
+    });
+    this.enabled = chosen.map(({ name }) => name);
+    this.#timeoutMs = collectorTimeoutMs;
+    this.#logger = logger;
+    logger.info({ collectors: this.enabled.join(',') }, 'Enabled collectors');
+  }
+
+  /** The collectors a `collect[]` / `exclude[]` request selects (node_exporter's rules). */
+  select(collect: readonly string[], exclude: readonly string[]): ReadonlySet<string> | undefined {
+    if (collect.length > 0 && exclude.length > 0) throw new CollectorFilterError('Couldn\'t create filtered metrics handler: "collect[]" and "exclude[]" cannot be used together');
+    if (collect.length === 0 && exclude.length === 0) return undefined;
+    for (const name of [...collect, ...exclude]) {
+      if (!this.enabled.includes(name)) throw new CollectorFilterError(`Couldn't create filtered metrics handler: collector "${name}" not enabled or unknown`);
+    }
+    return new Set(collect.length > 0 ? collect : this.enabled.filter((name) => !exclude.includes(name)));
+  }
+
+  async #run(running: RunningCollector, signal: AbortSignal, deadline: Promise<'timeout'>): Promise<Outcome> {
+    const families = new MetricFamilies();
+    try {
+      const winner = await Promise.race([running.collector.update(families, signal).then(() => 'done' as const), deadline]);
+      if (winner === 'timeout') return { ok: false, error: new Error(`collector did not finish within ${this.#timeoutMs / 1000}s`) };
+      return { ok: true, families };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
+
+  /** Runs the selected (default: all enabled) collectors once; families sorted by name, as Go's registry gathers them. */
+  async scrape(only?: ReadonlySet<string>): Promise<MetricFamily[]> {
+    const selected = only === undefined ? this.#collectors : this.#collectors.filter(({ name }) => only.has(name));
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => {
+        // Settle the deadline first: a collector that returns as soon as it is aborted still timed out.
+        resolve('timeout');
+        controller.abort(new Error('scrape deadline'));
+      }, this.#timeoutMs);
+    });
+    const started = performance.now();
+    const outcomes = await Promise.all(
+      selected.map(async (running) => {
+        const outcome = await this.#run(running, controller.signal, deadline);
+        return { running, outcome, seconds: (performance.now() - started) / 1000 };
+      }),
+    );
+    clearTimeout(timer);
+
+    const merged = new Map<string, MetricFamily>();
+    const scrapeFamilies = new MetricFamilies();
+    for (const { running, outcome, seconds } of outcomes) {
+      scrapeFamilies.add(durationDesc, seconds, [running.name]);
+      scrapeFamilies.add(successDesc, outcome.ok ? 1 : 0, [running.name]);
+      if (!outcome.ok) {
+        const { error } = outcome;
+        if (error instanceof NoDataError) running.logger.debug({ err: error.message, duration_seconds: seconds }, 'collector returned no data');
+        else running.logger.error({ err: error instanceof Error ? error.message : String(error), duration_seconds: seconds }, 'collector failed');
+        continue;
+      }
+      for (const family of outcome.families.families()) this.#merge(merged, family, running.name);
+    }
+    for (const family of scrapeFamilies.families()) merged.set(family.desc.name, family);
+    return [...merged.values()].sort((a, b) => (a.desc.name < b.desc.name ? -1 : a.desc.name > b.desc.name ? 1 : 0));
+  }
+
+  /** Two collectors may emit one family (e.g. a textfile adding to a built-in one); a type clash keeps the first. */
+  #merge(merged: Map<string, MetricFamily>, family: MetricFamily, collector: string): void {
+    const existing = merged.get(family.desc.name);
+    if (existing === undefined) {
+      merged.set(family.desc.name, family);
+    } else if (existing.desc.type !== family.desc.type || existing.desc.labelNames.join() !== family.desc.labelNames.join()) {
+      this.#logger.error({ collector, family: family.desc.name }, 'family already exported with another type or labels; dropped');
+    } else {
+      merged.set(family.desc.name, { desc: existing.desc, samples: [...existing.samples, ...family.samples] });
+    }
+  }
+}
