@@ -117,3 +117,28 @@ test('registry() gives a prom-client Registry with the same families', async (t)
   assert.equal(sampleValue(text, 'probe_http_duration_seconds', { phase: 'tls' }), 0);
   assert.match(text, /# HELP probe_success Displays whether or not the probe was a success/);
 });
+
+test('two thousand probes leave no sockets and no heap growth behind', async (t) => {
+  const { readdirSync } = await import('node:fs');
+  const { setFlagsFromString } = await import('node:v8');
+  const { runInNewContext } = await import('node:vm');
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const port = await listen(t, createServer((req, res) => res.end(req.url === '/fail' ? 'no' : 'ok')));
+  const module = httpModule({ fail_if_body_matches_regexp: [/no/] });
+  const round = async (): Promise<void> => {
+    for (let i = 0; i < 500; i++) await probe({ target: `http://127.0.0.1:${port}/${i % 2 === 0 ? 'ok' : 'fail'}`, module });
+  };
+  await round(); // warm up (JIT, pools)
+  await round();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  gc();
+  const fds = readdirSync('/proc/self/fd').length;
+  const heap = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 4; i++) await round();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  gc();
+  const grownKiB = (process.memoryUsage().heapUsed - heap) / 1024;
+  assert.ok(readdirSync('/proc/self/fd').length <= fds + 2, 'sockets are closed');
+  assert.ok(grownKiB < 3072, `heap grew by ${grownKiB.toFixed(0)} KiB over 2000 probes`);
+});
