@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { freePort } from '../helpers/ports.js';
+import { requireBinary, startProcess, waitForHttp } from '../helpers/process.js';
+import { parseExposition, sampleValue } from '../helpers/exposition.js';
+import { tempDir } from '../helpers/tls.js';
+import { runCli, startExporter } from './exporter-process.js';
+import { hostCollectors } from '../../exporter/collectors/index.js';
+
+test('a bad flag or value exits non-zero naming it', async () => {
+  const unknown = await runCli(['--collector.cpuu']);
+  assert.equal(unknown.code, 1);
+  assert.equal(unknown.stderr, "platypus-exporter: error: unknown long flag '--collector.cpuu', try --help\n");
+  const badValue = await runCli(['--web.max-requests=many']);
+  assert.equal(badValue.code, 1);
+  assert.equal(badValue.stderr, 'platypus-exporter: error: invalid value "many" for flag --web.max-requests: expected an integer, try --help\n');
+  const badRegexp = await runCli(['--collector.netdev.device-include=(']);
+  assert.equal(badRegexp.code, 1);
+  assert.match(badRegexp.stderr, /^platypus-exporter: error: invalid value "\(" for flag --collector.netdev.device-include: /);
+  const both = await runCli(['--collector.netdev.device-include=eth0', '--collector.netdev.device-exclude=lo', '--web.listen-address=127.0.0.1:0']);
+  assert.equal(both.code, 1);
+  assert.match(both.stderr, /netdev: device include and device exclude are mutually exclusive/);
+});
+
+test('a bad web config file stops the start with its file, line and key', async (t) => {
+  const dir = tempDir(t, 'platypus-webcfg-');
+  const path = join(dir, 'web.yml');
+  writeFileSync(path, 'basic_auth_users:\n  alice: not-a-hash\n');
+  const result = await runCli([`--web.config.file=${path}`, '--web.listen-address=127.0.0.1:0']);
+  assert.equal(result.code, 1);
+  assert.ok(result.stderr.endsWith(`platypus-exporter: error: ${path}:2: basic_auth_users.alice: expected a bcrypt hash ($2y$…)\n`), result.stderr);
+});
+
+test('--help lists every flag, one per collector, and --version prints the version', async () => {
+  const help = await runCli(['--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^usage: platypus-exporter \[<flags>\]/);
+  for (const flag of ['--web.listen-address=<addr>', '--web.telemetry-path=<path>', '--web.config.file=<path>', '--web.max-requests=<int>', '--[no-]web.disable-exporter-metrics',
+    '--[no-]collector.disable-defaults', '--collector.filesystem.mount-points-exclude=<regexp>', '--collector.filesystem.fs-types-exclude=<regexp>',
+    '--collector.netdev.device-include=<regexp>', '--collector.netdev.device-exclude=<regexp>', '--collector.diskstats.device-exclude=<regexp>',
+    '--collector.textfile.directory=<dir>', '--path.procfs=<path>', '--path.sysfs=<path>', '--path.rootfs=<path>', '--log.level=', '--log.format=', '--version']) {
+    assert.ok(help.stdout.includes(flag), flag);
+  }
+  for (const { name, defaultEnabled } of hostCollectors) {
+    assert.match(help.stdout, new RegExp(`--\\[no-\\]collector\\.${name}\\n.*\\(default: ${defaultEnabled ? 'enabled' : 'disabled'}\\)\\n`));
+  }
+  assert.ok(help.stdout.includes('(default: ":9100")'));
+  assert.ok(help.stdout.includes('(default: 40)'));
+  const version = await runCli(['--version']);
+  assert.equal(version.code, 0);
+  assert.match(version.stdout, /^platypus-exporter, version \d+\.\d+\.\d+ /);
+});
+
+test('a real scrape; open file descriptors stay flat over 50 scrapes', async (t) => {
+  const exporter = await startExporter(t, ['--collector.disable-defaults', '--collector.cpu', '--collector.meminfo', '--collector.loadavg', '--collector.filesystem']);
+  const scrape = async (): Promise<string> => {
+    const response = await fetch(`${exporter.base}/metrics`);
+    assert.equal(response.status, 200);
+    return response.text();
+  };
+  const first = parseExposition(await scrape());
+  const collectors = first.get('node_scrape_collector_success')?.samples.map((sample) => [sample.labels.collector, sample.value]);
+  assert.deepEqual(collectors, [['cpu', 1], ['filesystem', 1], ['loadavg', 1], ['meminfo', 1]]);
+  assert.ok((first.get('node_cpu_seconds_total')?.samples.length ?? 0) > 0);
+  assert.ok((first.get('node_memory_MemTotal_bytes')?.samples[0]?.value ?? 0) > 0);
+  assert.equal(first.get('node_vmstat_oom_kill'), undefined, 'vmstat is off with --collector.disable-defaults');
+
+  const fdDir = `/proc/${exporter.running.child.pid}/fd`;
+  for (let i = 0; i < 5; i++) await scrape();
+  const before = readdirSync(fdDir).length;
+  let reported = 0;
+  for (let i = 0; i < 50; i++) reported = sampleValue(await scrape(), 'process_open_fds') ?? -1;
+  const after = readdirSync(fdDir).length;
+  assert.ok(Math.abs(after - before) <= 1, `fds before ${before}, after ${after}`);
+  assert.ok(Math.abs(reported - after) <= 2, `process_open_fds ${reported} vs /proc ${after}`);
+});
+
+/** promtool's complaints about an exposition, one per line. */
+function promtoolProblems(promtool: string, text: string): Promise<string[]> {
+  return new Promise((resolve) => {
+    const child = execFile(promtool, ['check', 'metrics'], { encoding: 'utf8' }, (_error, stdout, stderr) =>
+      resolve(`${stdout}${stderr}`.split('\n').filter((line) => line.trim() !== '')),
+    );
+    child.stdin?.end(text);
+  });
+}
+
+test('promtool check metrics: clean but for exactly the camelCase families node_exporter also has', async (t) => {
+  const promtool = requireBinary('promtool', 'prometheus');
+  const nodeExporter = requireBinary('prometheus-node-exporter', 'prometheus-node-exporter');
+  const ours = await startExporter(t, []);
+  const port = await freePort();
+  const theirs = startProcess(t, nodeExporter, [`--web.listen-address=127.0.0.1:${port}`, '--collector.disable-defaults', '--collector.meminfo']);
+  await waitForHttp(theirs, `http://127.0.0.1:${port}/metrics`);
+  // The allow-list is what promtool says about node_exporter's own meminfo families on this host.
+  const allowed = new Set(await promtoolProblems(promtool, await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()));
+  assert.ok([...allowed].every((line) => line.startsWith('node_memory_') && line.endsWith("should be written in 'snake_case' not 'camelCase'")), [...allowed].join('\n'));
+  const problems = await promtoolProblems(promtool, await (await fetch(`${ours.base}/metrics`)).text());
+  assert.deepEqual(problems.filter((line) => !allowed.has(line)), []);
+  assert.ok(problems.length > 0 && problems.length === new Set(problems).size);
+});
