@@ -13,6 +13,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,12 +43,15 @@ interface RunResult {
   serverCpuPercent: number;
   cpuMsPerCheck: number;
   rssMiB: number;
-  skewP50Ms: number;
-  skewP99Ms: number;
+  /** Undefined when no slotted check started in the window (overloaded: only first checks ran). */
+  skewP50Ms: number | undefined;
+  skewP99Ms: number | undefined;
   skippedSlots: number;
   failedChecks: number;
   renderMetricsMs: number;
   renderStatusMs: number;
+  /** The machine's 1-minute load average at the end of the run: other work on the box skews the figures. */
+  load: number;
 }
 
 /** The target servers: one child process, a few ports, "ok" for every path. */
@@ -124,9 +128,11 @@ async function worker(targets: number, kind: ProbeKind, seconds: number, ports: 
   let rss = 0;
   const p50s: number[] = [];
   const p99s: number[] = [];
+  let delaySamples = 0;
   for (let s = 0; s < seconds; s++) {
     await sleep(1000);
     const { startDelay } = scheduler.stats();
+    delaySamples = startDelay.samples;
     p50s.push(startDelay.p50);
     p99s.push(startDelay.p99);
     rss = Math.max(rss, process.memoryUsage.rss());
@@ -156,12 +162,13 @@ async function worker(targets: number, kind: ProbeKind, seconds: number, ports: 
     serverCpuPercent: 0,
     cpuMsPerCheck: (1000 * cpuSeconds) / checks,
     rssMiB: rss / 2 ** 20,
-    skewP50Ms: 1000 * p50s[Math.floor(p50s.length / 2)]!,
-    skewP99Ms: 1000 * Math.max(...p99s),
+    skewP50Ms: delaySamples === 0 ? undefined : 1000 * p50s[Math.floor(p50s.length / 2)]!,
+    skewP99Ms: delaySamples === 0 ? undefined : 1000 * Math.max(...p99s),
     skippedSlots: end.skipped - begin.skipped,
     failedChecks: failed,
     renderMetricsMs,
     renderStatusMs,
+    load: loadavg()[0]!,
   };
 }
 
@@ -214,13 +221,13 @@ async function main(): Promise<void> {
   const kinds = (process.env.BENCH_PROBES ?? 'probe,minimal').split(',') as ProbeKind[];
   compileWorker();
   console.log(`scheduler bench: node ${process.version} ${process.env.BENCH_NODE_FLAGS ?? ''}, ${seconds} s per run after warm-up, interval = targets / ${DEMAND_PER_SECOND} checks/s, ${SERVERS} target ports in one separate process, max_concurrent_checks 256`);
-  console.log('| probe | targets | interval | checks/s (asked) | scheduler CPU | CPU-ms/check | target server CPU | RSS | skew p50 / p99 | skipped slots | failed | render /metrics / status JSON |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| probe | targets | interval | checks/s (asked) | scheduler CPU | CPU-ms/check | target server CPU | RSS | skew p50 / p99 | skipped slots | failed | render /metrics / status JSON | load avg |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const kind of kinds) {
     for (const size of sizes) {
       const r = await runWorker(size, kind, seconds);
       console.log(
-        `| ${kind === 'probe' ? 'probe()' : 'minimal GET'} | ${fmt(r.targets)} | ${fmt(r.intervalSeconds, 2)} s | ${fmt(r.checksPerSecond)} (${fmt(r.expectedPerSecond)}) | ${fmt(r.schedulerCpuPercent)} % | ${fmt(r.cpuMsPerCheck, 3)} | ${fmt(r.serverCpuPercent)} % | ${fmt(r.rssMiB)} MiB | ${fmt(r.skewP50Ms, 1)} / ${fmt(r.skewP99Ms, 1)} ms | ${fmt(r.skippedSlots)} | ${fmt(r.failedChecks)} | ${fmt(r.renderMetricsMs)} / ${fmt(r.renderStatusMs)} ms |`,
+        `| ${kind === 'probe' ? 'probe()' : 'minimal GET'} | ${fmt(r.targets)} | ${fmt(r.intervalSeconds, 2)} s | ${fmt(r.checksPerSecond)} (${fmt(r.expectedPerSecond)}) | ${fmt(r.schedulerCpuPercent)} % | ${fmt(r.cpuMsPerCheck, 3)} | ${fmt(r.serverCpuPercent)} % | ${fmt(r.rssMiB)} MiB | ${r.skewP50Ms === undefined ? '–' : fmt(r.skewP50Ms, 1)} / ${r.skewP99Ms === undefined ? '–' : fmt(r.skewP99Ms, 1)} ms | ${fmt(r.skippedSlots)} | ${fmt(r.failedChecks)} | ${fmt(r.renderMetricsMs)} / ${fmt(r.renderStatusMs)} ms | ${fmt(r.load, 1)} |`,
       );
     }
   }

@@ -9,6 +9,7 @@ import { LineCounter, parseDocument, type Node } from 'yaml';
 import type { Module } from './module.js';
 import { defaultModule, readModules } from './config/modules.js';
 import { ConfigError, ConfigNode, fields } from './config/walk.js';
+import { checkSchedulerModules, readScheduler } from './scheduler/config-section.js';
 
 // Section readers (e.g. the scheduler's) import the walking helpers from './config/walk.js'.
 export { ConfigError, ConfigNode } from './config/walk.js';
@@ -16,6 +17,7 @@ export { ConfigError, ConfigNode } from './config/walk.js';
 /** Each top-level key and its reader; a reader gets an absent node when the key is missing. */
 const SECTIONS = {
   modules: readModules,
+  scheduler: readScheduler,
 } satisfies Record<string, (node: ConfigNode) => unknown>;
 
 export type Config = { readonly [K in keyof typeof SECTIONS]: ReturnType<(typeof SECTIONS)[K]> };
@@ -41,6 +43,7 @@ export function parseConfig(text: string, sourceName: string, options: ParseOpti
   for (const [key, read] of Object.entries(SECTIONS)) {
     config[key] = read(found.get(key) ?? root.child(key, undefined));
   }
+  checkSchedulerModules(config.scheduler as Config['scheduler'], config.modules as Config['modules']);
   return Object.freeze(config) as Config;
 }
 

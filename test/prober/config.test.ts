@@ -29,7 +29,7 @@ const BAD_FILES: [string, string][] = [
   ['bad-dns-query-class.yml', 'bad-dns-query-class.yml:6: modules.dns.dns.query_class: unknown query class "XX" (expected one of: IN, CS, CH, HS, NONE, ANY)'],
   ['bad-dns-rcode.yml', 'bad-dns-rcode.yml:6: modules.dns.dns.valid_rcodes.1: unknown rcode "NOPE" (expected one of: NOERROR, FORMERR, SERVFAIL, NXDOMAIN, NOTIMP, REFUSED, YXDOMAIN, YXRRSET, NXRRSET, NOTAUTH, NOTZONE)'],
   ['bad-ca-file.yml', `bad-ca-file.yml:6: modules.https.http.tls_config.ca_file: cannot read ${JSON.stringify(resolve(FIXTURES, 'does-not-exist.pem'))}: ENOENT`],
-  ['bad-top-level.yml', 'bad-top-level.yml:2: modulez: unknown key (expected one of: modules)'],
+  ['bad-top-level.yml', 'bad-top-level.yml:2: modulez: unknown key (expected one of: modules, scheduler)'],
   ['bad-yaml.yml', 'bad-yaml.yml:4: invalid YAML: All mapping items must start at the same column'],
   ['bad-duplicate.yml', 'bad-duplicate.yml:4: invalid YAML: Map keys must be unique'],
   ['bad-ip-protocol.yml', 'bad-ip-protocol.yml:5: modules.tcp.tcp.preferred_ip_protocol: unknown IP protocol "ipv4" (expected one of: ip4, ip6)'],

@@ -1,7 +1,7 @@
 /** The `scheduler:` config section: defaults, and one exact error per mistake (file, line, key). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError } from '../../../prober/config.js';
+import { ConfigError, parseConfig } from '../../../prober/config.js';
 import { checkSchedulerModules, DEFAULTS } from '../../../prober/scheduler/config-section.js';
 import { schedulerConfig } from './helpers.js';
 
@@ -72,4 +72,14 @@ test('a group naming a module the config does not define is an error at its modu
     message: 'test.yml:5: scheduler.groups.0.module: unknown module "http_3xx"',
   });
   assert.doesNotThrow(() => checkSchedulerModules(config, new Map([['http_3xx', {}]])));
+});
+
+test('the prober config file reads the section and checks its modules against the file\'s modules', () => {
+  const text = 'modules:\n  web:\n    prober: http\nscheduler:\n  groups:\n    - name: g\n      module: web\n      targets: [a]\n';
+  assert.equal(parseConfig(text, 'blackbox.yml').scheduler?.groups[0]?.module, 'web');
+  assert.equal(parseConfig('modules: {}\n', 'blackbox.yml').scheduler, undefined);
+  assert.throws(() => parseConfig(text.replace('module: web', 'module: http_2xx'), 'blackbox.yml'), {
+    name: 'ConfigError',
+    message: 'blackbox.yml:7: scheduler.groups.0.module: unknown module "http_2xx"',
+  });
 });
