@@ -1,0 +1,38 @@
+/** The prober as a fastify instance (landing page + proberPlugin), ready for `listen` or `inject`. */
+import type { FastifyInstance } from 'fastify';
+import { registerLandingPage } from '../common/landing-page.js';
+import { silentLogger, type Logger } from '../common/logging.js';
+import { createServer } from '../common/server.js';
+import { VERSION } from '../common/version.js';
+import type { WebConfig } from '../common/web-config.js';
+import { ConfigStore } from './config-store.js';
+import { proberPlugin, type ProberPluginOptions } from './plugin.js';
+
+export interface ProberAppOptions extends Omit<ProberPluginOptions, 'store'> {
+  /** Default: the built-in modules. */
+  store?: ConfigStore;
+  webConfig?: WebConfig;
+  logger?: Logger;
+  /** False leaves `/` free for another page (e.g. the scheduler's status page). */
+  landingPage?: boolean;
+}
+
+/** Plugins load on `ready()`, `listen()` or the first `inject()`. */
+export function buildProberApp({ store, webConfig, logger = silentLogger(), landingPage = true, ...pluginOptions }: ProberAppOptions = {}): FastifyInstance {
+  const app = createServer({ logger, webConfig });
+  if (landingPage) {
+    registerLandingPage(app, {
+      name: 'Platypus Prober',
+      description: 'Probes endpoints over HTTP, TCP, DNS, ICMP and gRPC, compatible with blackbox_exporter.',
+      version: VERSION,
+      links: [
+        { href: '/probe?target=prometheus.io&module=http_2xx', text: 'Probe prometheus.io for http_2xx' },
+        { href: '/probe?target=prometheus.io&module=http_2xx&debug=true', text: 'Debug probe prometheus.io for http_2xx' },
+        { href: '/metrics', text: 'Metrics' },
+        { href: '/config', text: 'Configuration' },
+      ],
+    });
+  }
+  void app.register(proberPlugin, { ...pluginOptions, logger, store: store ?? new ConfigStore({ logger }) });
+  return app;
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+/** `platypus-prober`: blackbox_exporter's command line, serving /probe and the prober's own metrics. */
+import {
+  booleanFlag,
+  commonFlags,
+  integerFlag,
+  optionalStringFlag,
+  repeatableStringFlag,
+  runCli,
+  type FlagSpec,
+  type FlagValues,
+} from '../common/flags.js';
+import { createLogger } from '../common/logging.js';
+import { closeOnSignals, listen } from '../common/server.js';
+import { VERSION } from '../common/version.js';
+import { loadWebConfig } from '../common/web-config.js';
+import { buildProberApp } from './app.js';
+import { ConfigStore } from './config-store.js';
+import { DEFAULT_MAX_CONCURRENT_PROBES } from './plugin.js';
+import { createTargetPolicy, DEFAULT_DENIED_HOSTS, DEFAULT_DENIED_NETWORKS } from './policy.js';
+import { DEFAULT_TIMEOUT_OFFSET_SECONDS } from './probe.js';
+
+function secondsFlag(help: string, defaultValue: number): FlagSpec<number> {
+  return {
+    help,
+    default: defaultValue,
+    placeholder: '<seconds>',
+    parse(text) {
+      const value = Number(text);
+      if (text.trim() === '' || !Number.isFinite(value) || value < 0) throw new Error('expected a non-negative number of seconds');
+      return value;
+    },
+    showDefault: String,
+  };
+}
+
+const flags = {
+  'config.file': optionalStringFlag('Blackbox exporter configuration file (default: built-in http_2xx, tcp_connect, dns and icmp modules).', '<path>'),
+  'config.check': booleanFlag('If true validate the config file and then exit.'),
+  ...commonFlags(':9115'),
+  'timeout-offset': secondsFlag('Offset to subtract from timeout in seconds.', DEFAULT_TIMEOUT_OFFSET_SECONDS),
+  'probe.max-concurrent': integerFlag('Maximum number of /probe requests probing at once; beyond it 503.', DEFAULT_MAX_CONCURRENT_PROBES, { min: 1 }),
+  'probe.allow-cidr': repeatableStringFlag('Only probe targets whose addresses are in this network (repeatable; default: any not denied).', '<cidr>'),
+  'probe.allow-host': repeatableStringFlag('Probe this host name (example.com, *.example.com) whatever it resolves to, unless denied (repeatable).', '<host>'),
+  'probe.deny-cidr': repeatableStringFlag(`Never probe addresses in this network (repeatable; added to ${DEFAULT_DENIED_NETWORKS.join(', ')}).`, '<cidr>'),
+  'probe.deny-host': repeatableStringFlag(`Never probe this host name (repeatable; added to ${DEFAULT_DENIED_HOSTS.join(', ')}).`, '<host>'),
+} satisfies Record<string, FlagSpec<unknown>>;
+
+type Values = FlagValues<typeof flags>;
+
+function targetPolicy(values: Values) {
+  try {
+    return createTargetPolicy({
+      allow: values['probe.allow-cidr'],
+      allowHosts: values['probe.allow-host'],
+      deny: [...DEFAULT_DENIED_NETWORKS, ...values['probe.deny-cidr']],
+      denyHosts: [...DEFAULT_DENIED_HOSTS, ...values['probe.deny-host']],
+    });
+  } catch (error) {
+    throw new Error(`invalid --probe.* flag: ${(error as Error).message}`);
+  }
+}
+
+async function main(values: Values): Promise<void> {
+  const logger = createLogger({ level: values['log.level'], format: values['log.format'] });
+  const path = values['config.file'];
+  if (values['config.check']) {
+    await ConfigStore.open({ path });
+    process.stdout.write(`Config file ${path ?? '(built-in defaults)'} is ok, exiting...\n`);
+    return;
+  }
+  const policy = targetPolicy(values);
+  const webConfigPath = values['web.config.file'];
+  const webConfig = webConfigPath === undefined ? undefined : loadWebConfig(webConfigPath);
+  logger.info({ version: VERSION }, 'Starting platypus-prober');
+  const store = await ConfigStore.open({ path, logger });
+  logger.info({ file: path ?? '(built-in defaults)' }, 'Loaded config file');
+  const app = buildProberApp({
+    store,
+    logger,
+    webConfig,
+    policy,
+    timeoutOffsetSeconds: values['timeout-offset'],
+    maxConcurrentProbes: values['probe.max-concurrent'],
+  });
+  process.on('SIGHUP', () => {
+    // A failure is logged by the store, which keeps the last good config.
+    store.reload().catch(() => undefined);
+  });
+  await listen(app, values['web.listen-address']);
+  closeOnSignals(app);
+}
+
+await runCli(
+  { name: 'platypus-prober', description: 'Probes endpoints over HTTP, TCP, DNS, ICMP and gRPC; compatible with blackbox_exporter.', version: VERSION },
+  flags,
+  process.argv.slice(2),
+  main,
+);
