@@ -49,7 +49,10 @@ export class ShapeTable {
       let index = 0;
       for (const { desc, samples } of families.families()) {
         if (!this.descs.has(desc.name)) this.descs.set(desc.name, desc);
-        const labelSuffixes = samples.map((sample) => desc.labelNames.map((name, i) => `,${name}="${escapeLabelValue(sample.labelValues[i] ?? '')}"`).join(''));
+        // An empty label value means "no such label" to Prometheus; leaving it out keeps every value non-empty.
+        const labelSuffixes = samples.map((sample) =>
+          desc.labelNames.map((name, i) => (sample.labelValues[i] ? `,${name}="${escapeLabelValue(sample.labelValues[i])}"` : '')).join(''),
+        );
         byName.set(desc.name, { desc, start: index, end: index + samples.length, labelSuffixes });
         index += samples.length;
       }

@@ -97,7 +97,8 @@ export class Scheduler {
   }
 
   get location(): string | undefined {
-    return this.options.location ?? this.config?.location;
+    // An empty flag value means "not set": no series may carry an empty label.
+    return this.options.location || this.config?.location;
   }
 
   /** Loads the targets and starts checking them. */
@@ -259,7 +260,7 @@ export class Scheduler {
     let outcome: ProbeOutcome | undefined;
     for (let attempt = 0; !this.stopped; attempt++) {
       await this.acquire();
-      if (this.stopped) {
+      if (this.stopped || state.removed) {
         this.release();
         break;
       }

@@ -14,6 +14,7 @@ function result(ok: boolean, connect: number): MetricFamilies {
   families.add(phases, connect, ['connect']);
   families.add(success, ok ? 1 : 0);
   if (!ok) families.add(failure, 1, ['say "no"\n']);
+  families.add(phases, 0, ['']);
   return families;
 }
 
@@ -25,11 +26,12 @@ test('equal families and label values share a shape; each target keeps its own v
   assert.equal(a.shape, b.shape);
   assert.notEqual(a.shape, c.shape);
   assert.equal(table.size, 2);
-  assert.deepEqual([...a.values], [0.001, 0.002, 1]);
-  assert.deepEqual([...b.values], [0.001, 0.003, 1]);
-  assert.deepEqual([...c.values], [0.001, 0.004, 0, 1]);
-  assert.deepEqual(a.shape.families.get('probe_http_duration_seconds')?.labelSuffixes, [',phase="resolve"', ',phase="connect"']);
-  assert.deepEqual(c.shape.families.get('probe_failure_info'), { desc: failure, start: 3, end: 4, labelSuffixes: [',reason="say \\"no\\"\\n"'] });
+  assert.deepEqual([...a.values], [0.001, 0.002, 0, 1]);
+  assert.deepEqual([...b.values], [0.001, 0.003, 0, 1]);
+  assert.deepEqual([...c.values], [0.001, 0.004, 0, 0, 1]);
+  // An empty label value is left out rather than written as phase="".
+  assert.deepEqual(a.shape.families.get('probe_http_duration_seconds')?.labelSuffixes, [',phase="resolve"', ',phase="connect"', '']);
+  assert.deepEqual(c.shape.families.get('probe_failure_info'), { desc: failure, start: 4, end: 5, labelSuffixes: [',reason="say \\"no\\"\\n"'] });
   assert.deepEqual([...table.descs.keys()], ['probe_http_duration_seconds', 'probe_success', 'probe_failure_info']);
 });
 
