@@ -1,0 +1,64 @@
+/** The real `platypus-prober` command line: flags, --help, --version, --config.check. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { VERSION } from '../../common/version.js';
+import { runCliSync } from './cli-helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'platypus-cli-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+const good = join(dir, 'good.yml');
+writeFileSync(good, 'modules:\n  web:\n    prober: http\n    timeout: 5s\n    http:\n      valid_status_codes: [200]\n');
+const bad = join(dir, 'bad.yml');
+writeFileSync(bad, 'modules:\n  web:\n    prober: http\n    http:\n      valid_status_codes: [200]\n      folow_redirects: false\n');
+
+test('an unknown flag exits 1 naming it', () => {
+  const result = runCliSync(['--web.listen-adress=:9115']);
+  assert.equal(result.status, 1);
+  assert.match(result.stderr, /^platypus-prober: error: unknown long flag '--web\.listen-adress', try --help\n$/);
+});
+
+test('a bad flag value exits 1 naming the flag and the value', () => {
+  const offset = runCliSync(['--timeout-offset=half']);
+  assert.equal(offset.status, 1);
+  assert.match(offset.stderr, /invalid value "half" for flag --timeout-offset/);
+  const level = runCliSync(['--log.level=loud']);
+  assert.equal(level.status, 1);
+  assert.match(level.stderr, /invalid value "loud" for flag --log\.level/);
+  const cidr = runCliSync(['--probe.deny-cidr=10.0.0.0/99', `--config.file=${good}`]);
+  assert.equal(cidr.status, 1);
+  assert.match(cidr.stderr, /--probe\.\* flag: .*10\.0\.0\.0\/99/);
+});
+
+test('--help lists every flag with its default and exits 0', () => {
+  const result = runCliSync(['--help']);
+  assert.equal(result.status, 0);
+  for (const flag of ['--config.file', '--[no-]config.check', '--web.listen-address', '--web.config.file', '--timeout-offset', '--log.level', '--log.format', '--probe.max-concurrent', '--probe.allow-cidr', '--probe.deny-cidr']) {
+    assert.ok(result.stdout.includes(`  ${flag}`), `${flag} missing from --help`);
+  }
+  assert.match(result.stdout, /\(default: ":9115"\)/);
+  assert.match(result.stdout, /Offset to subtract from timeout in seconds\. \(default: 0\.5\)/);
+});
+
+test('--version prints the version and exits 0', () => {
+  const result = runCliSync(['--version']);
+  assert.equal(result.status, 0);
+  assert.ok(result.stdout.startsWith(`platypus-prober, version ${VERSION} `), result.stdout);
+});
+
+test('--config.check exits 0 on a good file and 1 naming file, line and key on a bad one', () => {
+  const ok = runCliSync([`--config.file=${good}`, '--config.check']);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(ok.stdout, `Config file ${good} is ok, exiting...\n`);
+
+  const wrong = runCliSync([`--config.file=${bad}`, '--config.check']);
+  assert.equal(wrong.status, 1);
+  assert.equal(wrong.stdout, '');
+  assert.match(wrong.stderr, new RegExp(`^platypus-prober: error: ${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:6: modules\\.web\\.http\\.folow_redirects: unknown key`));
+
+  const missing = runCliSync([`--config.file=${join(dir, 'absent.yml')}`, '--config.check']);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /cannot read config file .*absent\.yml.*ENOENT/);
+});
