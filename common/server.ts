@@ -6,7 +6,8 @@
 import type { TLSSocket } from 'node:tls';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from './logging.js';
-import { BasicAuthVerifier, type TLSServerConfig, type WebConfig } from './web-config.js';
+import { BasicAuthVerifier } from './basic-auth.js';
+import type { TLSServerConfig, WebConfig } from './web-config.js';
 
 export interface ServerOptions {
   logger: Logger;

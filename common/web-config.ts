@@ -3,10 +3,8 @@
  * auth with bcrypt hashes. Strict: unknown keys, wrong types and unreadable files are errors
  * naming the file, line and key, raised at start.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import bcrypt from 'bcryptjs';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, ConfigNode, entries, field, fields, fileContents, oneOf, string, stringMap, type ConfigFile } from './config-walk.js';
 
@@ -111,47 +109,4 @@ export function loadWebConfig(path: string): WebConfig {
     throw new ConfigError(path, undefined, '', `cannot read web config: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   return parseWebConfig(text, path, dirname(path));
-}
-
-const MAX_CACHED_LOGINS = 1024;
-
-/**
- * Checks `Authorization: Basic …` against bcrypt hashes. A bcrypt costs tens of milliseconds, so
- * successful checks are remembered, keyed by a digest of user, hash and password (never the
- * password itself); a changed password or hash misses the cache.
- */
-export class BasicAuthVerifier {
-  readonly #users: ReadonlyMap<string, string>;
-  readonly #verified = new Set<string>();
-  #dummyHash: string | undefined;
-
-  constructor(users: ReadonlyMap<string, string>) {
-    this.#users = users;
-  }
-
-  get enabled(): boolean {
-    return this.#users.size > 0;
-  }
-
-  async verify(authorization: string | undefined): Promise<boolean> {
-    const match = authorization === undefined ? null : /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization);
-    if (match === null) return false;
-    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon === -1) return false;
-    const user = decoded.slice(0, colon);
-    const password = decoded.slice(colon + 1);
-    const hash = this.#users.get(user);
-    if (hash === undefined) {
-      // Spend a bcrypt anyway, so timing does not tell which user names exist.
-      await bcrypt.compare(password, (this.#dummyHash ??= bcrypt.hashSync('unused', 10)));
-      return false;
-    }
-    const key = createHash('sha256').update(user).update('\0').update(hash).update('\0').update(password).digest('base64');
-    if (this.#verified.has(key)) return true;
-    if (!(await bcrypt.compare(password, hash))) return false;
-    if (this.#verified.size >= MAX_CACHED_LOGINS) this.#verified.clear();
-    this.#verified.add(key);
-    return true;
-  }
 }

@@ -15,7 +15,6 @@ import {
 import { createLogger } from '../common/logging.js';
 import { closeOnSignals, listen } from '../common/server.js';
 import { VERSION } from '../common/version.js';
-import { loadWebConfig } from '../common/web-config.js';
 import { buildExporterApp } from './app.js';
 import { defaultCollectorOptions, hostCollectors } from './collectors/index.js';
 import {
@@ -95,7 +94,8 @@ function collectorOptions(values: Values): CollectorOptions {
 async function main(values: Values): Promise<void> {
   const logger = createLogger({ level: values['log.level'], format: values['log.format'] });
   const configPath = values['web.config.file'];
-  const webConfig = configPath === undefined ? undefined : loadWebConfig(configPath);
+  // Loaded only when asked for: the YAML parser is a few MiB of RSS that most exporters never need.
+  const webConfig = configPath === undefined ? undefined : (await import('../common/web-config.js')).loadWebConfig(configPath);
   const toggles = hostCollectors.map(({ name }) => [name, (values as Record<string, unknown>)[`collector.${name}`]] as const);
   logger.info({ version: VERSION }, 'Starting platypus-exporter');
   const app = buildExporterApp({
