@@ -76,6 +76,11 @@ test('a real scrape; open file descriptors stay flat over 50 scrapes', async (t)
   const after = readdirSync(fdDir).length;
   assert.ok(Math.abs(after - before) <= 1, `fds before ${before}, after ${after}`);
   assert.ok(Math.abs(reported - after) <= 2, `process_open_fds ${reported} vs /proc ${after}`);
+
+  const exited = new Promise<number | null>((resolve) => exporter.running.child.once('exit', (code) => resolve(code)));
+  exporter.running.child.kill('SIGTERM');
+  assert.equal(await exited, 0, 'SIGTERM is a clean stop');
+  assert.match(exporter.running.output(), /msg="Shutting down" signal=SIGTERM/);
 });
 
 /** promtool's complaints about an exposition, one per line. */
