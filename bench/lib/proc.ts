@@ -11,7 +11,7 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
-function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM' | 'RssAnon'): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (match === null) throw new Error(`no ${field} in /proc/${pid}/status`);
   return Number(match[1]);
@@ -25,4 +25,9 @@ export function rssMiB(pid: number): number {
 /** The highest resident memory the process has had, in MiB. */
 export function peakRssMiB(pid: number): number {
   return statusKiB(pid, 'VmHWM') / 1024;
+}
+
+/** Resident memory that is the process's own (heap, stacks), in MiB: RSS without the file-backed pages of its executable and libraries. */
+export function anonymousRssMiB(pid: number): number {
+  return statusKiB(pid, 'RssAnon') / 1024;
 }

@@ -22,11 +22,19 @@ export interface RunningExporter {
   port: number;
 }
 
-export async function startExporter(t: TestContext, args: readonly string[]): Promise<RunningExporter> {
+/** Starts the CLI and waits until it listens (TLS servers: until it says so, as a plain GET cannot tell). */
+export async function startExporter(t: TestContext, args: readonly string[], { tls = false } = {}): Promise<RunningExporter> {
   const port = await freePort();
   const running = startProcess(t, process.execPath, cliArgs([`--web.listen-address=127.0.0.1:${port}`, ...args]), { cwd: ROOT });
-  const base = `http://127.0.0.1:${port}`;
-  await waitForHttp(running, `${base}/`, 30_000);
+  const base = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  if (tls) {
+    await waitFor('the exporter to listen with TLS', () => {
+      if (running.child.exitCode !== null) throw new Error(`exporter exited with ${running.child.exitCode}:\n${running.output()}`);
+      return running.output().includes('TLS is enabled.');
+    }, { timeoutMs: 30_000 });
+  } else {
+    await waitForHttp(running, `${base}/`, 30_000);
+  }
   return { running, base, port };
 }
 
