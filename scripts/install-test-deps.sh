@@ -15,6 +15,7 @@ required=(
   ping:iputils-ping
   openssl:openssl
   wrk:wrk
+  docker-compose:docker-compose
 )
 
 missing=()

@@ -1,0 +1,28 @@
+# Platypus image: platypus-exporter and platypus-prober (docker-compose.yml picks one per service).
+FROM node:20.18-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY common ./common
+COPY exporter ./exporter
+COPY prober ./prober
+COPY scripts ./scripts
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20.18-bookworm-slim
+# ping for the icmp prober (setuid-free: it uses ICMP datagram sockets when the host allows them).
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends iputils-ping \
+  && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=build /src/package.json ./
+COPY --from=build /src/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+RUN ln -s /app/dist/exporter/cli.js /usr/local/bin/platypus-exporter \
+  && ln -s /app/dist/prober/cli.js /usr/local/bin/platypus-prober \
+  && chmod 755 /app/dist/exporter/cli.js /app/dist/prober/cli.js
+ENV NODE_ENV=production
+USER node
+EXPOSE 9100 9115
+CMD ["platypus-prober"]
