@@ -7,6 +7,7 @@ import { VERSION } from '../common/version.js';
 import type { WebConfig } from '../common/web-config.js';
 import { ConfigStore } from './config-store.js';
 import { proberPlugin, type ProberPluginOptions } from './plugin.js';
+import { registerSchedulerService, type SchedulerService } from './scheduler/service.js';
 
 export interface ProberAppOptions extends Omit<ProberPluginOptions, 'store'> {
   /** Default: the built-in modules. */
@@ -15,12 +16,14 @@ export interface ProberAppOptions extends Omit<ProberPluginOptions, 'store'> {
   logger?: Logger;
   /** False leaves `/` free for another page (e.g. the scheduler's status page). */
   landingPage?: boolean;
+  /** The prober's own scheduler: its status page replaces the landing page, its series join /metrics. */
+  scheduler?: SchedulerService;
 }
 
 /** Plugins load on `ready()`, `listen()` or the first `inject()`. */
-export function buildProberApp({ store, webConfig, logger = silentLogger(), landingPage = true, ...pluginOptions }: ProberAppOptions = {}): FastifyInstance {
+export function buildProberApp({ store, webConfig, logger = silentLogger(), landingPage = true, scheduler, ...pluginOptions }: ProberAppOptions = {}): FastifyInstance {
   const app = createServer({ logger, webConfig });
-  if (landingPage) {
+  if (landingPage && scheduler?.active !== true) {
     registerLandingPage(app, {
       name: 'Platypus Prober',
       description: 'Probes endpoints over HTTP, TCP, DNS, ICMP and gRPC, compatible with blackbox_exporter.',
@@ -33,6 +36,8 @@ export function buildProberApp({ store, webConfig, logger = silentLogger(), land
       ],
     });
   }
-  void app.register(proberPlugin, { ...pluginOptions, logger, store: store ?? new ConfigStore({ logger }) });
+  const metricSources = scheduler === undefined ? pluginOptions.metricSources : [...(pluginOptions.metricSources ?? []), () => scheduler.renderMetrics()];
+  void app.register(proberPlugin, { ...pluginOptions, metricSources, logger, store: store ?? new ConfigStore({ logger }) });
+  if (scheduler !== undefined) registerSchedulerService(app, scheduler);
   return app;
 }

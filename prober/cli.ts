@@ -19,6 +19,7 @@ import { ConfigStore } from './config-store.js';
 import { DEFAULT_MAX_CONCURRENT_PROBES } from './plugin.js';
 import { createTargetPolicy, DEFAULT_DENIED_HOSTS, DEFAULT_DENIED_NETWORKS } from './policy.js';
 import { DEFAULT_TIMEOUT_OFFSET_SECONDS } from './probe.js';
+import { SchedulerService } from './scheduler/service.js';
 
 function secondsFlag(help: string, defaultValue: number): FlagSpec<number> {
   return {
@@ -44,6 +45,7 @@ const flags = {
   'probe.allow-host': repeatableStringFlag('Probe this host name (example.com, *.example.com) whatever it resolves to, unless denied (repeatable).', '<host>'),
   'probe.deny-cidr': repeatableStringFlag(`Never probe addresses in this network (repeatable; added to ${DEFAULT_DENIED_NETWORKS.join(', ')}).`, '<cidr>'),
   'probe.deny-host': repeatableStringFlag(`Never probe this host name (repeatable; added to ${DEFAULT_DENIED_HOSTS.join(', ')}).`, '<host>'),
+  location: optionalStringFlag('Adds location="<name>" to every series of the scheduler (overrides the config\'s scheduler.location).', '<name>'),
 } satisfies Record<string, FlagSpec<unknown>>;
 
 type Values = FlagValues<typeof flags>;
@@ -75,7 +77,11 @@ async function main(values: Values): Promise<void> {
   logger.info({ version: VERSION }, 'Starting platypus-prober');
   const store = await ConfigStore.open({ path, logger });
   logger.info({ file: path ?? '(built-in defaults)' }, 'Loaded config file');
+  const scheduler = new SchedulerService({ config: () => store.current, location: values.location, logger });
+  await scheduler.apply(store.current);
+  store.onChange((config) => scheduler.apply(config));
   const app = buildProberApp({
+    scheduler,
     store,
     logger,
     webConfig,

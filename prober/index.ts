@@ -14,3 +14,6 @@ export { computeTimeoutSeconds } from './timeout.js';
 export { createTargetPolicy, checkTarget, type TargetPolicy, type TargetPolicyOptions } from './policy.js';
 export { proberPlugin, type ProberPluginOptions } from './plugin.js';
 export { buildProberApp, type ProberAppOptions } from './app.js';
+export { Scheduler, type CheckProbe, type SchedulerOptions } from './scheduler/scheduler.js';
+export { SchedulerService, type SchedulerServiceOptions } from './scheduler/service.js';
+export { schedulerPlugin } from './scheduler/plugin.js';

@@ -119,11 +119,6 @@ export class Scheduler {
     }
   }
 
-  /** Re-reads file_sd files now (reload does it too). */
-  refreshTargets(): Promise<void> {
-    return this.source.refresh();
-  }
-
   /** Stops the timer and watchers, aborts running probes and waits for every check to end. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -141,10 +136,6 @@ export class Scheduler {
 
   targets(): IterableIterator<TargetState> {
     return this.states.values();
-  }
-
-  get(key: string): TargetState | undefined {
-    return this.states.get(key);
   }
 
   stats(): SchedulerStats {

@@ -2,9 +2,11 @@
  * The scheduler as part of the prober program: follows the config through reloads (started when a
  * `scheduler:` section appears, emptied when it goes) and gives the prober's /metrics its series.
  */
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../../common/logging.js';
 import type { Config } from '../config.js';
 import type { ExpositionFormat } from './metrics.js';
+import { schedulerPlugin } from './plugin.js';
 import { configuredProbe } from './probe-adapter.js';
 import { Scheduler, type CheckProbe } from './scheduler.js';
 
@@ -58,4 +60,13 @@ export class SchedulerService {
   stop(): Promise<void> {
     return this.scheduler.stop();
   }
+}
+
+/**
+ * Puts a service into a prober app: the status page and API when the config had a scheduler
+ * section at start (otherwise `/` stays the landing page), and the scheduler stops with the app.
+ */
+export function registerSchedulerService(app: FastifyInstance, service: SchedulerService): void {
+  if (service.active) void app.register(schedulerPlugin, { scheduler: service.scheduler });
+  app.addHook('onClose', () => service.stop());
 }

@@ -1,0 +1,49 @@
+/** The real platypus-prober with a scheduler section: status page, API, /metrics, --location, reload. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sampleValue } from '../../helpers/exposition.js';
+import { waitFor } from '../../helpers/wait.js';
+import { runCliSync, startProber } from '../cli-helpers.js';
+import { startTargetServer } from './helpers.js';
+
+const config = (targets: string[]): string =>
+  `modules:\n  web:\n    prober: http\n    timeout: 2s\nscheduler:\n  location: from-config\n  groups:\n    - name: panels\n      module: web\n      interval: 250ms\n      timeout: 200ms\n      labels: {env: prod}\n      targets: ${JSON.stringify(targets)}\n`;
+
+test('platypus-prober checks the scheduler targets, serves the status page and their series, and follows a reload', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'platypus-prober-scheduler-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const server = await startTargetServer(t);
+  const file = join(dir, 'blackbox.yml');
+  await writeFile(file, config([server.url('/a')]));
+  const prober = await startProber(t, [`--config.file=${file}`, '--location=lab-1']);
+
+  const metrics = async (): Promise<string> => (await fetch(`${prober.url}/metrics`)).text();
+  await waitFor('a checked', async () => sampleValue(await metrics(), 'probe_success', { target: server.url('/a'), module: 'web', env: 'prod', location: 'lab-1' }) === 1, { timeoutMs: 10_000 });
+  const text = await metrics();
+  assert.ok((sampleValue(text, 'probe_checks_total', { target: server.url('/a'), result: 'success', location: 'lab-1' }) ?? 0) >= 1);
+  assert.equal(sampleValue(text, 'blackbox_exporter_config_last_reload_successful'), 1, "the prober's own series are still there");
+
+  const page = await (await fetch(`${prober.url}/`)).text();
+  assert.match(page, /<title>Platypus status: lab-1<\/title>/);
+  assert.match(page, new RegExp(`data-target="${server.url('/a')}"`));
+
+  await writeFile(file, config([server.url('/a'), server.url('/b')]));
+  process.kill(prober.child.pid!, 'SIGHUP');
+  await waitFor('b listed by the API', async () => {
+    const snapshot = (await (await fetch(`${prober.url}/api/v1/targets`)).json()) as { targets: { target: string; state: string }[] };
+    return snapshot.targets.find((target) => target.target === server.url('/b'))?.state === 'up';
+  }, { timeoutMs: 10_000 });
+});
+
+test('--config.check rejects a scheduler group with an unknown module, naming file, line and key', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'platypus-prober-scheduler-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'blackbox.yml');
+  await writeFile(file, config(['http://127.0.0.1:1/']).replace('module: web', 'module: http_2xx'));
+  const result = runCliSync([`--config.file=${file}`, '--config.check']);
+  assert.notEqual(result.status, 0);
+  assert.match(result.stderr, new RegExp(`${file.replace(/[.]/g, '\\.')}:9: scheduler\\.groups\\.0\\.module: unknown module "http_2xx"`));
+});
