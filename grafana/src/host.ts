@@ -35,7 +35,7 @@ export function hostDashboard(): dashboard.Dashboard {
     .withPanel(single('Memory', `node_memory_MemTotal_bytes{${HOST}}`, 'bytes'))
     .withPanel(single('Load per CPU', `instance:node_load1_per_cpu:ratio{${HOST}}`, 'short'))
     .withPanel(graph('CPU by mode', 'percentunit',
-      [`sum by (mode) (rate(node_cpu_seconds_total{${HOST}, mode!="idle"}[$__rate_interval])) / on() group_left() scalar(instance:node_num_cpu:sum{${HOST}})`, '{{mode}}']))
+      [`sum by (mode) (rate(node_cpu_seconds_total{${HOST}, mode!="idle"}[$__rate_interval])) / scalar(instance:node_num_cpu:sum{${HOST}})`, '{{mode}}']))
     .withPanel(graph('Memory', 'bytes',
       [`node_memory_MemTotal_bytes{${HOST}} - node_memory_MemAvailable_bytes{${HOST}}`, 'used'],
       [`node_memory_MemAvailable_bytes{${HOST}}`, 'available']))

@@ -1,6 +1,6 @@
 // The shipped Prometheus / Alertmanager / prober configuration, loaded as files and changed only in
 // intervals and addresses so tests run the real thing on loopback.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,4 +96,122 @@ export async function postAlerts(alertmanagerUrl: string, alerts: PostedAlert[])
     body: JSON.stringify(alerts),
   });
   if (!response.ok) throw new Error(`POST /api/v2/alerts: ${response.status} ${await response.text()}`);
+}
+
+export interface Endpoint {
+  address: string;
+  url: string;
+}
+
+/** The real platypus-exporter, from source. */
+export async function startExporter(t: TestContext): Promise<Endpoint> {
+  const address = `127.0.0.1:${await freePort()}`;
+  const running = startProcess(t, process.execPath, ['--import', 'tsx', repoPath('exporter/cli.ts'), `--web.listen-address=${address}`], { cwd: ROOT });
+  await waitForHttp(running, `http://${address}/metrics`, 30_000);
+  return { address, url: `http://${address}` };
+}
+
+export interface SchedulerTiming {
+  interval: string;
+  timeout: string;
+  retries: number;
+  retry_interval: string;
+}
+
+/**
+ * The real platypus-prober with prometheus/prober/prober.yml as shipped, its panels group given
+ * `timing` and reading `panelsFile` (a file_sd file) instead of the example list; `modules` adds
+ * modules a test needs beside the shipped ones.
+ */
+export async function startProber(
+  t: TestContext,
+  dir: string,
+  options: { timing?: SchedulerTiming; panelsFile: string; modules?: Record<string, unknown>; extraGroups?: Yaml[] },
+): Promise<Endpoint> {
+  const config = loadYaml('prometheus/prober/prober.yml');
+  const scheduler = config.scheduler as { groups: Yaml[] };
+  const panels = scheduler.groups[0]!;
+  Object.assign(panels, options.timing ?? {}, { file_sd: [options.panelsFile] });
+  scheduler.groups.push(...(options.extraGroups ?? []));
+  Object.assign(config.modules as Yaml, options.modules ?? {});
+  const file = join(dir, 'prober.yml');
+  writeFileSync(file, stringify(config));
+  const address = `127.0.0.1:${await freePort()}`;
+  const running = startProcess(t, process.execPath,
+    ['--import', 'tsx', repoPath('prober/cli.ts'), `--config.file=${file}`, `--web.listen-address=${address}`], { cwd: ROOT });
+  await waitForHttp(running, `http://${address}/-/healthy`, 30_000);
+  return { address, url: `http://${address}` };
+}
+
+interface RuleFile { groups: Array<{ name: string; interval?: string; rules: Array<{ alert?: string; for?: string }> }> }
+
+/**
+ * prometheus.yml and rules/*.yml as shipped, pointed at local processes; `scrapeInterval` replaces
+ * every interval (scrape, evaluation, rule groups) and `alertFor` the `for:` of the named alerts.
+ */
+export async function startPrometheus(
+  t: TestContext,
+  dir: string,
+  options: { exporter: string; prober: string; alertmanagers?: string[]; scrapeInterval: string; alertFor?: Record<string, string> },
+): Promise<Endpoint> {
+  const binary = requireBinary('prometheus', 'prometheus');
+  const config = loadYaml('prometheus/prometheus.yml') as {
+    global: Yaml;
+    rule_files: string[];
+    alerting: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> };
+    scrape_configs: Array<Yaml & { job_name: string }>;
+  };
+  const interval = options.scrapeInterval;
+  Object.assign(config.global, { scrape_interval: interval, evaluation_interval: interval, scrape_timeout: interval });
+  writeFileSync(join(dir, 'nodes.yml'), stringify([{ targets: [options.exporter], labels: { panel: 'local' } }]));
+  for (const job of config.scrape_configs) {
+    if (job.scrape_interval !== undefined) job.scrape_interval = interval;
+    if (job.job_name === 'node') job.file_sd_configs = [{ files: [join(dir, 'nodes.yml')] }];
+    if (job.job_name === 'prober') job.static_configs = [{ targets: [options.prober] }];
+    if (job.job_name === 'blackbox') {
+      job.file_sd_configs = [{ files: [join(dir, 'panels.json')] }];
+      for (const relabel of job.relabel_configs as Yaml[]) {
+        if (relabel.target_label === '__address__') relabel.replacement = options.prober;
+      }
+    }
+  }
+  config.alerting.alertmanagers[0]!.static_configs[0]!.targets = options.alertmanagers ?? [];
+  const rulesDir = join(dir, 'rules');
+  mkdirSync(rulesDir, { recursive: true });
+  for (const name of readdirSync(repoPath('prometheus/rules'))) {
+    const rules = loadYaml(`prometheus/rules/${name}`) as unknown as RuleFile;
+    for (const group of rules.groups) {
+      group.interval = interval;
+      for (const rule of group.rules) {
+        const override = rule.alert === undefined ? undefined : options.alertFor?.[rule.alert];
+        if (override !== undefined) rule.for = override;
+      }
+    }
+    writeFileSync(join(rulesDir, name), stringify(rules));
+  }
+  config.rule_files = [join(rulesDir, '*.yml')];
+  const file = join(dir, 'prometheus.yml');
+  writeFileSync(file, stringify(config));
+  const address = `127.0.0.1:${await freePort()}`;
+  const running = startProcess(t, binary, [
+    `--config.file=${file}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=${address}`,
+  ]);
+  await waitForHttp(running, `http://${address}/-/ready`, 30_000);
+  return { address, url: `http://${address}` };
+}
+
+interface PromVector { metric: Record<string, string>; value: [number, string] }
+
+/** An instant query; throws on a query error. */
+export async function instantQuery(prometheusUrl: string, expr: string): Promise<PromVector[]> {
+  const response = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+  const body = (await response.json()) as { status: string; error?: string; data?: { resultType: string; result: PromVector[] | [number, string] } };
+  if (body.status !== 'success') throw new Error(`${expr}: ${body.error ?? response.status}`);
+  if (body.data!.resultType === 'scalar') return [{ metric: {}, value: body.data!.result as [number, string] }];
+  return body.data!.result as PromVector[];
+}
+
+/** Writes a Prometheus file_sd file listing panels (target → labels). */
+export function writePanels(file: string, panels: Record<string, Record<string, string>>): void {
+  writeFileSync(file, JSON.stringify(Object.entries(panels).map(([target, labels]) => ({ targets: [target], labels }))));
 }
