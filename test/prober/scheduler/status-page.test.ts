@@ -2,16 +2,20 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { chromium } from 'playwright-core';
-import { defaultConfig } from '../../../prober/config.js';
+import { defaultConfig, parseConfig } from '../../../prober/config.js';
 import { schedulerPlugin } from '../../../prober/scheduler/plugin.js';
 import { configuredProbe } from '../../../prober/scheduler/probe-adapter.js';
 import { Scheduler } from '../../../prober/scheduler/scheduler.js';
 import type { StatusSnapshot } from '../../../prober/scheduler/snapshot.js';
+import { sampleValue } from '../../helpers/exposition.js';
 import { requireBinary } from '../../helpers/process.js';
+import { createTestCA, tempDir } from '../../helpers/tls.js';
 import { waitFor } from '../../helpers/wait.js';
 import { schedulerConfig, startTargetServer, type TargetServer } from './helpers.js';
 
@@ -105,4 +109,34 @@ test('without JS the page is complete and refreshes itself; /api/v1/targets give
   const bad = await fetch(`${base}/?group_by=not-a-label`);
   assert.equal(bad.status, 400);
   assert.match(await bad.text(), /group_by must be a label name/);
+});
+
+test('certificate expiry of an HTTPS target shows as days left, in the API and on the page', async (t) => {
+  const dir = tempDir(t);
+  const ca = createTestCA(dir);
+  const notAfter = new Date(Math.floor(Date.now() / 1000) * 1000 + (30 * 24 + 1) * 3_600_000);
+  const leaf = ca.issue({ notAfter });
+  const server = createHttpsServer({ cert: leaf.cert, key: leaf.key }, (_request, response) => response.end('ok'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const target = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const config = parseConfig(
+    `modules:\n  tls:\n    prober: http\n    http:\n      tls_config: {ca_file: ${ca.certPath}}\nscheduler:\n  groups:\n    - name: sites\n      module: tls\n      interval: 300ms\n      timeout: 250ms\n      targets: ["${target}"]\n`,
+    'blackbox.yml',
+  );
+  const scheduler = new Scheduler({ probe: configuredProbe(() => config) });
+  t.after(() => scheduler.stop());
+  await scheduler.start(config.scheduler!);
+  const app = Fastify();
+  await app.register(schedulerPlugin, { scheduler });
+  const snapshot = await waitFor('the target checked', async () => {
+    const response = await app.inject({ url: '/api/v1/targets' });
+    const body = response.json<StatusSnapshot>();
+    return body.targets[0]?.state === 'up' ? body : undefined;
+  }, { timeoutMs: 5000 });
+  assert.equal(snapshot.targets[0]!.certExpiry, notAfter.toISOString());
+  assert.equal(snapshot.targets[0]!.certDaysLeft, 30);
+  const page = (await app.inject({ url: '/' })).body;
+  assert.match(page, /<td class="cert">30 d<\/td>/);
+  assert.equal(sampleValue(scheduler.renderMetrics(), 'probe_ssl_earliest_cert_expiry', { target }), notAfter.getTime() / 1000);
 });
