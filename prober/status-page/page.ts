@@ -19,6 +19,8 @@ const CLIENT_SCRIPT = `${RENDER_SOURCE}
   var groupBy = main.dataset.groupBy || undefined;
   var period = Number(main.dataset.refresh) * 1000;
   function refresh() {
+    // A hidden tab asks again later instead of downloading every target's status.
+    if (document.hidden) { setTimeout(refresh, period); return; }
     fetch(main.dataset.api, { headers: { accept: 'application/json' } })
       .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); })
       .then(function (snapshot) {

@@ -9,6 +9,7 @@ import { defaultConfig } from '../../../prober/config.js';
 import { configuredProbe } from '../../../prober/scheduler/probe-adapter.js';
 import { Scheduler } from '../../../prober/scheduler/scheduler.js';
 import { statusSnapshot } from '../../../prober/scheduler/snapshot.js';
+import { waitFor } from '../../helpers/wait.js';
 import { schedulerConfig, startTargetServer } from './helpers.js';
 
 setFlagsFromString('--expose-gc');
@@ -20,16 +21,6 @@ const heapUsed = (): number => {
   return process.memoryUsage().heapUsed;
 };
 
-/** The fewest fds seen over a second: sockets of checks in flight come and go, a leak only adds. */
-async function fewestFds(): Promise<number> {
-  let fewest = Infinity;
-  for (let i = 0; i < 10; i++) {
-    fewest = Math.min(fewest, readdirSync('/proc/self/fd').length);
-    await sleep(100);
-  }
-  return fewest;
-}
-
 test('memory and open fds do not grow over thousands of checks', async (t) => {
   const server = await startTargetServer(t);
   const targets = Array.from({ length: 100 }, (_, i) => server.url(`/soak/${i}`));
@@ -37,28 +28,36 @@ test('memory and open fds do not grow over thousands of checks', async (t) => {
   for (let i = 0; i < targets.length; i += 10) server.always(`/soak/${i}`, 'error');
   const scheduler = new Scheduler({ probe: configuredProbe(() => defaultConfig()) });
   t.after(() => scheduler.stop());
-  await scheduler.start(
-    schedulerConfig(`scheduler:\n  groups:\n    - name: soak\n      module: http_2xx\n      interval: 200ms\n      timeout: 150ms\n      retries: 1\n      retry_interval: 10ms\n      targets: ${JSON.stringify(targets)}\n`),
+  const config = schedulerConfig(
+    `scheduler:\n  groups:\n    - name: soak\n      module: http_2xx\n      interval: 200ms\n      timeout: 150ms\n      retries: 1\n      retry_interval: 10ms\n      targets: ${JSON.stringify(targets)}\n`,
   );
-  const renderAll = (): void => {
-    scheduler.renderMetrics();
-    statusSnapshot(scheduler);
+  const checksDone = (count: number): Promise<unknown> => {
+    const goal = scheduler.stats().checksCompleted + count;
+    return waitFor(`${count} checks`, () => {
+      scheduler.renderMetrics();
+      statusSnapshot(scheduler);
+      return scheduler.stats().checksCompleted >= goal;
+    }, { timeoutMs: 60_000, intervalMs: 250 });
   };
-  await sleep(1000);
-  renderAll();
-  const warmHeap = heapUsed();
-  const warmFds = await fewestFds();
-  const checksAtWarm = scheduler.stats().checksCompleted;
-  for (let round = 0; round < 10; round++) {
-    await sleep(500);
-    renderAll();
-  }
-  const heapAfter = heapUsed();
-  const fdsAfter = await fewestFds();
-  const checks = scheduler.stats().checksCompleted - checksAtWarm;
-  const heapGrowth = (heapAfter - warmHeap) / 2 ** 20;
-  t.diagnostic(`${checks} checks after warm-up; heap ${(warmHeap / 2 ** 20).toFixed(1)} → ${(heapAfter / 2 ** 20).toFixed(1)} MiB; fewest fds ${warmFds} → ${fdsAfter}`);
-  assert.ok(checks >= 2000, `a soak needs thousands of checks; ran ${checks}`);
+  /** Empties the target list and waits until no check and no connection is left: a point to compare. */
+  const quiescent = async (): Promise<{ heap: number; fds: number }> => {
+    await scheduler.reload({ ...config, groups: [] });
+    await waitFor('every check to end', () => scheduler.stats().inFlight === 0 && scheduler.stats().queued === 0, { timeoutMs: 10_000 });
+    await sleep(50); // a retry wait that was under way sees its target gone
+    await waitFor('no open connection to the target server', () => new Promise<boolean>((resolve) => server.server.getConnections((_error, count) => resolve(count === 0))), { timeoutMs: 10_000 });
+    return { heap: heapUsed(), fds: readdirSync('/proc/self/fd').length };
+  };
+
+  await scheduler.start(config);
+  await checksDone(500);
+  const warm = await quiescent();
+  await scheduler.reload(config);
+  const before = scheduler.stats().checksCompleted;
+  await checksDone(3000);
+  const checks = scheduler.stats().checksCompleted - before;
+  const after = await quiescent();
+  const heapGrowth = (after.heap - warm.heap) / 2 ** 20;
+  t.diagnostic(`${checks} checks after warm-up; heap ${(warm.heap / 2 ** 20).toFixed(1)} → ${(after.heap / 2 ** 20).toFixed(1)} MiB; fds ${warm.fds} → ${after.fds}`);
   assert.ok(heapGrowth < 8, `heap grew by ${heapGrowth.toFixed(1)} MiB`);
-  assert.ok(fdsAfter - warmFds < 20, `fds went from ${warmFds} to ${fdsAfter}`);
+  assert.ok(after.fds - warm.fds <= 2, `fds went from ${warm.fds} to ${after.fds}`);
 });
