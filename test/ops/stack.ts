@@ -72,7 +72,7 @@ export async function startAlertmanager(
     `--web.listen-address=127.0.0.1:${port}`,
     `--cluster.listen-address=${clusterAddress ?? ''}`,
     ...(cluster?.peers.map((peer) => `--cluster.peer=${peer}`) ?? []),
-    ...(cluster === undefined ? [] : ['--cluster.settle-timeout=2s', '--cluster.pushpull-interval=2s', '--cluster.gossip-interval=50ms']),
+    ...(cluster === undefined ? [] : ['--cluster.settle-timeout=2s', '--cluster.pushpull-interval=2s', '--cluster.gossip-interval=50ms', '--cluster.peer-timeout=1s']),
   ];
   const url = `http://127.0.0.1:${port}`;
   const running = startProcess(t, binary, args);
@@ -169,7 +169,8 @@ export async function startPrometheus(
     if (job.job_name === 'node') job.file_sd_configs = [{ files: [join(dir, 'nodes.yml')] }];
     if (job.job_name === 'prober') job.static_configs = [{ targets: [options.prober] }];
     if (job.job_name === 'blackbox') {
-      job.file_sd_configs = [{ files: [join(dir, 'panels.json')] }];
+      // Its own (absent unless a test writes it) list: /probe requests would also hit the panels.
+      job.file_sd_configs = [{ files: [join(dir, 'blackbox-targets.json')] }];
       for (const relabel of job.relabel_configs as Yaml[]) {
         if (relabel.target_label === '__address__') relabel.replacement = options.prober;
       }

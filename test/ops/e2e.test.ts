@@ -1,0 +1,143 @@
+// End to end, the shipped stack on loopback with short intervals: real exporter, prober (scheduler),
+// Prometheus (shipped rules) and two clustered Alertmanagers (shipped routing), a local Slack
+// webhook and SMTP sink. Panels that stop are announced once, with their reason, together when they
+// stop together, and resolved; a slow panel and a panel that drops one check never alert; with one
+// Alertmanager of the pair killed the notification still arrives exactly once.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../helpers/ports.js';
+import { startSlackReceiver, slackText } from '../helpers/slack-receiver.js';
+import { startSmtpSink } from '../helpers/smtp-sink.js';
+import { waitFor } from '../helpers/wait.js';
+import {
+  alertmanagerConfig, instantQuery, startAlertmanager, startExporter, startPrometheus, startProber, tempDir, writePanels,
+} from './stack.js';
+
+/** A panel's web server that can be stopped (connection refused) and started again on its port. */
+class Panel {
+  private server: Server | undefined;
+  /** Requests still to answer with 503 (a dropped check is its attempt and its retry). */
+  failNext = 0;
+  constructor(readonly port: number, private readonly delayMs = 0) {}
+  get url(): string { return `http://127.0.0.1:${this.port}/`; }
+  async start(): Promise<void> {
+    this.server = createServer((_req, res) => {
+      if (this.failNext > 0) {
+        this.failNext -= 1;
+        res.writeHead(503).end('busy');
+        return;
+      }
+      setTimeout(() => res.end('ok'), this.delayMs);
+    });
+    this.server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+  }
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server === undefined) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+test('panels down → one Slack message and one email each time, resolved; slow and flaky panels never alert; HA pair', async (t) => {
+  const slack = await startSlackReceiver(t);
+  const smtp = await startSmtpSink(t);
+  const panels = {
+    a: new Panel(await freePort()),
+    b: new Panel(await freePort()),
+    slow: new Panel(await freePort(), 700),
+    flaky: new Panel(await freePort()),
+  };
+  for (const panel of Object.values(panels)) {
+    await panel.start();
+    t.after(() => panel.stop());
+  }
+  const dir = tempDir('e2e');
+  const panelsFile = join(dir, 'panels.json');
+  writePanels(panelsFile, Object.fromEntries(Object.entries(panels).map(([name, panel]) => [panel.url, { panel: name }])));
+
+  // Shipped timing scaled down 5×: a check every 2s with one retry; PanelDown's `for:` (20s for a
+  // 10s interval) becomes 4s + one scrape, still more than one check interval plus one scrape.
+  const exporter = await startExporter(t);
+  const prober = await startProber(t, dir, { panelsFile, timing: { interval: '2s', timeout: '1500ms', retries: 1, retry_interval: '300ms' } });
+  const amDir = tempDir('e2e-am');
+  const amConfig = alertmanagerConfig(amDir, { slackUrl: slack.url, smarthost: smtp.smarthost, groupWait: '4s', groupInterval: '3s' });
+  const am1 = await startAlertmanager(t, amConfig, { peers: [] });
+  const am2 = await startAlertmanager(t, amConfig, { peers: [am1.clusterAddress!] });
+  const prometheus = await startPrometheus(t, dir, {
+    exporter: exporter.address,
+    prober: prober.address,
+    alertmanagers: [am1.url.slice('http://'.length), am2.url.slice('http://'.length)],
+    scrapeInterval: '1s',
+    alertFor: { PanelDown: '5s' },
+  });
+  await waitFor('all four panels up in Prometheus', async () =>
+    (await instantQuery(prometheus.url, 'probe_success{job="prober"} == 1')).length === 4, { timeoutMs: 30_000 });
+  await waitFor('the Alertmanagers to see each other', async () => {
+    const status = (await (await fetch(`${am2.url}/api/v2/status`)).json()) as { cluster: { peers: unknown[] } };
+    return status.cluster.peers.length === 2;
+  });
+
+  const messagesAbout = (what: RegExp): number => slack.messages.filter((m) => what.test(slackText(m))).length;
+  const settle = () => sleep(4_000);
+
+  // One panel stops; meanwhile the flaky panel drops exactly one check.
+  panels.flaky.failNext = 2;
+  await panels.a.stop();
+  const downA = await waitFor('Slack: panel a down', () => slack.messages.find((m) => /PanelDown: 1 firing/.test(slackText(m))), { timeoutMs: 40_000 });
+  assert.ok(slackText(downA).includes(`${panels.a.url}*: connect_refused (since `), slackText(downA));
+  const mailA = await waitFor('email: panel a down', () => smtp.mails.find((m) => m.subject?.startsWith('[FIRING:1] PanelDown')));
+  assert.equal(mailA.subject, `[FIRING:1] PanelDown: ${panels.a.url}`);
+  assert.match(mailA.text ?? '', /: connect_refused, since /);
+  await settle();
+  assert.equal(messagesAbout(/PanelDown: 1 firing/), 1, 'the HA pair sends it once');
+  assert.equal(smtp.mails.length, 1);
+  assert.equal(panels.flaky.failNext, 0, 'the flaky panel did drop a check');
+
+  await panels.a.start();
+  await waitFor('Slack: panel a resolved', () => messagesAbout(/RESOLVED PanelDown/) === 1, { timeoutMs: 30_000 });
+  await waitFor('email: panel a resolved', () => smtp.mails.some((m) => m.subject === `[RESOLVED] PanelDown: ${panels.a.url}`));
+
+  // Each Alertmanager drops its PanelDown group once the resolved notice is out (after one more
+  // group_interval and, on the second of the pair, the peer timeout); a new outage starts a new group.
+  await sleep(6_000);
+
+  // One Alertmanager of the pair dies; two panels stop together: one message listing both.
+  await am1.process.stop();
+  const before = slack.messages.length;
+  const mailsBefore = smtp.mails.length;
+  await Promise.all([panels.a.stop(), panels.b.stop()]);
+  const downAB = await waitFor('Slack: panels a and b down', () => slack.messages.slice(before).find((m) => /PanelDown: 2 firing/.test(slackText(m))), { timeoutMs: 40_000 });
+  assert.ok(slackText(downAB).includes(`${panels.a.url}*: connect_refused`));
+  assert.ok(slackText(downAB).includes(`${panels.b.url}*: connect_refused`));
+  const mailAB = await waitFor('email: panels a and b down', () => smtp.mails.slice(mailsBefore).find((m) => m.subject?.startsWith('[FIRING:2]')));
+  assert.equal(mailAB.subject, `[FIRING:2] PanelDown: ${panels.a.url}, ${panels.b.url}`);
+  await settle();
+  assert.deepEqual(slack.messages.slice(before).map((m) => m.attachments[0]?.title), [downAB.attachments[0]?.title], 'exactly one message');
+  assert.equal(smtp.mails.length, mailsBefore + 1);
+
+  // They come back a check or two apart, so the resolved notices may come in one or two messages.
+  await Promise.all([panels.a.start(), panels.b.start()]);
+  const resolvedSince = (from: number): string => slack.messages.slice(from).map(slackText).join('\n');
+  await waitFor('Slack: a and b resolved', () =>
+    resolvedSince(before).includes(`resolved *${panels.a.url}*`) && resolvedSince(before).includes(`resolved *${panels.b.url}*`)
+    && /RESOLVED PanelDown/.test(slackText(slack.messages.at(-1)!)), { timeoutMs: 30_000 });
+  await waitFor('email: a and b resolved', () => smtp.mails.slice(mailsBefore).some((m) => m.subject?.startsWith('[RESOLVED] PanelDown')));
+
+  // The slow and flaky panels never alerted, not even as pending for long enough to fire.
+  const noisy = `ALERTS{alertstate="firing", target=~"${panels.slow.url}|${panels.flaky.url}"}`;
+  assert.deepEqual(await instantQuery(prometheus.url, `max_over_time(${noisy}[10m])`), []);
+  for (const panel of [panels.slow, panels.flaky]) {
+    assert.ok(!slack.messages.some((m) => slackText(m).includes(panel.url)), `${panel.url} in Slack`);
+    assert.ok(!smtp.mails.some((m) => (m.text ?? '').includes(panel.url)), `${panel.url} in an email`);
+  }
+  const flakyFailures = await instantQuery(prometheus.url, `probe_checks_total{target="${panels.flaky.url}", result="failure"}`);
+  assert.equal(flakyFailures[0]?.value[1], '1', 'the flaky panel failed exactly one check');
+  const slowDuration = await instantQuery(prometheus.url, `max_over_time(probe_duration_seconds{target="${panels.slow.url}"}[10m])`);
+  assert.ok(Number(slowDuration[0]?.value[1]) >= 0.7, 'the slow panel was slow');
+});
