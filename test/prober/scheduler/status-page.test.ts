@@ -26,8 +26,8 @@ async function startStatusServer(t: TestContext): Promise<{ base: string; server
   await scheduler.start(
     schedulerConfig(
       `scheduler:\n  groups:\n` +
-        `    - name: panels\n      module: http_2xx\n      interval: 300ms\n      timeout: 200ms\n      retries: 1\n      retry_interval: 20ms\n      labels: {env: prod}\n      targets: ["${server.url('/panel-a')}", "${server.url('/panel-b')}"]\n` +
-        `    - name: websites\n      module: http_2xx\n      interval: 300ms\n      timeout: 200ms\n      labels: {env: dev}\n      targets: ["${server.url('/site')}"]\n`,
+        `    - name: panels\n      module: http_2xx\n      interval: 1s\n      timeout: 900ms\n      retries: 2\n      retry_interval: 20ms\n      labels: {env: prod}\n      targets: ["${server.url('/panel-a')}", "${server.url('/panel-b')}"]\n` +
+        `    - name: websites\n      module: http_2xx\n      interval: 1s\n      timeout: 900ms\n      retries: 2\n      retry_interval: 20ms\n      labels: {env: dev}\n      targets: ["${server.url('/site')}"]\n`,
     ),
   );
   const app = Fastify();
