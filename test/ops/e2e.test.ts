@@ -5,7 +5,6 @@
 // Alertmanager of the pair killed the notification still arrives exactly once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../helpers/ports.js';
@@ -13,36 +12,8 @@ import { startSlackReceiver, slackText } from '../helpers/slack-receiver.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { waitFor } from '../helpers/wait.js';
 import {
-  alertmanagerConfig, instantQuery, startAlertmanager, startExporter, startPrometheus, startProber, tempDir, writePanels,
+  Panel, alertmanagerConfig, instantQuery, startAlertmanager, startExporter, startPrometheus, startProber, tempDir, writePanels,
 } from './stack.js';
-
-/** A panel's web server that can be stopped (connection refused) and started again on its port. */
-class Panel {
-  private server: Server | undefined;
-  /** Requests still to answer with 503 (a dropped check is its attempt and its retry). */
-  failNext = 0;
-  constructor(readonly port: number, private readonly delayMs = 0) {}
-  get url(): string { return `http://127.0.0.1:${this.port}/`; }
-  async start(): Promise<void> {
-    this.server = createServer((_req, res) => {
-      if (this.failNext > 0) {
-        this.failNext -= 1;
-        res.writeHead(503).end('busy');
-        return;
-      }
-      setTimeout(() => res.end('ok'), this.delayMs);
-    });
-    this.server.keepAliveTimeout = 60_000;
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-  }
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (server === undefined) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
 
 test('panels down → one Slack message and one email each time, resolved; slow and flaky panels never alert; HA pair', async (t) => {
   const slack = await startSlackReceiver(t);

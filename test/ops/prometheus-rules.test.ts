@@ -31,6 +31,11 @@ test('promtool check config accepts prometheus.yml and its rule files', () => {
   assert.match(output, new RegExp(`SUCCESS: ${ruleFiles.length} rule files found`));
 });
 
+test('promtool check config accepts the scale example (hashmod shard, remote_write, locations, HA pair)', () => {
+  const output = runPromtool(['check', 'config', 'examples/shard.yml']);
+  assert.match(output, /SUCCESS: examples\/shard\.yml is valid/);
+});
+
 test('promtool check rules accepts every rule file', () => {
   runPromtool(['check', 'rules', ...ruleFiles]);
 });

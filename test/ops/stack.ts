@@ -2,6 +2,7 @@
 // intervals and addresses so tests run the real thing on loopback.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
@@ -146,13 +147,14 @@ export async function startProber(
 interface RuleFile { groups: Array<{ name: string; interval?: string; rules: Array<{ alert?: string; for?: string }> }> }
 
 /**
- * prometheus.yml and rules/*.yml as shipped, pointed at local processes; `scrapeInterval` replaces
- * every interval (scrape, evaluation, rule groups) and `alertFor` the `for:` of the named alerts.
+ * prometheus.yml and rules/*.yml as shipped, pointed at local processes; `scrapeInterval`, when
+ * given, replaces every interval (scrape, evaluation, rule groups) and `alertFor` the `for:` of the
+ * named alerts.
  */
 export async function startPrometheus(
   t: TestContext,
   dir: string,
-  options: { exporter: string; prober: string; alertmanagers?: string[]; scrapeInterval: string; alertFor?: Record<string, string> },
+  options: { exporter: string; prober: string; alertmanagers?: string[]; scrapeInterval?: string; alertFor?: Record<string, string> },
 ): Promise<Endpoint> {
   const binary = requireBinary('prometheus', 'prometheus');
   const config = loadYaml('prometheus/prometheus.yml') as {
@@ -162,10 +164,10 @@ export async function startPrometheus(
     scrape_configs: Array<Yaml & { job_name: string }>;
   };
   const interval = options.scrapeInterval;
-  Object.assign(config.global, { scrape_interval: interval, evaluation_interval: interval, scrape_timeout: interval });
+  if (interval !== undefined) Object.assign(config.global, { scrape_interval: interval, evaluation_interval: interval, scrape_timeout: interval });
   writeFileSync(join(dir, 'nodes.yml'), stringify([{ targets: [options.exporter], labels: { panel: 'local' } }]));
   for (const job of config.scrape_configs) {
-    if (job.scrape_interval !== undefined) job.scrape_interval = interval;
+    if (job.scrape_interval !== undefined && interval !== undefined) job.scrape_interval = interval;
     if (job.job_name === 'node') job.file_sd_configs = [{ files: [join(dir, 'nodes.yml')] }];
     if (job.job_name === 'prober') job.static_configs = [{ targets: [options.prober] }];
     if (job.job_name === 'blackbox') {
@@ -182,7 +184,7 @@ export async function startPrometheus(
   for (const name of readdirSync(repoPath('prometheus/rules'))) {
     const rules = loadYaml(`prometheus/rules/${name}`) as unknown as RuleFile;
     for (const group of rules.groups) {
-      group.interval = interval;
+      if (interval !== undefined) group.interval = interval;
       for (const rule of group.rules) {
         const override = rule.alert === undefined ? undefined : options.alertFor?.[rule.alert];
         if (override !== undefined) rule.for = override;
@@ -215,4 +217,32 @@ export async function instantQuery(prometheusUrl: string, expr: string): Promise
 /** Writes a Prometheus file_sd file listing panels (target → labels). */
 export function writePanels(file: string, panels: Record<string, Record<string, string>>): void {
   writeFileSync(file, JSON.stringify(Object.entries(panels).map(([target, labels]) => ({ targets: [target], labels }))));
+}
+
+/** A panel's web server that can be stopped (connection refused) and started again on its port. */
+export class Panel {
+  private server: Server | undefined;
+  /** Requests still to answer with 503 (a dropped check is its attempt and its retry). */
+  failNext = 0;
+  constructor(readonly port: number, private readonly delayMs = 0) {}
+  get url(): string { return `http://127.0.0.1:${this.port}/`; }
+  async start(): Promise<void> {
+    this.server = createServer((_req, res) => {
+      if (this.failNext > 0) {
+        this.failNext -= 1;
+        res.writeHead(503).end('busy');
+        return;
+      }
+      setTimeout(() => res.end('ok'), this.delayMs);
+    });
+    this.server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+  }
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server === undefined) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }
