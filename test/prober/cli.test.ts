@@ -1,10 +1,13 @@
 /** The real `platypus-prober` command line: flags, --help, --version, --config.check. */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VERSION } from '../../common/version.js';
+import { requireBinary } from '../helpers/process.js';
 import { runCliSync } from './cli-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'platypus-cli-'));
@@ -61,4 +64,13 @@ test('--config.check exits 0 on a good file and 1 naming file, line and key on a
   const missing = runCliSync([`--config.file=${join(dir, 'absent.yml')}`, '--config.check']);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /cannot read config file .*absent\.yml.*ENOENT/);
+});
+
+test('the shipped prober/blackbox.example.yml passes --config.check here and in blackbox_exporter', () => {
+  const example = fileURLToPath(new URL('../../prober/blackbox.example.yml', import.meta.url));
+  const ours = runCliSync([`--config.file=${example}`, '--config.check']);
+  assert.equal(ours.status, 0, ours.stderr);
+  const blackbox = requireBinary('prometheus-blackbox-exporter', 'prometheus-blackbox-exporter');
+  const theirs = spawnSync(blackbox, [`--config.file=${example}`, '--config.check'], { encoding: 'utf8' });
+  assert.equal(theirs.status, 0, theirs.stderr);
 });
