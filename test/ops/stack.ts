@@ -26,7 +26,7 @@ export function tempDir(prefix: string): string {
 export interface AlertmanagerOverrides {
   slackUrl: string;
   smarthost: string;
-  /** Replaces the route's group_wait / group_interval (the shipped ones are 10s / 1m). */
+  /** Replaces the route's group_wait / group_interval (the shipped ones are 10s / 15s). */
   groupWait?: string;
   groupInterval?: string;
 }
