@@ -55,9 +55,8 @@ export interface SchedulerStats {
   queued: number;
   skipped: number;
   checksCompleted: number;
-  attempts: number;
   /** Delay between a check's slot and its first attempt's start, over the last 4096 slotted checks, in seconds. */
-  startDelay: { p50: number; p99: number; max: number; samples: number };
+  startDelay: { p50: number; p99: number; samples: number };
 }
 
 /** How long an aborted probe gets to hand back its own (failed) result before it is abandoned. */
@@ -83,7 +82,6 @@ export class Scheduler {
   private inFlight = 0;
   private skipped = 0;
   private checksCompleted = 0;
-  private attempts = 0;
   private readonly delays = new Float64Array(DELAY_SAMPLES);
   private delayCount = 0;
   /** Bumped on every change a reader can see; lets the status API cache its answer. */
@@ -148,8 +146,7 @@ export class Scheduler {
       queued: this.waiting.length - this.waitingHead,
       skipped: this.skipped,
       checksCompleted: this.checksCompleted,
-      attempts: this.attempts,
-      startDelay: { p50: quantile(0.5), p99: quantile(0.99), max: count === 0 ? 0 : sorted[count - 1]!, samples: count },
+      startDelay: { p50: quantile(0.5), p99: quantile(0.99), samples: count },
     };
   }
 
@@ -274,7 +271,6 @@ export class Scheduler {
   }
 
   private async attempt(state: TargetState, group: SchedulerGroup): Promise<ProbeOutcome> {
-    this.attempts++;
     const controller = new AbortController();
     this.attemptControllers.add(controller);
     const started = performance.now();
