@@ -1,6 +1,7 @@
-// Every query of every shipped dashboard (variables substituted) returns data from a real
-// Prometheus, running the shipped rules, that scrapes the real exporter and the real prober's
-// scheduler checking an HTTP panel, an HTTPS panel and a panel that is down.
+// Every query of every shipped dashboard (variables substituted), and every metric the shipped rules
+// read, returns data from a real Prometheus, running the shipped rules, that scrapes the real
+// exporter and the real prober's scheduler checking an HTTP panel, an HTTPS panel and a panel that
+// is down.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer } from 'node:http';
@@ -11,7 +12,8 @@ import { DASHBOARDS } from '../../grafana/src/dashboards.js';
 import { createTestCA, tempDir as tlsTempDir } from '../helpers/tls.js';
 import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
-import { instantQuery, startExporter, startPrometheus, startProber, tempDir, writePanels } from './stack.js';
+import { readdirSync } from 'node:fs';
+import { instantQuery, loadYaml, repoPath, startExporter, startPrometheus, startProber, tempDir, writePanels } from './stack.js';
 
 interface Query { dashboard: string; panel: string; expr: string }
 
@@ -29,7 +31,7 @@ function dashboardQueries(): Query[] {
   });
 }
 
-test('every dashboard query returns data from the real stack', async (t) => {
+test('every dashboard query and every metric the rules read returns data from the real stack', async (t) => {
   const ok = createHttpServer((_req, res) => res.end('ok'));
   ok.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => ok.listen(0, '127.0.0.1', resolve));
@@ -71,6 +73,17 @@ test('every dashboard query returns data from the real stack', async (t) => {
     return empty.size === 0;
   }, { timeoutMs: 45_000, intervalMs: 1_000 }).catch(() => undefined);
   assert.deepEqual([...empty].map((q) => `${q.dashboard} / ${q.panel}: ${q.expr}`), []);
+
+  // Every series the shipped rules read exists (exporter and prober names as the rules spell them).
+  const ruleMetrics = new Set(readdirSync(repoPath('prometheus/rules')).flatMap((file) =>
+    (loadYaml(`prometheus/rules/${file}`).groups as Array<{ rules: Array<{ expr: string }> }>)
+      .flatMap((group) => group.rules.flatMap((rule) => rule.expr.match(/(?<![:\w])(?:(?:node|probe)_[a-zA-Z0-9_]+|up)(?![:\w])/g) ?? []))));
+  assert.ok(ruleMetrics.size >= 15, [...ruleMetrics].join(' '));
+  const missing: string[] = [];
+  for (const name of ruleMetrics) {
+    if ((await instantQuery(prometheus.url, `count(${name})`)).length === 0) missing.push(name);
+  }
+  assert.deepEqual(missing, [], 'metrics the rules read but nobody exposes');
 
   // The variables' own queries: label_values(metric, label) has values.
   for (const build of Object.values(DASHBOARDS)) {
