@@ -206,8 +206,9 @@ Two known gaps. RSS is ~4–6× blackbox's: an idle Node 20 is ~40 MiB, fastify 
 ~30 MiB and the V8 heap grows under load (the systemd unit caps the service at 256 MiB). At c128 our p99 sometimes
 reaches 1–2 s in a run where blackbox stays under 200 ms, while the p50 stays below blackbox's. Checked and ruled
 out: listen-queue drops (TcpExtListenOverflows unchanged over a run), the libuv pool (UV_THREADPOOL_SIZE=16 made no
-consistent difference), GC (\`--trace-gc\` during a c128 run: longest pause 17 ms; \`--max-semi-space-size=16\` did not remove it). Not yet
-checked: event-loop stalls in connect() itself (the ~15,000 TIME-WAIT loopback sockets that a new connection per
+consistent difference), GC (\`--trace-gc\` during a c128 run: longest pause 17 ms; \`--max-semi-space-size=16\` did not remove it), and long
+event-loop stalls (monitorEventLoopDelay during c128: p99 40–60 ms, so the tail is queuing in a saturated loop, not
+one blocked turn). Not yet checked: event-loop stalls in connect() itself (the ~15,000 TIME-WAIT loopback sockets that a new connection per
 probe leaves make Linux's ephemeral port search slower, and Node makes every connect() on its one thread, where Go
 spreads them over threads), and the order in which Node serves 128 busy keep-alive connections.
 
