@@ -48,6 +48,7 @@ const flags = {
   'collector.filesystem.mount-points-exclude': regexpFlag('Regexp of mount points to exclude for filesystem collector.', DEFAULT_FILESYSTEM_MOUNT_POINTS_EXCLUDE),
   'collector.filesystem.fs-types-exclude': regexpFlag('Regexp of filesystem types to exclude for filesystem collector.', DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE),
   'collector.filesystem.mount-timeout': durationFlag('How long to wait for a mount to respond before marking it as stale.', defaults.filesystem.mountTimeoutSeconds),
+  'collector.filesystem.stat-workers': integerFlag('Maximum number of concurrent stat calls.', defaults.filesystem.statWorkerCount, { min: 1 }),
   'collector.netdev.device-include': regexpFlag('Regexp of net devices to include (mutually exclusive to device-exclude).', undefined),
   'collector.netdev.device-exclude': defaultedRegexpFlag('Regexp of net devices to exclude (mutually exclusive to device-include).', DEFAULT_NETDEV_DEVICE_EXCLUDE),
   'collector.diskstats.device-include': regexpFlag('Regexp of diskstats devices to include (mutually exclusive to device-exclude).', undefined),
@@ -80,6 +81,7 @@ function collectorOptions(values: Values): CollectorOptions {
       mountPointsExclude: values['collector.filesystem.mount-points-exclude'] ?? DEFAULT_FILESYSTEM_MOUNT_POINTS_EXCLUDE,
       fsTypesExclude: values['collector.filesystem.fs-types-exclude'] ?? DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE,
       mountTimeoutSeconds: values['collector.filesystem.mount-timeout'],
+      statWorkerCount: values['collector.filesystem.stat-workers'],
     },
     netdev: devicePair(values['collector.netdev.device-include'], values['collector.netdev.device-exclude'], DEFAULT_NETDEV_DEVICE_EXCLUDE),
     diskstats: {

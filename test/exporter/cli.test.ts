@@ -22,6 +22,9 @@ test('a bad flag or value exits non-zero naming it', async () => {
   const badRegexp = await runCli(['--collector.netdev.device-include=(']);
   assert.equal(badRegexp.code, 1);
   assert.match(badRegexp.stderr, /^platypus-exporter: error: invalid value "\(" for flag --collector.netdev.device-include: /);
+  const noWorkers = await runCli(['--collector.filesystem.stat-workers=0', '--web.listen-address=127.0.0.1:0']);
+  assert.equal(noWorkers.code, 1);
+  assert.equal(noWorkers.stderr, 'platypus-exporter: error: invalid value "0" for flag --collector.filesystem.stat-workers: must be at least 1, try --help\n');
   const both = await runCli(['--collector.netdev.device-include=eth0', '--collector.netdev.device-exclude=lo', '--web.listen-address=127.0.0.1:0']);
   assert.equal(both.code, 1);
   assert.match(both.stderr, /netdev: device include and device exclude are mutually exclusive/);
@@ -73,13 +76,14 @@ test('--help lists every flag, one per collector, and --version prints the versi
   }
   assert.ok(help.stdout.includes('(default: ":9100")'));
   assert.ok(help.stdout.includes('(default: 40)'));
+  assert.match(help.stdout, /  --collector\.filesystem\.stat-workers=<int>\n\s+Maximum number of concurrent stat calls\. \(default: 2\)\n/);
   const version = await runCli(['--version']);
   assert.equal(version.code, 0);
   assert.match(version.stdout, /^platypus-exporter, version \d+\.\d+\.\d+ /);
 });
 
 test('a real scrape; open file descriptors stay flat over 50 scrapes', async (t) => {
-  const exporter = await startExporter(t, ['--collector.disable-defaults', '--collector.cpu', '--collector.meminfo', '--collector.loadavg', '--collector.filesystem']);
+  const exporter = await startExporter(t, ['--collector.disable-defaults', '--collector.cpu', '--collector.meminfo', '--collector.loadavg', '--collector.filesystem', '--collector.filesystem.stat-workers=1']);
   const scrape = async (): Promise<string> => {
     const response = await fetch(`${exporter.base}/metrics`);
     assert.equal(response.status, 200);
