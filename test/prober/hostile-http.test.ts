@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { test } from 'node:test';
+import { startUnacceptedPort } from '../helpers/unaccepted-port.js';
 import { waitFor } from '../helpers/wait.js';
 import { httpModule, listen, run } from './http-helpers.js';
 
@@ -32,6 +33,21 @@ test('a server that accepts and never answers: timeout, by the deadline, connect
   assert.ok(result.elapsedMs < (TIMEOUT_SECONDS + 1) * 1000, `took ${result.elapsedMs} ms`);
   assert.ok(result.elapsedMs >= TIMEOUT_SECONDS * 1000 - 50, `gave up early after ${result.elapsedMs} ms`);
   await waitFor('the probe to close its connection', () => open.size === 0, { timeoutMs: 2000, intervalMs: 20 });
+});
+
+test('a port that never accepts (the handshake hangs): timeout while connecting, by the deadline', async (t) => {
+  const target = await startUnacceptedPort(t);
+  const result = await run(`http://127.0.0.1:${target.port}/`, httpModule({}, TIMEOUT_SECONDS), { debug: true });
+  assert.equal(result.success, false);
+  assert.equal(result.failureReason, 'timeout');
+  assert.ok(result.elapsedMs < (TIMEOUT_SECONDS + 1) * 1000, `took ${result.elapsedMs} ms`);
+  assert.ok(result.elapsedMs >= TIMEOUT_SECONDS * 1000 - 50, `gave up early after ${result.elapsedMs} ms`);
+  // It was the TCP connect that timed out, not a request on an accepted connection.
+  assert.match(result.debugOutput(), new RegExp(`connecting to 127\\.0\\.0\\.1:${target.port} timed out`));
+  assert.equal(result.value('probe_http_status_code'), 0);
+  assert.ok(target.stillHanging(), 'the listener completed a handshake during the probe');
+  // The probe's own connect attempt is abandoned: only the canary is still sending SYNs.
+  await waitFor('the probe to drop its connect attempt', () => target.synSent() === 1, { timeoutMs: 2000, intervalMs: 20 });
 });
 
 test('a server that sends headers then stalls: timeout with the status already reported', async (t) => {

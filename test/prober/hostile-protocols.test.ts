@@ -17,6 +17,7 @@ import { defaultModule } from '../../prober/config/modules.js';
 import { startDnsServer } from '../helpers/dns-server.js';
 import { sampleValue } from '../helpers/exposition.js';
 import { requireBinary } from '../helpers/process.js';
+import { startUnacceptedPort } from '../helpers/unaccepted-port.js';
 import { waitFor } from '../helpers/wait.js';
 import { moduleWith, runProbe, tcpModule, type ProbeRun } from './protocol-harness.js';
 
@@ -61,6 +62,16 @@ async function assertConnectionsClosed(server: SilentServer): Promise<void> {
   assert.ok(server.accepted() > 0, 'the probe never connected');
   await waitFor('the probe to close its connection', () => server.open() === 0, { timeoutMs: 2000, intervalMs: 20 });
 }
+
+test('tcp: a port that never accepts (the handshake hangs) fails with timeout while connecting', async (t) => {
+  const target = await startUnacceptedPort(t);
+  const run = await runProbe(probeTCP, `127.0.0.1:${target.port}`, tcpModule(), TIMEOUT_MS);
+  assertTimedOut(run);
+  assert.match(run.log, new RegExp(`connecting to 127\\.0\\.0\\.1 port ${target.port} timed out`));
+  assert.doesNotMatch(run.log, /Successfully dialed/);
+  assert.ok(target.stillHanging(), 'the listener completed a handshake during the probe');
+  await waitFor('the probe to drop its connect attempt', () => target.synSent() === 1, { timeoutMs: 2000, intervalMs: 20 });
+});
 
 test('tcp: a port that accepts and never speaks fails an expect step with timeout', async (t) => {
   const server = await startSilentServer(t);
