@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
+import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { startUnacceptedPort } from '../helpers/unaccepted-port.js';
 import { waitFor } from '../helpers/wait.js';
 import { httpModule, listen, run } from './http-helpers.js';
@@ -102,6 +105,46 @@ test('many probes against a stalling server all settle by the deadline', async (
   assert.ok(performance.now() - started < (TIMEOUT_SECONDS + 1) * 1000);
   assert.ok(results.every((result) => result.failureReason === 'timeout'));
   await waitFor('every connection to close', () => open.size === 0, { timeoutMs: 2000, intervalMs: 20 });
+});
+
+test('heap and file descriptors stay flat over 400 probes that stall after the headers or in the TLS handshake', async (t) => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const stallAfterHeaders = createServer((_req, res) => {
+    res.writeHead(200, { 'content-length': 1000 });
+    res.write('partial');
+  });
+  const open = new Set<Socket>();
+  stallAfterHeaders.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
+  });
+  const headersPort = await listen(t, stallAfterHeaders);
+  const handshake = silentServer();
+  const handshakePort = await listen(t, handshake.server);
+  const module = httpModule({}, 0.3);
+  const round = async (): Promise<void> => {
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => run(i % 2 === 0 ? `http://127.0.0.1:${headersPort}/` : `https://127.0.0.1:${handshakePort}/`, module)),
+    );
+    assert.deepEqual(new Set(results.map((result) => result.failureReason)), new Set(['timeout']));
+    assert.equal(results.filter((result) => result.value('probe_http_status_code') === 200).length, 25, 'half the probes got their headers');
+  };
+  const settle = async (): Promise<void> => {
+    await waitFor('every connection to close', () => open.size === 0 && handshake.open.size === 0, { timeoutMs: 2000, intervalMs: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    gc();
+  };
+  for (let i = 0; i < 2; i++) await round(); // warm up (JIT, TLS contexts, pools)
+  await settle();
+  const fds = readdirSync('/proc/self/fd').length;
+  const heap = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 8; i++) await round();
+  await settle();
+  const grownKiB = (process.memoryUsage().heapUsed - heap) / 1024;
+  assert.ok(readdirSync('/proc/self/fd').length <= fds + 2, 'sockets are closed');
+  // A few KiB kept per probe (a socket, an undici client, its families) would be over 1 MiB here.
+  assert.ok(grownKiB < 1024, `heap grew by ${grownKiB.toFixed(0)} KiB over 400 stalled probes`);
 });
 
 test('the caller can cancel a probe early through its signal', async (t) => {
