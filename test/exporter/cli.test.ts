@@ -6,9 +6,8 @@ import { test } from 'node:test';
 import { freePort } from '../helpers/ports.js';
 import { requireBinary, startProcess, waitForHttp } from '../helpers/process.js';
 import { parseExposition, sampleValue } from '../helpers/exposition.js';
-import { selfSigned, tempDir } from '../helpers/tls.js';
-import bcrypt from 'bcryptjs';
-import { Agent, request } from 'undici';
+import { tempDir } from '../helpers/tls.js';
+import { tlsBasicAuthWebConfig } from '../helpers/web-config.js';
 import { runCli, startExporter } from './exporter-process.js';
 import { hostCollectors } from '../../exporter/collectors/index.js';
 
@@ -40,23 +39,12 @@ test('a bad web config file stops the start with its file, line and key', async 
 });
 
 test('--web.config.file: the CLI serves TLS with basic auth', async (t) => {
-  const dir = tempDir(t, 'platypus-webcfg-');
-  const certificate = selfSigned(dir);
-  const path = join(dir, 'web.yml');
-  writeFileSync(path, `tls_server_config:\n  cert_file: ${certificate.certPath}\n  key_file: ${certificate.keyPath}\nbasic_auth_users:\n  prometheus: ${bcrypt.hashSync('scrape-me', 4)}\n`);
-  const exporter = await startExporter(t, [`--web.config.file=${path}`, '--collector.disable-defaults', '--collector.loadavg'], { tls: true });
-  const dispatcher = new Agent({ connect: { ca: certificate.cert } });
-  t.after(() => dispatcher.close());
-  const get = (authorization?: string) =>
-    request(`${exporter.base}/metrics`, { dispatcher, headers: authorization === undefined ? {} : { authorization } }).then(async (response) => ({
-      status: response.statusCode,
-      challenge: response.headers['www-authenticate'],
-      body: await response.body.text(),
-    }));
-  const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
-  assert.deepEqual(await get(), { status: 401, challenge: 'Basic', body: 'Unauthorized\n' });
-  assert.equal((await get(basic('prometheus:wrong'))).status, 401);
-  const ok = await get(basic('prometheus:scrape-me'));
+  const web = tlsBasicAuthWebConfig(t);
+  const exporter = await startExporter(t, [`--web.config.file=${web.path}`, '--collector.disable-defaults', '--collector.loadavg'], { tls: true });
+  const url = `${exporter.base}/metrics`;
+  assert.deepEqual(await web.get(url), { status: 401, challenge: 'Basic', body: 'Unauthorized\n' });
+  assert.equal((await web.get(url, `${web.username}:wrong`)).status, 401);
+  const ok = await web.get(url, `${web.username}:${web.password}`);
   assert.equal(ok.status, 200);
   assert.ok(sampleValue(ok.body, 'node_load1') !== undefined);
 });

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import { freePort } from '../helpers/ports.js';
 import { startProcess, waitForHttp, type RunningProcess } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 
 export const CLI = fileURLToPath(new URL('../../prober/cli.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -17,10 +18,27 @@ export interface RunningProber extends RunningProcess {
   url: string;
 }
 
-export async function startProber(t: TestContext, args: string[]): Promise<RunningProber> {
+export interface StartProberOptions {
+  /**
+   * Serve over HTTPS (a --web.config.file with TLS): readiness is polled with this GET, which
+   * must trust the server's certificate; any status below 500 (401 included) means it is up.
+   */
+  httpsGet?: (url: string) => Promise<{ status: number }>;
+}
+
+export async function startProber(t: TestContext, args: string[], { httpsGet }: StartProberOptions = {}): Promise<RunningProber> {
   const port = await freePort();
   const running = startProcess(t, process.execPath, ['--import', 'tsx', CLI, `--web.listen-address=127.0.0.1:${port}`, ...args], { cwd: ROOT });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(running, `${url}/-/healthy`);
+  if (httpsGet === undefined) {
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHttp(running, `${url}/-/healthy`);
+    return { ...running, url };
+  }
+  const url = `https://127.0.0.1:${port}`;
+  await waitFor(`${url}/-/healthy to answer over TLS`, async () => {
+    if (running.child.exitCode !== null) throw new Error(`prober exited with ${running.child.exitCode}:\n${running.output()}`);
+    const answer = await httpsGet(`${url}/-/healthy`).catch(() => undefined);
+    return answer !== undefined && answer.status < 500;
+  }, { timeoutMs: 20_000 });
   return { ...running, url };
 }

@@ -1,5 +1,7 @@
 /** The real `platypus-prober` command line: flags, --help, --version, --config.check. */
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { connect as netConnect, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VERSION } from '../../common/version.js';
+import { sampleValue } from '../helpers/exposition.js';
 import { requireBinary } from '../helpers/process.js';
-import { runCliSync } from './cli-helpers.js';
+import { fingerprint256, tlsBasicAuthWebConfig, tlsHandshake } from '../helpers/web-config.js';
+import { runCliSync, startProber } from './cli-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'platypus-cli-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,4 +77,36 @@ test('the shipped prober/blackbox.example.yml passes --config.check here and in 
   const blackbox = requireBinary('prometheus-blackbox-exporter', 'prometheus-blackbox-exporter');
   const theirs = spawnSync(blackbox, [`--config.file=${example}`, '--config.check'], { encoding: 'utf8' });
   assert.equal(theirs.status, 0, theirs.stderr);
+});
+
+test('--web.config.file: /probe over TLS with basic auth (401 without credentials, 200 with them)', async (t) => {
+  const web = tlsBasicAuthWebConfig(t);
+  const target = createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => target.close(() => resolve())));
+  const targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}/`;
+
+  const prober = await startProber(t, [`--web.config.file=${web.path}`], { httpsGet: web.get });
+  const port = Number(new URL(prober.url).port);
+  const handshake = await tlsHandshake(port, web.certificate.cert);
+  assert.equal(handshake.authorized, true);
+  assert.equal(handshake.fingerprint256, fingerprint256(web.certificate.cert), 'the prober presents the configured certificate');
+  // Plain HTTP on the same port gets no HTTP answer.
+  const plain = await new Promise<string>((resolve) => {
+    const socket = netConnect({ host: '127.0.0.1', port }, () => socket.write('GET /-/healthy HTTP/1.1\r\nHost: x\r\n\r\n'));
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(received));
+    socket.setTimeout(5000, () => socket.destroy());
+  });
+  assert.doesNotMatch(plain, /^HTTP\/1\.1 200/);
+
+  const probeUrl = `${prober.url}/probe?module=http_2xx&target=${encodeURIComponent(targetUrl)}`;
+  assert.deepEqual(await web.get(probeUrl), { status: 401, challenge: 'Basic', body: 'Unauthorized\n' });
+  assert.equal((await web.get(probeUrl, `${web.username}:wrong`)).status, 401);
+  const ok = await web.get(probeUrl, `${web.username}:${web.password}`);
+  assert.equal(ok.status, 200, ok.body);
+  assert.equal(sampleValue(ok.body, 'probe_success'), 1);
+  assert.equal(sampleValue(ok.body, 'probe_http_status_code'), 200);
 });
