@@ -3,9 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { requireBinary } from '../helpers/process.js';
-import { loadYaml, repoPath } from './stack.js';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { freePort } from '../helpers/ports.js';
+import { requireBinary, startProcess, waitForHttp } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
+import { loadYaml, repoPath, tempDir } from './stack.js';
 
 interface Service {
   image?: string;
@@ -42,9 +48,70 @@ test('the exporter sees the host as node_exporter\'s Docker recipe says', () => 
   assert.ok(exporter.command?.includes('--path.rootfs=/host'));
 });
 
-function listenPort(service: Service): string | undefined {
-  return service.command?.find((arg) => arg.startsWith('--web.listen-address='))?.split(':').pop();
+function flag(service: Service, name: string): string | undefined {
+  return service.command?.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 }
+
+function listenPort(service: Service): string | undefined {
+  return flag(service, 'web.listen-address')?.split(':').pop();
+}
+
+/** The host port a service publishes for `containerPort` (`HOST:CONTAINER` entries). */
+function publishedPort(service: Service, containerPort: string): string | undefined {
+  return service.ports?.map((p) => p.split(':')).find((p) => p.at(-1) === containerPort)?.at(-2);
+}
+
+// Emails link to Prometheus through each alert's GeneratorURL and to Alertmanager through
+// .ExternalURL; without --web.external-url both are built from the container's hostname.
+test('Prometheus and Alertmanager are told the address people open them at (--web.external-url)', () => {
+  for (const [name, containerPort] of [['prometheus', '9090'], ['alertmanager', '9093']] as const) {
+    const service = services[name]!;
+    const value = flag(service, 'web.external-url');
+    assert.ok(value, `${name}: no --web.external-url`);
+    const url = new URL(value);
+    assert.match(url.protocol, /^https?:$/, `${name}: ${value}`);
+    assert.notEqual(url.hostname, name, `${name}: the container hostname is not reachable by people`);
+    // The shipped default is the published port on this machine.
+    if (url.hostname === 'localhost') assert.equal(url.port, publishedPort(service, containerPort), `${name}: ${value}`);
+  }
+});
+
+test('a real Prometheus run with the compose flags sends alerts whose links use --web.external-url', async (t) => {
+  const binary = requireBinary('prometheus', 'prometheus');
+  const externalUrl = flag(services.prometheus!, 'web.external-url');
+  assert.ok(externalUrl, 'prometheus: no --web.external-url');
+  // A stand-in Alertmanager that records what Prometheus posts.
+  const posted: Array<{ labels: Record<string, string>; generatorURL: string }> = [];
+  const receiver = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      if (request.method === 'POST' && request.url === '/api/v2/alerts') posted.push(...JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      response.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => { receiver.closeAllConnections(); receiver.close(() => resolve()); }));
+  const dir = tempDir('compose-prometheus');
+  writeFileSync(join(dir, 'rules.yml'), stringify({ groups: [{ name: 'always', interval: '1s', rules: [{ alert: 'Always', expr: 'vector(1)' }] }] }));
+  writeFileSync(join(dir, 'prometheus.yml'), stringify({
+    global: { evaluation_interval: '1s' },
+    rule_files: [join(dir, 'rules.yml')],
+    alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${(receiver.address() as AddressInfo).port}`] }] }] },
+  }));
+  // The compose command as shipped; only the paths inside the container are replaced.
+  const args = services.prometheus!.command!.map((arg) => {
+    if (arg.startsWith('--config.file=')) return `--config.file=${join(dir, 'prometheus.yml')}`;
+    if (arg.startsWith('--storage.tsdb.path=')) return `--storage.tsdb.path=${join(dir, 'data')}`;
+    return arg;
+  });
+  const address = `127.0.0.1:${await freePort()}`;
+  // Resent every second: the first evaluation may come before the notifier has its target.
+  const running = startProcess(t, binary, [...args, `--web.listen-address=${address}`, '--rules.alert.resend-delay=1s']);
+  await waitForHttp(running, `http://${address}/-/ready`, 30_000);
+  const alert = await waitFor('the alert posted by Prometheus', () => posted.find((a) => a.labels.alertname === 'Always'));
+  assert.ok(alert.generatorURL.startsWith(`${externalUrl.replace(/\/$/, '')}/graph?g0.expr=`), alert.generatorURL);
+});
 
 test('prometheus.yml reaches the prober and Alertmanager by their compose service names and ports', () => {
   const prometheus = loadYaml('prometheus/prometheus.yml') as {
