@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { freePort } from '../helpers/ports.js';
 import { requireBinary, startProcess, waitForHttp } from '../helpers/process.js';
 import { waitFor } from '../helpers/wait.js';
-import { loadYaml, repoPath, tempDir } from './stack.js';
+import { alertmanagerConfig, loadYaml, repoPath, tempDir } from './stack.js';
 
 interface Service {
   image?: string;
@@ -32,8 +32,8 @@ test('docker-compose config accepts docker-compose.yml', () => {
   assert.equal(result.status, 0, result.stderr);
 });
 
-test('the stack has its five services, with pinned images', () => {
-  assert.deepEqual(Object.keys(services).sort(), ['alertmanager', 'exporter', 'grafana', 'prober', 'prometheus']);
+test('the stack has its services (an Alertmanager pair), with pinned images', () => {
+  assert.deepEqual(Object.keys(services).sort(), ['alertmanager', 'alertmanager-2', 'exporter', 'grafana', 'prober', 'prometheus']);
   for (const [name, service] of Object.entries(services)) {
     if (service.image !== undefined) assert.match(service.image, /:[v0-9][\w.-]*$/, `${name}: image not pinned`);
     assert.ok(!service.image?.endsWith(':latest'), name);
@@ -61,10 +61,77 @@ function publishedPort(service: Service, containerPort: string): string | undefi
   return service.ports?.map((p) => p.split(':')).find((p) => p.at(-1) === containerPort)?.at(-2);
 }
 
+const alertmanagers = Object.entries(services).filter(([, service]) => service.image?.startsWith('prom/alertmanager:'));
+const clusterPort = (service: Service): string => (flag(service, 'cluster.listen-address') ?? '0.0.0.0:9094').split(':').pop()!;
+
+test('the Alertmanagers are a clustered pair: each peers with the other, same config and image, own storage and host port', () => {
+  assert.equal(alertmanagers.length, 2);
+  const [[nameA, a], [nameB, b]] = alertmanagers as [[string, Service], [string, Service]];
+  assert.deepEqual(a.command?.filter((arg) => arg.startsWith('--cluster.peer=')), [`--cluster.peer=${nameB}:${clusterPort(b)}`]);
+  assert.deepEqual(b.command?.filter((arg) => arg.startsWith('--cluster.peer=')), [`--cluster.peer=${nameA}:${clusterPort(a)}`]);
+  assert.notEqual(flag(a, 'cluster.listen-address'), '', 'gossip must not be turned off');
+  assert.notEqual(flag(b, 'cluster.listen-address'), '', 'gossip must not be turned off');
+  assert.equal(a.image, b.image);
+  assert.equal(flag(a, 'config.file'), flag(b, 'config.file'));
+  const configMount = (service: Service): string | undefined => service.volumes?.find((v) => v.startsWith('./alertmanager:'));
+  assert.ok(configMount(a));
+  assert.equal(configMount(a), configMount(b));
+  const storage = (service: Service): string | undefined => service.volumes?.find((v) => v.split(':')[1] === flag(service, 'storage.path'));
+  assert.ok(storage(a) && storage(b));
+  assert.notEqual(storage(a)!.split(':')[0], storage(b)!.split(':')[0], 'each keeps its own silences and notification log');
+  assert.notEqual(publishedPort(a, '9093'), publishedPort(b, '9093'));
+});
+
+// The pair's command lines as shipped, run by the real Alertmanager with only the addresses moved
+// to loopback: they find each other and share state (a silence made on one is on the other).
+test('the real Alertmanager run with the compose commands of the pair forms one cluster', async (t) => {
+  const binary = requireBinary('prometheus-alertmanager', 'prometheus-alertmanager');
+  const dir = tempDir('compose-am');
+  const config = alertmanagerConfig(dir, { slackUrl: 'http://127.0.0.1:9/slack', smarthost: '127.0.0.1:25' });
+  const gossip = new Map<string, string>();
+  for (const [name] of alertmanagers) gossip.set(name, `127.0.0.1:${await freePort()}`);
+  const urls: string[] = [];
+  for (const [name, service] of alertmanagers) {
+    const args = service.command!.map((arg) => {
+      if (arg.startsWith('--config.file=')) return `--config.file=${config}`;
+      if (arg.startsWith('--storage.path=')) return `--storage.path=${tempDir('compose-am-data')}`;
+      if (arg.startsWith('--cluster.listen-address=')) return `--cluster.listen-address=${gossip.get(name)}`;
+      if (arg.startsWith('--cluster.peer=')) {
+        const [peer, port] = arg.slice('--cluster.peer='.length).split(':') as [string, string];
+        const peerService = services[peer];
+        assert.ok(peerService, `${name}: peer ${peer} is no service`);
+        assert.equal(port, clusterPort(peerService), `${name}: ${peer}'s gossip port`);
+        return `--cluster.peer=${gossip.get(peer)}`;
+      }
+      return arg;
+    });
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const running = startProcess(t, binary, [...args, `--web.listen-address=${url.slice('http://'.length)}`]);
+    await waitForHttp(running, `${url}/-/ready`);
+    urls.push(url);
+  }
+  for (const url of urls) {
+    await waitFor(`${url} to see both peers`, async () => {
+      const status = (await (await fetch(`${url}/api/v2/status`)).json()) as { cluster: { peers: unknown[] } };
+      return status.cluster.peers.length === 2;
+    }, { timeoutMs: 30_000 });
+  }
+  const silence = {
+    matchers: [{ name: 'alertname', value: 'ComposePairTest', isRegex: false, isEqual: true }],
+    startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString(), createdBy: 'compose.test', comment: 'gossip',
+  };
+  const created = await fetch(`${urls[0]}/api/v2/silences`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(silence) });
+  assert.equal(created.status, 200, await created.text());
+  await waitFor('the silence on the other Alertmanager', async () => {
+    const silences = (await (await fetch(`${urls[1]}/api/v2/silences`)).json()) as Array<{ comment: string }>;
+    return silences.some((s) => s.comment === 'gossip');
+  });
+});
+
 // Emails link to Prometheus through each alert's GeneratorURL and to Alertmanager through
 // .ExternalURL; without --web.external-url both are built from the container's hostname.
 test('Prometheus and Alertmanager are told the address people open them at (--web.external-url)', () => {
-  for (const [name, containerPort] of [['prometheus', '9090'], ['alertmanager', '9093']] as const) {
+  for (const [name, containerPort] of [['prometheus', '9090'], ['alertmanager', '9093'], ['alertmanager-2', '9093']] as const) {
     const service = services[name]!;
     const value = flag(service, 'web.external-url');
     assert.ok(value, `${name}: no --web.external-url`);
@@ -118,8 +185,9 @@ test('prometheus.yml reaches the prober and Alertmanager by their compose servic
     alerting: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> };
     scrape_configs: Array<{ job_name: string; static_configs?: Array<{ targets: string[] }>; relabel_configs?: Array<{ target_label?: string; replacement?: string }> }>;
   };
-  const amTarget = prometheus.alerting.alertmanagers[0]!.static_configs[0]!.targets[0]!;
-  assert.equal(amTarget, 'alertmanager:9093');
+  // Every Alertmanager of the pair, each at its container port (default 9093).
+  const amTargets = prometheus.alerting.alertmanagers.flatMap((am) => am.static_configs.flatMap((c) => c.targets));
+  assert.deepEqual(amTargets.sort(), alertmanagers.map(([name, service]) => `${name}:${listenPort(service) ?? '9093'}`).sort());
   assert.ok(services.alertmanager!.ports?.includes('9093:9093'));
   const proberJob = prometheus.scrape_configs.find((job) => job.job_name === 'prober')!;
   assert.equal(proberJob.static_configs![0]!.targets[0], `prober:${listenPort(services.prober!)}`);
