@@ -35,7 +35,7 @@ export function optionalStringFlag(help: string, placeholder = '<string>'): Flag
   return { help, default: undefined, placeholder, parse: (text) => text, showDefault: () => undefined };
 }
 
-export function integerFlag(help: string, defaultValue: number, { min = -Infinity } = {}): FlagSpec<number> {
+export function integerFlag(help: string, defaultValue: number, { min = -Infinity, max = Infinity } = {}): FlagSpec<number> {
   return {
     help,
     default: defaultValue,
@@ -44,6 +44,7 @@ export function integerFlag(help: string, defaultValue: number, { min = -Infinit
       if (!/^[+-]?\d+$/.test(text)) throw new Error('expected an integer');
       const value = Number(text);
       if (value < min) throw new Error(`must be at least ${min}`);
+      if (value > max) throw new Error(`must be at most ${max}`);
       return value;
     },
     showDefault: String,

@@ -14,7 +14,7 @@ import {
 
 const specs = {
   ...commonFlags(':9100'),
-  'web.max-requests': integerFlag('Maximum number of parallel scrape requests.', 40, { min: 0 }),
+  'web.max-requests': integerFlag('Maximum number of parallel scrape requests.', 40, { min: 0, max: 1000 }),
   'web.disable-exporter-metrics': booleanFlag('Exclude metrics about the exporter itself.'),
   'collector.cpu': booleanFlag('Enable the cpu collector.', true),
   'collector.filesystem.mount-points-exclude': regexpFlag('Mount points to exclude.', /^\/(dev|proc)($|\/)/),
@@ -73,6 +73,7 @@ test('errors name the flag in kingpin words', () => {
     [['--web.listen-address'], "expected argument for flag '--web.listen-address'"],
     [['--web.max-requests=x'], 'invalid value "x" for flag --web.max-requests: expected an integer'],
     [['--web.max-requests=-1'], 'invalid value "-1" for flag --web.max-requests: must be at least 0'],
+    [['--web.max-requests=1001'], 'invalid value "1001" for flag --web.max-requests: must be at most 1000'],
     [['--log.level=trace'], 'invalid value "trace" for flag --log.level: expected one of debug, info, warn, error'],
     [['--collector.cpu=yes'], 'invalid value "yes" for flag --collector.cpu: expected true or false'],
     [['--collector.filesystem.mount-timeout=5'], 'invalid value "5" for flag --collector.filesystem.mount-timeout: not a valid duration string (e.g. 5s, 1m30s, 250ms)'],
