@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import type { ExpositionFormat } from './metrics.js';
 import { schedulerPlugin } from './plugin.js';
 import { configuredProbe } from './probe-adapter.js';
+import { ProbeWorkerPool } from './probe-pool.js';
 import { Scheduler, type CheckProbe } from './scheduler.js';
 
 export interface SchedulerServiceOptions {
@@ -18,15 +19,20 @@ export interface SchedulerServiceOptions {
   logger?: Logger;
   /** Defaults to the prober's own probe(). */
   probe?: CheckProbe;
+  /** Runs the prober's probe() on this many worker threads instead of the main one (0: none). */
+  probeWorkers?: number;
 }
 
 export class SchedulerService {
   readonly scheduler: Scheduler;
+  /** Started with the first scheduler section, so a prober without one runs no idle threads. */
+  private pool: ProbeWorkerPool | undefined;
   private started = false;
 
-  constructor(options: SchedulerServiceOptions) {
+  constructor(private readonly options: SchedulerServiceOptions) {
+    const inThread = configuredProbe(options.config, options.logger);
     this.scheduler = new Scheduler({
-      probe: options.probe ?? configuredProbe(options.config, options.logger),
+      probe: options.probe ?? ((request) => (this.pool?.probe ?? inThread)(request)),
       logger: options.logger?.child({ component: 'scheduler' }),
       location: options.location,
     });
@@ -40,6 +46,11 @@ export class SchedulerService {
   /** Starts, reloads or empties the scheduler to match `config.scheduler`. */
   async apply(config: Config): Promise<void> {
     const section = config.scheduler;
+    const workers = this.options.probeWorkers ?? 0;
+    if (section !== undefined && this.pool === undefined && this.options.probe === undefined && workers > 0) {
+      this.pool = new ProbeWorkerPool({ size: workers, modules: config.modules, logger: this.options.logger });
+    }
+    this.pool?.setModules(config.modules);
     if (section === undefined) {
       if (this.started) await this.scheduler.reload({ max_concurrent_checks: 1, file_sd_refresh_interval: 300, groups: [] });
       return;
@@ -57,8 +68,9 @@ export class SchedulerService {
     return this.started ? this.scheduler.renderMetrics(format) : '';
   }
 
-  stop(): Promise<void> {
-    return this.scheduler.stop();
+  async stop(): Promise<void> {
+    await this.scheduler.stop();
+    await this.pool?.close();
   }
 }
 

@@ -1,0 +1,139 @@
+/**
+ * The scheduler's probes on worker threads. One Node thread runs ~2,000 fresh-connection HTTP
+ * probes a second; a pool of workers (probe-worker.ts) spreads them over more cores, while the
+ * scheduler, its state and the HTTP server stay on the main thread. Each check goes to the worker
+ * with the fewest in flight; its families come back encoded (family-codec.ts). A worker that dies fails
+ * its checks (as `internal`) and is replaced.
+ */
+import { Worker } from 'node:worker_threads';
+import { silentLogger, type Logger } from '../../common/logging.js';
+import type { Module } from '../module.js';
+import { FamilyDecoder, type EncodedFamilies } from './family-codec.js';
+import type { CheckProbe, ProbeOutcome, ProbeRequest } from './scheduler.js';
+
+export type ToWorker =
+  | { type: 'modules'; modules: ReadonlyMap<string, Module> }
+  | { type: 'probe'; id: number; target: string; module: string; timeoutSeconds: number }
+  | { type: 'abort'; id: number };
+
+export type ProbeReply =
+  | { id: number; success: boolean; durationSeconds: number; failureReason?: string; families: EncodedFamilies }
+  | { id: number; error: string };
+
+export interface ProbePoolOptions {
+  /** Worker threads (at least 1). */
+  size: number;
+  /** The config's modules; `setModules` replaces them on reload. */
+  modules: ReadonlyMap<string, Module>;
+  logger?: Logger;
+}
+
+interface Pending {
+  resolve: (outcome: ProbeOutcome) => void;
+  reject: (error: Error) => void;
+}
+
+class ProbeThread {
+  readonly pending = new Map<number, Pending>();
+  constructor(readonly worker: Worker) {}
+}
+
+/**
+ * Under tsx (tests, benchmarks from source) the worker is the TypeScript file, which a worker
+ * thread can only load after registering tsx itself; the built package runs the compiled file.
+ */
+function startWorker(): Worker {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(fromSource ? './probe-worker.ts' : './probe-worker.js', import.meta.url);
+  if (!fromSource) return new Worker(entry);
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  return new Worker(`import(${tsx}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`, { eval: true });
+}
+
+export class ProbeWorkerPool {
+  private readonly threads: ProbeThread[] = [];
+  private readonly decoder = new FamilyDecoder();
+  private readonly logger: Logger;
+  private modules: ReadonlyMap<string, Module>;
+  private nextId = 0;
+  private closed = false;
+
+  constructor({ size, modules, logger }: ProbePoolOptions) {
+    if (!Number.isInteger(size) || size < 1) throw new Error(`a probe worker pool needs at least one worker, got ${size}`);
+    this.logger = logger ?? silentLogger();
+    this.modules = modules;
+    for (let i = 0; i < size; i++) this.threads.push(this.spawn());
+  }
+
+  /** Checks in flight on each worker. */
+  inFlight(): number[] {
+    return this.threads.map((thread) => thread.pending.size);
+  }
+
+  /** The config's modules from the next check on. */
+  setModules(modules: ReadonlyMap<string, Module>): void {
+    this.modules = modules;
+    for (const thread of this.threads) this.post(thread, { type: 'modules', modules });
+  }
+
+  readonly probe: CheckProbe = (request) => {
+    if (this.closed) return Promise.reject(new Error('the probe worker pool is closed'));
+    const thread = this.threads.reduce((best, each) => (each.pending.size < best.pending.size ? each : best));
+    const id = this.nextId++;
+    return new Promise<ProbeOutcome>((resolve, reject) => {
+      thread.pending.set(id, { resolve, reject });
+      this.post(thread, { type: 'probe', id, target: request.target, module: request.module, timeoutSeconds: request.timeoutSeconds });
+      this.forwardAbort(request, thread, id);
+    });
+  };
+
+  /** Stops every worker; checks still in flight fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.threads.map((thread) => thread.worker.terminate()));
+  }
+
+  private forwardAbort({ signal }: ProbeRequest, thread: ProbeThread, id: number): void {
+    const abort = (): void => {
+      if (thread.pending.has(id)) this.post(thread, { type: 'abort', id });
+    };
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
+  }
+
+  private post(thread: ProbeThread, message: ToWorker): void {
+    thread.worker.postMessage(message);
+  }
+
+  private spawn(): ProbeThread {
+    const thread = new ProbeThread(startWorker());
+    thread.worker.unref();
+    this.post(thread, { type: 'modules', modules: this.modules });
+    thread.worker.on('message', (reply: ProbeReply) => this.settle(thread, reply));
+    thread.worker.on('error', (error) => this.logger.error({ err: error }, 'probe worker failed'));
+    thread.worker.on('exit', (code) => this.replace(thread, code));
+    return thread;
+  }
+
+  private settle(thread: ProbeThread, reply: ProbeReply): void {
+    const pending = thread.pending.get(reply.id);
+    if (pending === undefined) return;
+    thread.pending.delete(reply.id);
+    if ('error' in reply) {
+      pending.reject(new Error(reply.error));
+      return;
+    }
+    const { success, durationSeconds, failureReason } = reply;
+    pending.resolve({ success, durationSeconds, failureReason, families: this.decoder.decode(reply.families) });
+  }
+
+  private replace(thread: ProbeThread, code: number): void {
+    const index = this.threads.indexOf(thread);
+    const error = new Error(`probe worker exited with code ${code}`);
+    for (const pending of thread.pending.values()) pending.reject(error);
+    thread.pending.clear();
+    if (this.closed || index === -1) return;
+    this.logger.error({ code }, 'probe worker exited; starting a new one');
+    this.threads[index] = this.spawn();
+  }
+}

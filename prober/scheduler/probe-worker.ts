@@ -1,0 +1,51 @@
+/**
+ * A probe worker thread: runs the prober's own `probe()` for the main thread's scheduler, so
+ * probing (connections, TLS, parsing, the families) uses more cores than the one the scheduler
+ * and the HTTP server share. Messages are defined in probe-pool.ts.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { Config } from '../config.js';
+import type { Module } from '../module.js';
+import { probe } from '../probe.js';
+import { FamilyEncoder } from './family-codec.js';
+import type { ProbeReply, ToWorker } from './probe-pool.js';
+
+const port = parentPort;
+if (port === null) throw new Error('probe-worker.js runs as a worker thread of the scheduler');
+
+let config: Config = { modules: new Map<string, Module>(), scheduler: undefined };
+const running = new Map<number, AbortController>();
+const encoder = new FamilyEncoder();
+
+async function run(id: number, target: string, module: string, timeoutSeconds: number): Promise<ProbeReply> {
+  const controller = new AbortController();
+  running.set(id, controller);
+  try {
+    const result = await probe({ target, module, config, scrapeTimeoutSeconds: timeoutSeconds, timeoutOffsetSeconds: 0, signal: controller.signal });
+    return {
+      id,
+      success: result.success,
+      durationSeconds: result.durationSeconds,
+      failureReason: result.failureReason,
+      families: encoder.encode(result.families),
+    };
+  } catch (error) {
+    return { id, error: (error as Error).message };
+  } finally {
+    running.delete(id);
+  }
+}
+
+port.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'modules':
+      config = { modules: message.modules, scheduler: undefined };
+      break;
+    case 'probe':
+      void run(message.id, message.target, message.module, message.timeoutSeconds).then((reply) => port.postMessage(reply));
+      break;
+    case 'abort':
+      running.get(message.id)?.abort(new Error('check timed out'));
+      break;
+  }
+});

@@ -1,0 +1,104 @@
+/** The scheduler's probes on worker threads: same results as probe() in the main thread, reloads, aborts, a dying worker. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseConfig } from '../../../prober/config.js';
+import { probe } from '../../../prober/probe.js';
+import { ProbeWorkerPool } from '../../../prober/scheduler/probe-pool.js';
+import { SchedulerService } from '../../../prober/scheduler/service.js';
+import type { ProbeOutcome } from '../../../prober/scheduler/scheduler.js';
+import { sampleValue } from '../../helpers/exposition.js';
+import { waitFor } from '../../helpers/wait.js';
+import { startTargetServer } from './helpers.js';
+
+const modulesYaml = (validStatus: number) =>
+  `modules:\n  web:\n    prober: http\n    timeout: 2s\n    http:\n      valid_status_codes: [${validStatus}]\n      preferred_ip_protocol: ip4\n`;
+
+/** Family names, label values and the values that do not depend on timing. */
+function stableView(families: ProbeOutcome['families']) {
+  const timed = new Set(['probe_duration_seconds', 'probe_http_duration_seconds', 'probe_dns_lookup_time_seconds']);
+  return [...families.families()].map(({ desc, samples }) => ({
+    name: desc.name,
+    type: desc.type,
+    labelNames: desc.labelNames,
+    samples: samples.map((sample) => ({ labels: sample.labelValues, value: timed.has(desc.name) ? 'timed' : sample.value })),
+  }));
+}
+
+test('a worker gives what probe() in the main thread gives, success and failure, and follows new modules', async (t) => {
+  const server = await startTargetServer(t);
+  server.always('/broken', 'error');
+  let config = parseConfig(modulesYaml(200), 'blackbox.yml');
+  const pool = new ProbeWorkerPool({ size: 2, modules: config.modules });
+  t.after(() => pool.close());
+
+  for (const path of ['/ok', '/broken']) {
+    const request = { target: server.url(path), module: 'web', timeoutSeconds: 2 };
+    const [inWorker, inMain] = await Promise.all([
+      pool.probe({ ...request, signal: new AbortController().signal }),
+      probe({ ...request, config, scrapeTimeoutSeconds: 2, timeoutOffsetSeconds: 0 }),
+    ]);
+    assert.equal(inWorker.success, inMain.success, path);
+    assert.equal(inWorker.failureReason, inMain.failureReason, path);
+    assert.deepEqual(stableView(inWorker.families), stableView(inMain.families), path);
+  }
+
+  config = parseConfig(modulesYaml(500), 'blackbox.yml');
+  pool.setModules(config.modules);
+  const broken = await pool.probe({ target: server.url('/broken'), module: 'web', timeoutSeconds: 2, signal: new AbortController().signal });
+  assert.equal(broken.success, true, 'the reloaded module takes 500 as valid');
+});
+
+test('checks spread over the workers, and an abort reaches the probe in its worker', async (t) => {
+  const server = await startTargetServer(t);
+  server.always('/slow', { delayMs: 300 });
+  server.always('/stall', { delayMs: 3000 });
+  const pool = new ProbeWorkerPool({ size: 2, modules: parseConfig(modulesYaml(200), 'blackbox.yml').modules });
+  t.after(() => pool.close());
+  const request = { target: server.url('/slow'), module: 'web', timeoutSeconds: 2 };
+  const checks = Array.from({ length: 8 }, () => pool.probe({ ...request, signal: new AbortController().signal }));
+  assert.deepEqual(pool.inFlight(), [4, 4]);
+  const outcomes = await Promise.all(checks);
+  assert.ok(outcomes.every((outcome) => outcome.success));
+  assert.ok(server.maxOpen.byPath.get('/slow')! >= 2, 'probes ran side by side');
+  assert.deepEqual(pool.inFlight(), [0, 0]);
+
+  const controller = new AbortController();
+  const stalled = pool.probe({ target: server.url('/stall'), module: 'web', timeoutSeconds: 2, signal: controller.signal });
+  setTimeout(() => controller.abort(), 200);
+  const outcome = await stalled;
+  assert.equal(outcome.success, false);
+  assert.equal(outcome.failureReason, 'timeout');
+  assert.ok(outcome.durationSeconds < 1, `aborted after ~0.2 s, took ${outcome.durationSeconds} s`);
+});
+
+test('a worker that dies fails its checks and is replaced', async (t) => {
+  const server = await startTargetServer(t);
+  server.always('/stall', { delayMs: 3000 });
+  const pool = new ProbeWorkerPool({ size: 1, modules: parseConfig(modulesYaml(200), 'blackbox.yml').modules });
+  t.after(() => pool.close());
+  const stalled = pool.probe({ target: server.url('/stall'), module: 'web', timeoutSeconds: 5, signal: new AbortController().signal });
+  const worker = (pool as unknown as { threads: { worker: { terminate(): Promise<number> } }[] }).threads[0]!.worker;
+  await waitFor('the probe reached the server', () => server.hits.get('/stall') === 1, { timeoutMs: 5000 });
+  await worker.terminate();
+  await assert.rejects(stalled, /probe worker exited/);
+  const next = await pool.probe({ target: server.url('/ok'), module: 'web', timeoutSeconds: 2, signal: new AbortController().signal });
+  assert.equal(next.success, true, 'a new worker took over');
+});
+
+test('the scheduler service with --scheduler.probe-workers checks its targets on workers', async (t) => {
+  const server = await startTargetServer(t);
+  server.always('/down', 'error');
+  const yaml = `${modulesYaml(200)}scheduler:\n  groups:\n    - name: g\n      module: web\n      interval: 500ms\n      timeout: 400ms\n      retries: 0\n      targets: ["${server.url('/up')}", "${server.url('/down')}"]\n`;
+  const config = parseConfig(yaml, 'blackbox.yml');
+  const service = new SchedulerService({ config: () => config, probeWorkers: 2 });
+  t.after(() => service.stop());
+  await service.apply(config);
+  // The first checks may time out while the workers start; what matters is what the next ones report.
+  await waitFor('both checked', () => {
+    const text = service.renderMetrics();
+    return sampleValue(text, 'probe_success', { target: server.url('/up') }) === 1 && sampleValue(text, 'probe_http_status_code', { target: server.url('/down') }) === 500;
+  }, { timeoutMs: 10_000 });
+  const text = service.renderMetrics();
+  assert.equal(sampleValue(text, 'probe_success', { target: server.url('/down') }), 0);
+  assert.equal(sampleValue(text, 'probe_failure_info', { target: server.url('/down'), reason: 'status_code' }), 1);
+});
