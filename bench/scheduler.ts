@@ -2,13 +2,14 @@
  * `npm run bench:scheduler`: the scheduler at 1,000, 10,000 and 50,000 targets (paths on local HTTP
  * servers in a separate process), each size in a fresh process, measuring sustained checks/s, CPU,
  * RSS, start-time skew and skipped slots. The interval scales with the size so every run asks for
- * the same 3,333 checks/s. Two probes are measured: the prober's real probe() (what the prober runs)
- * and a minimal keep-alive HTTP GET (the scheduler's own ceiling, with probing nearly free).
+ * the same 3,333 checks/s. Three probes are measured: the prober's real probe() on the scheduler's
+ * thread (the default), the same on worker threads (`--scheduler.probe-workers`), and a minimal
+ * keep-alive HTTP GET (the scheduler's own ceiling, with probing nearly free).
  *
- * Workers run the compiled JavaScript (as the shipped prober does; tsx alone adds ~25 MiB of RSS),
+ * Bench processes run the compiled JavaScript (as the shipped prober does; tsx alone adds ~25 MiB of RSS),
  * built once into node_modules/.cache/platypus-bench.
  *
- * Environment: BENCH_SIZES=1000,10000 BENCH_SECONDS=20 BENCH_PROBES=probe,minimal, and
+ * Environment: BENCH_SIZES=1000,10000 BENCH_SECONDS=20 BENCH_PROBES=probe,workers,minimal, BENCH_PROBE_WORKERS=2 and
  * BENCH_NODE_FLAGS for the workers (e.g. "--max-semi-space-size=4 --max-old-space-size=128").
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -24,13 +25,16 @@ import { defaultConfig } from '../prober/config.js';
 import { probeDurationSeconds, probeSuccess } from '../prober/probe.js';
 import type { SchedulerConfig } from '../prober/scheduler/config-section.js';
 import { configuredProbe } from '../prober/scheduler/probe-adapter.js';
+import { ProbeWorkerPool } from '../prober/scheduler/probe-pool.js';
 import { Scheduler, type CheckProbe } from '../prober/scheduler/scheduler.js';
 import { statusSnapshot } from '../prober/scheduler/snapshot.js';
 
 const DEMAND_PER_SECOND = 3333;
 const SERVERS = 2;
+const PROBE_WORKERS = Number(process.env.BENCH_PROBE_WORKERS ?? 2);
 
-type ProbeKind = 'probe' | 'minimal';
+type ProbeKind = 'probe' | 'workers' | 'minimal';
+const PROBE_LABELS: Record<ProbeKind, string> = { probe: 'probe()', workers: `probe() on ${PROBE_WORKERS} workers`, minimal: 'minimal GET' };
 
 interface RunResult {
   targets: number;
@@ -118,7 +122,9 @@ async function worker(targets: number, kind: ProbeKind, seconds: number, ports: 
     ],
   };
   const config0 = defaultConfig();
-  const scheduler = new Scheduler({ probe: kind === 'probe' ? configuredProbe(() => config0) : minimalProbe() });
+  const pool = kind === 'workers' ? new ProbeWorkerPool({ size: PROBE_WORKERS, modules: config0.modules }) : undefined;
+  const probes: Record<ProbeKind, () => CheckProbe> = { probe: () => configuredProbe(() => config0), workers: () => pool!.probe, minimal: minimalProbe };
+  const scheduler = new Scheduler({ probe: probes[kind]() });
   await scheduler.start(config);
   await sleep(warmUpSeconds(interval) * 1000);
   const begin = scheduler.stats();
@@ -148,6 +154,7 @@ async function worker(targets: number, kind: ProbeKind, seconds: number, ports: 
   JSON.stringify(statusSnapshot(scheduler));
   const renderStatusMs = performance.now() - started;
   await scheduler.stop();
+  await pool?.close();
   const checks = end.checksCompleted - begin.checksCompleted;
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   p50s.sort((a, b) => a - b);
@@ -180,7 +187,9 @@ let workerScript = join(buildDir, 'bench/scheduler.js');
 function compileWorker(): void {
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
   const options = ['--outDir', buildDir, '--rootDir', root, '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--types', 'node'];
-  const result = spawnSync(process.execPath, [tsc, ...options, fileURLToPath(import.meta.url)], { cwd: root, encoding: 'utf8' });
+  // The probe worker is started by URL, not imported, so it is named here.
+  const files = [fileURLToPath(import.meta.url), join(root, 'prober/scheduler/probe-worker.ts')];
+  const result = spawnSync(process.execPath, [tsc, ...options, ...files], { cwd: root, encoding: 'utf8' });
   if (result.status !== 0) {
     console.error(`compiling the bench worker failed, running it through tsx instead (RSS includes tsx):\n${result.stdout}`);
     workerScript = fileURLToPath(import.meta.url);
@@ -218,7 +227,7 @@ const fmt = (value: number, digits = 0): string => value.toLocaleString('en-US',
 async function main(): Promise<void> {
   const sizes = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').map(Number);
   const seconds = Number(process.env.BENCH_SECONDS ?? 20);
-  const kinds = (process.env.BENCH_PROBES ?? 'probe,minimal').split(',') as ProbeKind[];
+  const kinds = (process.env.BENCH_PROBES ?? 'probe,workers,minimal').split(',') as ProbeKind[];
   compileWorker();
   console.log(`scheduler bench: node ${process.version} ${process.env.BENCH_NODE_FLAGS ?? ''}, ${seconds} s per run after warm-up, interval = targets / ${DEMAND_PER_SECOND} checks/s, ${SERVERS} target ports in one separate process, max_concurrent_checks 256`);
   console.log('| probe | targets | interval | checks/s (asked) | scheduler CPU | CPU-ms/check | target server CPU | RSS | skew p50 / p99 | skipped slots | failed | render /metrics / status JSON | load avg |');
@@ -227,7 +236,7 @@ async function main(): Promise<void> {
     for (const size of sizes) {
       const r = await runWorker(size, kind, seconds);
       console.log(
-        `| ${kind === 'probe' ? 'probe()' : 'minimal GET'} | ${fmt(r.targets)} | ${fmt(r.intervalSeconds, 2)} s | ${fmt(r.checksPerSecond)} (${fmt(r.expectedPerSecond)}) | ${fmt(r.schedulerCpuPercent)} % | ${fmt(r.cpuMsPerCheck, 3)} | ${fmt(r.serverCpuPercent)} % | ${fmt(r.rssMiB)} MiB | ${r.skewP50Ms === undefined ? '–' : fmt(r.skewP50Ms, 1)} / ${r.skewP99Ms === undefined ? '–' : fmt(r.skewP99Ms, 1)} ms | ${fmt(r.skippedSlots)} | ${fmt(r.failedChecks)} | ${fmt(r.renderMetricsMs)} / ${fmt(r.renderStatusMs)} ms | ${fmt(r.load, 1)} |`,
+        `| ${PROBE_LABELS[kind]} | ${fmt(r.targets)} | ${fmt(r.intervalSeconds, 2)} s | ${fmt(r.checksPerSecond)} (${fmt(r.expectedPerSecond)}) | ${fmt(r.schedulerCpuPercent)} % | ${fmt(r.cpuMsPerCheck, 3)} | ${fmt(r.serverCpuPercent)} % | ${fmt(r.rssMiB)} MiB | ${r.skewP50Ms === undefined ? '–' : fmt(r.skewP50Ms, 1)} / ${r.skewP99Ms === undefined ? '–' : fmt(r.skewP99Ms, 1)} ms | ${fmt(r.skippedSlots)} | ${fmt(r.failedChecks)} | ${fmt(r.renderMetricsMs)} / ${fmt(r.renderStatusMs)} ms | ${fmt(r.load, 1)} |`,
       );
     }
   }
