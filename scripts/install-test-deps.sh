@@ -14,6 +14,7 @@ required=(
   chromium:chromium
   ping:iputils-ping
   openssl:openssl
+  python3:python3-minimal
   wrk:wrk
   docker-compose:docker-compose
 )
