@@ -1,11 +1,14 @@
 // A real Alertmanager running the shipped alertmanager.yml (secrets in files, local Slack webhook
 // and SMTP sink, short group_wait) delivers alerts posted to its API as the issue asks: panels down
 // together in one message each to Slack and email, warnings to Slack only, inhibited alerts never,
-// resolved notices.
+// resolved notices. Each shipped inhibit rule is exercised: a down panel silences its PanelSlow and
+// its host's alerts (through the shared `panel` label), a critical alert silences the warning of the
+// same topic and object; in each case the inhibited alert is not delivered while a similar one that
+// no rule covers is, and it is delivered once the alert holding it back resolves.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startSlackReceiver, slackText } from '../helpers/slack-receiver.js';
+import { startSlackReceiver, slackText, type SlackMessage } from '../helpers/slack-receiver.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { waitFor } from '../helpers/wait.js';
 import { alertmanagerConfig, postAlerts, startAlertmanager, tempDir, type PostedAlert } from './stack.js';
@@ -78,4 +81,143 @@ test('shipped routing delivers grouped, routed, inhibited and resolved notificat
   assert.equal(resolved.attachments[0]!.color, 'good');
   const resolvedMail = await waitFor('the resolved email', () => smtp.mails.find((m) => m.subject?.startsWith('[RESOLVED]')));
   assert.equal(resolvedMail.subject, '[RESOLVED] PanelDown: https://panel-1.example.com/, https://panel-2.example.com/');
+});
+
+// The alerts as the shipped rules label them: host alerts keep the node job's target labels
+// (instance, panel, datacenter), probe alerts the prober's (target, module, panel) without instance.
+function hostAlert(alertname: string, severity: string, topic: string, host: string, extra: Record<string, string> = {}): PostedAlert {
+  return {
+    labels: { alertname, severity, topic, job: 'node', instance: `${host}:9100`, datacenter: 'fra', ...extra },
+    annotations: { summary: `${alertname} on ${host}:9100`, description: `${alertname} on ${host}:9100` },
+  };
+}
+
+function probeAlert(alertname: string, severity: string, topic: string, panel: string): PostedAlert {
+  return {
+    labels: { alertname, severity, topic, job: 'prober', module: 'http_2xx', panel, datacenter: 'fra', target: `https://${panel}.example.com/` },
+    annotations: { summary: `${alertname} of https://${panel}.example.com/`, description: alertname },
+  };
+}
+
+const disk = (mountpoint: string): Record<string, string> => ({ mountpoint, device: '/dev/sda1', fstype: 'ext4' });
+
+/** Everything Slack received for one alert name (all its group's messages), as one string. */
+function slackAbout(messages: SlackMessage[], alertname: string): string {
+  return messages.map(slackText).filter((text) => new RegExp(`(^|\\s)${alertname}: \\d+ firing`).test(text)).join('\n');
+}
+
+interface AlertStatus { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } }
+
+/** Alertmanager's own view: the state (active / suppressed) of the alert with these labels. */
+async function alertState(amUrl: string, labels: Record<string, string>): Promise<string | undefined> {
+  const alerts = (await (await fetch(`${amUrl}/api/v2/alerts`)).json()) as AlertStatus[];
+  const found = alerts.find((a) => Object.entries(labels).every(([k, v]) => a.labels[k] === v) && a.labels.alertname === labels.alertname);
+  return found === undefined ? undefined : `${found.status.state}${found.status.inhibitedBy.length > 0 ? ' (inhibited)' : ''}`;
+}
+
+test('a down panel silences its own host\'s alerts (shared `panel` label), not another panel\'s host', async (t) => {
+  const slack = await startSlackReceiver(t);
+  const smtp = await startSmtpSink(t);
+  const config = alertmanagerConfig(tempDir('am-inhibit-host'), { slackUrl: slack.url, smarthost: smtp.smarthost, groupWait: '1s', groupInterval: '2s' });
+  const am = await startAlertmanager(t, config);
+
+  // panel-1 is down; so is a panel listed without a `panel` label (it must silence nothing).
+  const since = new Date(Date.now() - 60_000).toISOString();
+  const unlabelledDown = panelDown('lonely', 'timeout', since);
+  delete unlabelledDown.labels.panel;
+  await postAlerts(am.url, [panelDown('panel-1', 'connect_refused', since), unlabelledDown]);
+  await waitFor('the PanelDown message', () => slack.messages.find((m) => /PanelDown: 2 firing/.test(slackText(m))));
+  await waitFor('the PanelDown email', () => smtp.mails.length === 1);
+
+  // Every topic the rule names, on panel-1's host and on panel-2's (up), plus a host without a
+  // `panel` label. DiskFull (critical) and DiskFillingIn24h on different mount points, so the
+  // critical-silences-warning rule stays out of it.
+  const hostsAlerts = (host: string, labels: Record<string, string>): PostedAlert[] => [
+    hostAlert('ExporterDown', 'warning', 'exporter', host, labels),
+    hostAlert('CPUHigh', 'warning', 'cpu', host, labels),
+    hostAlert('MemoryLow', 'warning', 'memory', host, labels),
+    hostAlert('DiskFull', 'critical', 'disk', host, { ...labels, ...disk('/') }),
+    hostAlert('DiskFillingIn24h', 'warning', 'disk', host, { ...labels, ...disk('/var') }),
+    hostAlert('ClockSkew', 'warning', 'clock', host, labels),
+  ];
+  const names = hostsAlerts('x', {}).map((a) => a.labels.alertname!);
+  await postAlerts(am.url, [
+    ...hostsAlerts('panel-1.example.com', { panel: 'panel-1' }),
+    ...hostsAlerts('panel-2.example.com', { panel: 'panel-2' }),
+    hostAlert('CPUHigh', 'warning', 'cpu', 'lonely.example.com'),
+  ]);
+  for (const name of names) {
+    await waitFor(`the ${name} message`, () => slackAbout(slack.messages, name).includes('panel-2.example.com:9100'));
+  }
+  await waitFor('the DiskFull email', () => smtp.mails.find((m) => m.subject?.includes('DiskFull')));
+  await sleep(2_500); // past group_interval: anything still to come for these groups has come
+
+  for (const name of names) {
+    const text = slackAbout(slack.messages, name);
+    assert.ok(text.includes('panel-2.example.com:9100'), `${name} of the up panel's host is delivered`);
+    assert.ok(!text.includes('panel-1.example.com:9100'), `${name} of the down panel's host is inhibited:\n${text}`);
+    assert.equal(await alertState(am.url, { alertname: name, panel: 'panel-1' }), 'suppressed (inhibited)', name);
+    assert.equal(await alertState(am.url, { alertname: name, panel: 'panel-2' }), 'active', name);
+  }
+  assert.match(slackAbout(slack.messages, 'CPUHigh'), /lonely\.example\.com:9100/, 'a PanelDown without `panel` silences no host without one');
+  const diskMails = smtp.mails.filter((m) => m.subject?.includes('DiskFull'));
+  assert.equal(diskMails.length, 1);
+  assert.match(diskMails[0]!.subject!, /panel-2\.example\.com:9100/);
+  assert.doesNotMatch(diskMails[0]!.subject!, /panel-1/, 'no email for the down panel\'s host');
+
+  // panel-1 is back: its host's alerts, no longer inhibited, are delivered.
+  await postAlerts(am.url, [{ ...panelDown('panel-1', 'connect_refused', since), endsAt: new Date().toISOString() }]);
+  for (const name of names) {
+    await waitFor(`${name} of panel-1's host once its panel is up`, () => slackAbout(slack.messages, name).includes('panel-1.example.com:9100'));
+  }
+});
+
+test('a critical alert silences the warning of the same topic and object only', async (t) => {
+  const slack = await startSlackReceiver(t);
+  const smtp = await startSmtpSink(t);
+  const config = alertmanagerConfig(tempDir('am-inhibit-severity'), { slackUrl: slack.url, smarthost: smtp.smarthost, groupWait: '1s', groupInterval: '2s' });
+  const am = await startAlertmanager(t, config);
+
+  // panel-1's certificate has expired; panel-1's host has a full /var.
+  const critical = [
+    probeAlert('CertificateExpired', 'critical', 'certificate', 'panel-1'),
+    hostAlert('DiskFull', 'critical', 'disk', 'panel-1.example.com', { panel: 'panel-1', ...disk('/var') }),
+  ];
+  await postAlerts(am.url, critical);
+  await waitFor('the critical messages', () => slackAbout(slack.messages, 'CertificateExpired') && slackAbout(slack.messages, 'DiskFull'));
+
+  await postAlerts(am.url, [
+    // Silenced: the same certificate, the same disk.
+    probeAlert('CertificateExpiringSoon', 'warning', 'certificate', 'panel-1'),
+    hostAlert('DiskFillingIn24h', 'warning', 'disk', 'panel-1.example.com', { panel: 'panel-1', ...disk('/var') }),
+    // Delivered: another panel's certificate, another disk of the same host, another host's /var,
+    // and a warning of another topic about the same target.
+    probeAlert('CertificateExpiringSoon', 'warning', 'certificate', 'panel-2'),
+    hostAlert('DiskFillingIn24h', 'warning', 'disk', 'panel-1.example.com', { panel: 'panel-1', ...disk('/') }),
+    hostAlert('DiskFillingIn24h', 'warning', 'disk', 'panel-2.example.com', { panel: 'panel-2', ...disk('/var') }),
+    probeAlert('PanelSlow', 'warning', 'panel', 'panel-1'),
+  ]);
+  await waitFor('the warnings', () => slackAbout(slack.messages, 'CertificateExpiringSoon') && slackAbout(slack.messages, 'DiskFillingIn24h')
+    && slackAbout(slack.messages, 'PanelSlow'));
+  await sleep(2_500);
+
+  const expiring = slackAbout(slack.messages, 'CertificateExpiringSoon');
+  assert.ok(expiring.includes('https://panel-2.example.com/'), expiring);
+  assert.ok(!expiring.includes('https://panel-1.example.com/'), `CertificateExpiringSoon of an expired certificate is inhibited:\n${expiring}`);
+  const filling = slackAbout(slack.messages, 'DiskFillingIn24h');
+  assert.match(filling, /panel-1\.example\.com:9100 \/\*/, 'another disk of the same host is delivered');
+  assert.match(filling, /panel-2\.example\.com:9100 \/var\*/);
+  assert.doesNotMatch(filling, /panel-1\.example\.com:9100 \/var/, 'DiskFillingIn24h of a full disk is inhibited');
+  assert.match(slackAbout(slack.messages, 'PanelSlow'), /https:\/\/panel-1\.example\.com\//, 'a critical alert of another topic silences nothing');
+  assert.equal(await alertState(am.url, { alertname: 'CertificateExpiringSoon', panel: 'panel-1' }), 'suppressed (inhibited)');
+  assert.equal(await alertState(am.url, { alertname: 'DiskFillingIn24h', panel: 'panel-1', mountpoint: '/var' }), 'suppressed (inhibited)');
+  assert.equal(smtp.mails.filter((m) => /CertificateExpiringSoon|DiskFillingIn24h/.test(m.subject ?? '')).length, 0, 'warnings never email');
+
+  // The critical ones resolve: the warnings they held back are delivered.
+  const now = new Date().toISOString();
+  await postAlerts(am.url, critical.map((alert) => ({ ...alert, endsAt: now })));
+  await waitFor('CertificateExpiringSoon of panel-1 once its certificate is renewed',
+    () => slackAbout(slack.messages, 'CertificateExpiringSoon').includes('https://panel-1.example.com/'));
+  await waitFor('DiskFillingIn24h of panel-1 /var once it is no longer full',
+    () => /panel-1\.example\.com:9100 \/var/.test(slackAbout(slack.messages, 'DiskFillingIn24h')));
 });
