@@ -126,6 +126,8 @@ function requestFailure(error: unknown, connection: HopConnection, signal: Abort
   return new ProbeError(reason, `HTTP request failed: ${(error as Error).message}`, { cause: error });
 }
 
+const EXCHANGE_FINISHED = new Error('probe exchange finished');
+
 /** One request over a new connection; the Client is destroyed when `done` is called. */
 async function exchange(
   url: URL,
@@ -158,8 +160,8 @@ async function exchange(
     keepAliveTimeout: 1,
     pipelining: 1,
   });
-  // A finished exchange closes gracefully (no error objects); anything else is torn down.
-  const done = (graceful = false): void => void (graceful ? client.close() : client.destroy()).catch(() => undefined);
+  // A finished exchange has nothing in flight to tell: one shared reason instead of the error (and stack) undici makes per close.
+  const done = (graceful = false): void => void (graceful ? client.destroy(EXCHANGE_FINISHED) : client.destroy()).catch(() => undefined);
   try {
     const response = await client.request({
       path: viaPlainProxy ? url.href : `${url.pathname}${url.search}`,
