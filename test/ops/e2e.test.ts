@@ -10,10 +10,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../helpers/ports.js';
 import { startSlackReceiver, slackText } from '../helpers/slack-receiver.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
+import type { ParsedMail } from 'mailparser';
 import { waitFor } from '../helpers/wait.js';
 import {
   Panel, alertmanagerConfig, instantQuery, startAlertmanager, startExporter, startPrometheus, startProber, tempDir, writePanels,
 } from './stack.js';
+
+/** The email's text and HTML parts both list `url` with the failure reason the prober saw. */
+function assertMailNamesReason(mail: ParsedMail, url: string, reason: string): void {
+  assert.ok((mail.text ?? '').includes(`- ${url}: ${reason}, since `), `text part:\n${mail.text}`);
+  const html = typeof mail.html === 'string' ? mail.html : '';
+  const row = html.split('<tr').find((r) => r.includes(`<strong>${url}</strong>`));
+  assert.ok(row, `no row for ${url} in the HTML part:\n${html}`);
+  assert.ok(row.includes(`<td>${reason}</td>`), `HTML row of ${url}:\n${row}`);
+}
 
 test('panels down → one Slack message and one email each time, resolved; slow and flaky panels never alert; HA pair', async (t) => {
   const slack = await startSlackReceiver(t);
@@ -67,7 +77,7 @@ test('panels down → one Slack message and one email each time, resolved; slow 
   assert.ok(slackText(downAB).includes(`${panels.b.url}*: connect_refused (since `), slackText(downAB));
   const mailAB = await waitFor('email: panels a and b down', () => smtp.mails[0]);
   assert.equal(mailAB.subject, `[FIRING:2] PanelDown: ${panels.a.url}, ${panels.b.url}`);
-  assert.match(mailAB.text ?? '', /: connect_refused, since /);
+  for (const panel of [panels.a, panels.b]) assertMailNamesReason(mailAB, panel.url, 'connect_refused');
   await settle();
   assert.equal(messagesAbout(/PanelDown/), 1, 'the HA pair sends it once');
   assert.equal(smtp.mails.length, 1);
@@ -92,6 +102,8 @@ test('panels down → one Slack message and one email each time, resolved; slow 
   assert.ok(!slackText(downA).includes(panels.b.url));
   const mailA = await waitFor('email: panel a down', () => smtp.mails.slice(mailsBefore).find((m) => m.subject?.startsWith('[FIRING:1]')));
   assert.equal(mailA.subject, `[FIRING:1] PanelDown: ${panels.a.url}`);
+  assertMailNamesReason(mailA, panels.a.url, 'connect_refused');
+  assert.ok(!(mailA.text ?? '').includes(panels.b.url), mailA.text);
   await settle();
   assert.equal(slack.messages.length, before + 1, 'exactly one message');
   assert.equal(smtp.mails.length, mailsBefore + 1, 'exactly one email');
