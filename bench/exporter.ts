@@ -13,14 +13,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
-import { compileEntry } from './lib/compile.js';
+import { compileEntry, launchFlags } from './lib/compile.js';
 import { anonymousRssMiB, cpuMs, peakRssMiB, rssMiB } from './lib/proc.js';
 import { markdownTable, writeSection } from './lib/report.js';
 import { percentile, ratio } from './lib/stats.js';
 
 const COLLECTOR_FLAGS = ['--collector.disable-defaults', ...['cpu', 'meminfo', 'filesystem', 'loadavg', 'netdev', 'diskstats', 'uname', 'time', 'stat', 'vmstat'].map((name) => `--collector.${name}`)];
-/** The V8 flags of the CLI's shebang (spawning `node cli.js` directly skips the shebang); BENCH_NODE_FLAGS to try others. */
-const OUR_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=1 --max-old-space-size=64').split(' ').filter((flag) => flag !== '');
 const SCRAPES = Number(process.env.BENCH_SCRAPES ?? 500);
 const WRK_SECONDS = Number(process.env.BENCH_WRK_SECONDS ?? 5);
 const WARMUP = 50;
@@ -96,7 +94,8 @@ async function main(): Promise<void> {
   const cli = compileEntry(root, join(root, 'exporter/cli.ts'), join(root, 'node_modules/.cache/platypus-bench-exporter'));
 
   const theirs = await start('node_exporter', nodeExporter, COLLECTOR_FLAGS);
-  const ours = await start('platypus-exporter', process.execPath, [...OUR_NODE_FLAGS, cli, ...COLLECTOR_FLAGS]);
+  const nodeFlags = launchFlags(cli);
+  const ours = await start('platypus-exporter', process.execPath, [...nodeFlags, cli, ...COLLECTOR_FLAGS]);
   const sides = [ours, theirs];
   try {
     for (let i = 0; i < WARMUP; i++) for (const side of sides) await scrapeOnce(side);
@@ -110,7 +109,7 @@ async function main(): Promise<void> {
     const anonymous = sides.map((side) => anonymousRssMiB(side.child.pid!));
     for (const side of sides) runWrk(side);
     const peak = sides.map((side) => peakRssMiB(side.child.pid!));
-    report(ours, theirs, rss, anonymous, peak, loadBefore);
+    report(ours, theirs, rss, anonymous, peak, loadBefore, nodeFlags);
   } finally {
     for (const side of sides) {
       await side.pool.close();
@@ -119,7 +118,7 @@ async function main(): Promise<void> {
   }
 }
 
-function report(ours: Side, theirs: Side, rss: number[], anonymous: number[], peak: number[], load: number): void {
+function report(ours: Side, theirs: Side, rss: number[], anonymous: number[], peak: number[], load: number, nodeFlags: string[]): void {
   const cpu = (side: Side) => side.cpuMsTotal / side.scrapes;
   const p = (side: Side, q: number) => percentile(side.latenciesMs, q);
   const fixed = (value: number, digits = 2) => value.toFixed(digits);
@@ -144,7 +143,7 @@ function report(ours: Side, theirs: Side, rss: number[], anonymous: number[], pe
       '## Exporter vs node_exporter',
       '',
       'Command: `npm run bench:exporter` (`BENCH_SCRAPES`, `BENCH_WRK_SECONDS` to change the bounds). Both run with',
-      `\`${COLLECTOR_FLAGS.join(' ')}\` on loopback; ours is the compiled CLI with its shebang's V8 flags (\`${OUR_NODE_FLAGS.join(' ')}\`).`,
+      `\`${COLLECTOR_FLAGS.join(' ')}\` on loopback; ours is the compiled CLI with its shebang's V8 flags (\`${nodeFlags.join(' ')}\`).`,
       'CPU is user+system time from /proc/PID/stat (10 ms ticks, summed over all scrapes); latency is measured by the client.',
       'RSS is VmRSS from /proc/PID/status; the rest of it beyond the anonymous part is file-backed pages of the executable',
       '(the node binary, shared between Node processes), ~34 MiB for an idle Node 20.',

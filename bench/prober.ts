@@ -6,7 +6,7 @@
  *
  * Environment: BENCH_SECONDS (per run, default 5), BENCH_CONNECTIONS (default 8,32,128),
  * BENCH_ROUNDS (alternations per connection count, default 2; the better run of each side is kept,
- * every run is listed), BENCH_NODE_FLAGS (V8 flags for our process, e.g. "--max-semi-space-size=16").
+ * every run is listed), BENCH_NODE_FLAGS (V8 flags for our process instead of its shebang's, e.g. "--max-semi-space-size=16").
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { compileEntry } from './lib/compile.js';
+import { compileEntry, launchFlags } from './lib/compile.js';
 import { cpuMs, peakRssMiB, rssMiB } from './lib/proc.js';
 import { markdownTable, writeSection } from './lib/report.js';
 import { ratio } from './lib/stats.js';
@@ -23,7 +23,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '8,32,128').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 const CONFIG = 'modules:\n  http_2xx:\n    prober: http\n    timeout: 5s\n    http:\n      preferred_ip_protocol: ip4\n';
 
 const TARGET_SOURCE = `
@@ -135,13 +134,14 @@ async function main(): Promise<void> {
   const configPath = join(dir, 'blackbox.yml');
   writeFileSync(configPath, CONFIG);
   const cli = compileEntry(ROOT, join(ROOT, 'prober/cli.ts'), join(ROOT, 'node_modules/.cache/platypus-bench-prober'));
+  const nodeFlags = launchFlags(cli);
 
   const target = await startTarget();
   children.push(target.child);
   const targetUrl = `http://127.0.0.1:${target.port}/`;
   const oursPort = await freePort();
   const theirsPort = await freePort();
-  const ours = spawn(process.execPath, [...NODE_FLAGS, cli, `--config.file=${configPath}`, `--web.listen-address=127.0.0.1:${oursPort}`, '--log.level=error'], { stdio: 'ignore' });
+  const ours = spawn(process.execPath, [...nodeFlags, cli, `--config.file=${configPath}`, `--web.listen-address=127.0.0.1:${oursPort}`, '--log.level=error'], { stdio: 'ignore' });
   const theirs = spawn('prometheus-blackbox-exporter', [`--config.file=${configPath}`, `--web.listen-address=127.0.0.1:${theirsPort}`, '--log.level=error'], { stdio: 'ignore' });
   children.push(ours, theirs);
   const sides: Side[] = [
@@ -191,7 +191,7 @@ async function main(): Promise<void> {
 Command: \`npm run bench:prober\` (\`BENCH_SECONDS\`, \`BENCH_CONNECTIONS\`, \`BENCH_ROUNDS\`). Both serve \`/probe?module=http_2xx\`
 with the same blackbox.yml (http, ip4, 5 s timeout) on loopback and probe the same local target, a Node HTTP server in its own
 process answering \`ok\` (each probe opens a new connection to it, on both sides). Ours is the compiled \`platypus-prober\`
-(no tsx), default flags, \`--log.level=error\` on both. Load: \`wrk -t2 -cN -d${SECONDS}s --latency --timeout 10s\` after a ${SECONDS} s warm-up at c32, N = ${CONNECTIONS.join(', ')},
+(no tsx) with its shebang's Node flags, \`--log.level=error\` on both. Load: \`wrk -t2 -cN -d${SECONDS}s --latency --timeout 10s\` after a ${SECONDS} s warm-up at c32, N = ${CONNECTIONS.join(', ')},
 ${ROUNDS} runs per side per N, alternating which side goes first; the better run of each side is kept. CPU is the prober
 process's user+system time from /proc/PID/stat over the run, divided by the probes served; p50/p99 are wrk's. The machine
 has 2 cores shared by wrk, the target server and the prober under test, and with other builds (load average below).
@@ -212,7 +212,7 @@ one blocked turn). Not yet checked: event-loop stalls in connect() itself (the ~
 probe leaves make Linux's ephemeral port search slower, and Node makes every connect() on its one thread, where Go
 spreads them over threads), and the order in which Node serves 128 busy keep-alive connections.
 
-Node ${process.version}${NODE_FLAGS.length > 0 ? ` (ours with \`${NODE_FLAGS.join(' ')}\`)` : ''}; load average ${load.toFixed(2)} at start; ${started.toISOString().slice(0, 16)}Z.
+Node ${process.version}${nodeFlags.length > 0 ? ` (ours with \`${nodeFlags.join(' ')}\`)` : ''}; load average ${load.toFixed(2)} at start; ${started.toISOString().slice(0, 16)}Z.
 `;
   writeSection(join(ROOT, 'docs/benchmarks.md'), 'prober', body);
 }

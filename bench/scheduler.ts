@@ -10,7 +10,7 @@
  * built once into node_modules/.cache/platypus-bench.
  *
  * Environment: BENCH_SIZES=1000,10000 BENCH_SECONDS=20 BENCH_PROBES=probe,workers,minimal, BENCH_PROBE_WORKERS=2 and
- * BENCH_NODE_FLAGS for the workers (e.g. "--max-semi-space-size=4 --max-old-space-size=128").
+ * BENCH_NODE_FLAGS for the bench processes instead of the prober's shebang flags (e.g. "--max-semi-space-size=4 --max-old-space-size=128").
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
+import { launchFlags } from './lib/compile.js';
 import { MetricFamilies } from '../common/metrics.js';
 import { defaultConfig } from '../prober/config.js';
 import { probeDurationSeconds, probeSuccess } from '../prober/probe.js';
@@ -204,7 +205,7 @@ async function runWorker(targets: number, kind: ProbeKind, seconds: number): Pro
       server.once('exit', (code) => reject(new Error(`target server exited with ${code}`)));
     });
     const serverCpuBefore = processCpuSeconds(server.pid!);
-    const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
+    const nodeFlags = launchFlags(join(root, 'prober/cli.ts'));
     const child = spawn(process.execPath, [...nodeFlags, ...(workerScript.endsWith('.ts') ? ['--import', 'tsx'] : []), workerScript, '--worker', String(targets), kind, String(seconds), ports.join(',')], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -229,7 +230,7 @@ async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 20);
   const kinds = (process.env.BENCH_PROBES ?? 'probe,workers,minimal').split(',') as ProbeKind[];
   compileWorker();
-  console.log(`scheduler bench: node ${process.version} ${process.env.BENCH_NODE_FLAGS ?? ''}, ${seconds} s per run after warm-up, interval = targets / ${DEMAND_PER_SECOND} checks/s, ${SERVERS} target ports in one separate process, max_concurrent_checks 256`);
+  console.log(`scheduler bench: node ${process.version} ${launchFlags(join(root, 'prober/cli.ts')).join(' ')}, ${seconds} s per run after warm-up, interval = targets / ${DEMAND_PER_SECOND} checks/s, ${SERVERS} target ports in one separate process, max_concurrent_checks 256`);
   console.log('| probe | targets | interval | checks/s (asked) | scheduler CPU | CPU-ms/check | target server CPU | RSS | skew p50 / p99 | skipped slots | failed | render /metrics / status JSON | load avg |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const kind of kinds) {

@@ -5,9 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { shebangNodeFlags } from '../common/node-flags.js';
 
 const programs = ['../exporter/cli.js', '../prober/cli.js'].map((path) => fileURLToPath(new URL(path, import.meta.url)));
-const children: ChildProcess[] = programs.map((program) => spawn(process.execPath, [program], { stdio: 'inherit' }));
+const children: ChildProcess[] = programs.map((program) => spawn(process.execPath, [...shebangNodeFlags(program), program, ...process.argv.slice(2)], { stdio: 'inherit' }));
 
 let exitCode = 0;
 function stopAll(signal: NodeJS.Signals): void {

@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { shebangNodeFlags } from '../../common/node-flags.js';
+
+test("a program's shebang flags, none without `env -S node`, and the shipped CLIs' own", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'platypus-shebang-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const program = (name: string, firstLine: string): string => {
+    writeFileSync(join(dir, name), `${firstLine}\nconsole.log(1);\n`);
+    return join(dir, name);
+  };
+  assert.deepEqual(shebangNodeFlags(program('a.js', '#!/usr/bin/env -S node --max-old-space-size=64  --optimize-for-size')), ['--max-old-space-size=64', '--optimize-for-size']);
+  assert.deepEqual(shebangNodeFlags(program('b.js', '#!/usr/bin/env node')), []);
+  assert.deepEqual(shebangNodeFlags(program('c.js', 'console.log(0);')), []);
+  const exporterFlags = shebangNodeFlags(new URL('../../exporter/cli.ts', import.meta.url).pathname);
+  assert.ok(exporterFlags.some((flag) => flag.startsWith('--max-old-space-size=')), 'the exporter bounds its heap');
+});
