@@ -10,11 +10,19 @@ import { statusSnapshot } from './snapshot.js';
 
 export interface SchedulerPluginOptions {
   scheduler: Scheduler;
+  /**
+   * While this says false (a prober whose config has no scheduler section yet), `/` serves
+   * `idlePage` (404 without one) and the API answers 404; a reload that adds the section turns both on.
+   */
+  active?: () => boolean;
+  idlePage?: string;
 }
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-async function schedulerRoutes(app: FastifyInstance, { scheduler }: SchedulerPluginOptions): Promise<void> {
+const NOT_SCHEDULING = 'no scheduler section in the config: nothing is scheduled\n';
+
+async function schedulerRoutes(app: FastifyInstance, { scheduler, active = () => true, idlePage }: SchedulerPluginOptions): Promise<void> {
   // Many viewers polling at once share one JSON build per change (at most one per second).
   let cached: { version: number; second: number; json: string } | undefined;
   const snapshotJson = (): string => {
@@ -26,10 +34,15 @@ async function schedulerRoutes(app: FastifyInstance, { scheduler }: SchedulerPlu
   };
 
   app.get('/api/v1/targets', async (_request, reply) => {
+    if (!active()) return reply.code(404).type('text/plain; charset=utf-8').send(NOT_SCHEDULING);
     return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(snapshotJson());
   });
 
   app.get<{ Querystring: { group_by?: string } }>('/', async (request, reply) => {
+    if (!active()) {
+      if (idlePage === undefined) return reply.code(404).type('text/plain; charset=utf-8').send(NOT_SCHEDULING);
+      return reply.type('text/html; charset=utf-8').send(idlePage);
+    }
     const groupBy = request.query.group_by;
     if (groupBy !== undefined && !LABEL_NAME.test(groupBy)) {
       return reply.code(400).type('text/plain; charset=utf-8').send(`group_by must be a label name, got ${JSON.stringify(groupBy)}\n`);

@@ -28,6 +28,7 @@ export class SchedulerService {
   /** Started with the first scheduler section, so a prober without one runs no idle threads. */
   private pool: ProbeWorkerPool | undefined;
   private started = false;
+  private scheduling = false;
 
   constructor(private readonly options: SchedulerServiceOptions) {
     const inThread = configuredProbe(options.config, options.logger);
@@ -38,9 +39,9 @@ export class SchedulerService {
     });
   }
 
-  /** True once a config with a `scheduler:` section has been applied. */
+  /** True while the config in force has a `scheduler:` section. */
   get active(): boolean {
-    return this.started;
+    return this.scheduling;
   }
 
   /** Starts, reloads or empties the scheduler to match `config.scheduler`. */
@@ -52,6 +53,7 @@ export class SchedulerService {
     }
     this.pool?.setModules(config.modules);
     if (section === undefined) {
+      this.scheduling = false;
       if (this.started) await this.scheduler.reload({ max_concurrent_checks: 1, file_sd_refresh_interval: 300, groups: [] });
       return;
     }
@@ -61,6 +63,7 @@ export class SchedulerService {
       await this.scheduler.start(section);
       this.started = true;
     }
+    this.scheduling = true;
   }
 
   /** The scheduler's series for /metrics; empty when no scheduler section was ever configured. */
@@ -75,10 +78,10 @@ export class SchedulerService {
 }
 
 /**
- * Puts a service into a prober app: the status page and API when the config had a scheduler
- * section at start (otherwise `/` stays the landing page), and the scheduler stops with the app.
+ * Puts a service into a prober app: the status page and API while the config has a scheduler
+ * section (`idlePage`, e.g. the landing page, at `/` before one appears), and the scheduler stops with the app.
  */
-export function registerSchedulerService(app: FastifyInstance, service: SchedulerService): void {
-  if (service.active) void app.register(schedulerPlugin, { scheduler: service.scheduler });
+export function registerSchedulerService(app: FastifyInstance, service: SchedulerService, idlePage?: string): void {
+  void app.register(schedulerPlugin, { scheduler: service.scheduler, active: () => service.active, idlePage });
   app.addHook('onClose', () => service.stop());
 }

@@ -47,3 +47,36 @@ test('--config.check rejects a scheduler group with an unknown module, naming fi
   assert.notEqual(result.status, 0);
   assert.match(result.stderr, new RegExp(`${file.replace(/[.]/g, '\\.')}:9: scheduler\\.groups\\.0\\.module: unknown module "http_2xx"`));
 });
+
+test('a reload that adds the scheduler section turns on the status page, API and probe workers; one that drops it turns them off', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'platypus-prober-scheduler-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const server = await startTargetServer(t);
+  const file = join(dir, 'blackbox.yml');
+  const modulesOnly = 'modules:\n  web:\n    prober: http\n    timeout: 2s\n';
+  await writeFile(file, modulesOnly);
+  const prober = await startProber(t, [`--config.file=${file}`, '--scheduler.probe-workers=1']);
+
+  const landing = await fetch(`${prober.url}/`);
+  assert.equal(landing.status, 200);
+  assert.match(await landing.text(), /<title>Platypus Prober<\/title>/);
+  const idleApi = await fetch(`${prober.url}/api/v1/targets`);
+  assert.equal(idleApi.status, 404);
+  assert.match(await idleApi.text(), /no scheduler section/);
+
+  await writeFile(file, config([server.url('/late')]));
+  const reload = await fetch(`${prober.url}/-/reload`, { method: 'POST' });
+  assert.equal(reload.status, 200);
+  await waitFor('the late target checked on the worker', async () => {
+    const response = await fetch(`${prober.url}/api/v1/targets`);
+    if (response.status !== 200) return false;
+    const snapshot = (await response.json()) as { targets: { target: string; state: string }[] };
+    return snapshot.targets.find((target) => target.target === server.url('/late'))?.state === 'up';
+  }, { timeoutMs: 15_000 });
+  assert.match(await (await fetch(`${prober.url}/`)).text(), new RegExp(`data-target="${server.url('/late')}"`));
+
+  await writeFile(file, modulesOnly);
+  assert.equal((await fetch(`${prober.url}/-/reload`, { method: 'POST' })).status, 200);
+  assert.match(await (await fetch(`${prober.url}/`)).text(), /<title>Platypus Prober<\/title>/, 'the landing page is back');
+  assert.equal((await fetch(`${prober.url}/api/v1/targets`)).status, 404);
+});
