@@ -16,4 +16,5 @@ export { proberPlugin, type ProberPluginOptions } from './plugin.js';
 export { buildProberApp, type ProberAppOptions } from './app.js';
 export { Scheduler, type CheckProbe, type SchedulerOptions } from './scheduler/scheduler.js';
 export { SchedulerService, type SchedulerServiceOptions } from './scheduler/service.js';
+export { ProbeWorkerPool, type ProbePoolOptions } from './scheduler/probe-pool.js';
 export { schedulerPlugin } from './scheduler/plugin.js';
