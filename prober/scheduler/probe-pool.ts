@@ -1,9 +1,9 @@
 /**
- * The scheduler's probes on worker threads. One Node thread runs ~2,000 fresh-connection HTTP
- * probes a second; a pool of workers (probe-worker.ts) spreads them over more cores, while the
+ * The scheduler's probes on worker threads. One Node thread runs ~2,000–3,000 fresh-connection
+ * HTTP probes a second; a pool of workers (probe-worker.ts) spreads them over more cores, while the
  * scheduler, its state and the HTTP server stay on the main thread. Each check goes to the worker
  * with the fewest in flight; its families come back encoded (family-codec.ts). A worker that dies fails
- * its checks (as `internal`) and is replaced.
+ * its checks (as `internal`) and is replaced a second later (a worker that cannot start does not spin).
  */
 import { Worker } from 'node:worker_threads';
 import { silentLogger, type Logger } from '../../common/logging.js';
@@ -43,6 +43,7 @@ class ProbeThread {
  * workers at 3,000 checks/s took ~80 MiB more RSS than with these bounds, which cost no throughput.
  */
 const WORKER_HEAP = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 64 };
+const RESPAWN_DELAY_MS = 1000;
 
 /**
  * Under tsx (tests, benchmarks from source) the worker is the TypeScript file, which a worker
@@ -85,6 +86,7 @@ export class ProbeWorkerPool {
 
   readonly probe: CheckProbe = (request) => {
     if (this.closed) return Promise.reject(new Error('the probe worker pool is closed'));
+    if (this.threads.length === 0) return Promise.reject(new Error('no probe worker is running (restarting)'));
     const thread = this.threads.reduce((best, each) => (each.pending.size < best.pending.size ? each : best));
     const id = this.nextId++;
     return new Promise<ProbeOutcome>((resolve, reject) => {
@@ -135,12 +137,15 @@ export class ProbeWorkerPool {
   }
 
   private replace(thread: ProbeThread, code: number): void {
-    const index = this.threads.indexOf(thread);
     const error = new Error(`probe worker exited with code ${code}`);
     for (const pending of thread.pending.values()) pending.reject(error);
     thread.pending.clear();
-    if (this.closed || index === -1) return;
+    const index = this.threads.indexOf(thread);
+    if (index !== -1) this.threads.splice(index, 1);
+    if (this.closed) return;
     this.logger.error({ code }, 'probe worker exited; starting a new one');
-    this.threads[index] = this.spawn();
+    setTimeout(() => {
+      if (!this.closed) this.threads.push(this.spawn());
+    }, RESPAWN_DELAY_MS).unref();
   }
 }

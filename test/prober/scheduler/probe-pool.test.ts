@@ -81,6 +81,8 @@ test('a worker that dies fails its checks and is replaced', async (t) => {
   await waitFor('the probe reached the server', () => server.hits.get('/stall') === 1, { timeoutMs: 5000 });
   await worker.terminate();
   await assert.rejects(stalled, /probe worker exited/);
+  await assert.rejects(pool.probe({ target: server.url('/ok'), module: 'web', timeoutSeconds: 2, signal: new AbortController().signal }), /no probe worker is running/);
+  await waitFor('a new worker', () => pool.inFlight().length === 1, { timeoutMs: 5000 });
   const next = await pool.probe({ target: server.url('/ok'), module: 'web', timeoutSeconds: 2, signal: new AbortController().signal });
   assert.equal(next.success, true, 'a new worker took over');
 });
