@@ -45,7 +45,7 @@ const flags = {
   'probe.allow-host': repeatableStringFlag('Probe this host name (example.com, *.example.com) whatever it resolves to, unless denied (repeatable).', '<host>'),
   'probe.deny-cidr': repeatableStringFlag(`Never probe addresses in this network (repeatable; added to ${DEFAULT_DENIED_NETWORKS.join(', ')}).`, '<cidr>'),
   'probe.deny-host': repeatableStringFlag(`Never probe this host name (repeatable; added to ${DEFAULT_DENIED_HOSTS.join(', ')}).`, '<host>'),
-  'scheduler.probe-workers': integerFlag("Worker threads that run the scheduler's probes (0: the main thread runs them); one per spare core past ~1,500 checks/s.", 0, { min: 0, max: 64 }),
+  'scheduler.probe-workers': integerFlag("Worker threads that run the scheduler's probes (0: the main thread runs them); one per spare core past ~2,000 checks/s.", 0, { min: 0, max: 64 }),
   location: optionalStringFlag('Adds location="<name>" to every series of the scheduler (overrides the config\'s scheduler.location).', '<name>'),
 } satisfies Record<string, FlagSpec<unknown>>;
 
