@@ -1,19 +1,14 @@
 /** A bounded soak: thousands of real checks; heap and open file descriptors stay flat after warm-up. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { defaultConfig } from '../../../prober/config.js';
 import { configuredProbe } from '../../../prober/scheduler/probe-adapter.js';
 import { Scheduler } from '../../../prober/scheduler/scheduler.js';
 import { statusSnapshot } from '../../../prober/scheduler/snapshot.js';
+import { gc, openFds } from '../../helpers/memory.js';
 import { waitFor } from '../../helpers/wait.js';
 import { schedulerConfig, startTargetServer } from './helpers.js';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 const heapUsed = (): number => {
   gc();
@@ -45,7 +40,7 @@ test('memory and open fds do not grow over thousands of checks', async (t) => {
     await waitFor('every check to end', () => scheduler.stats().inFlight === 0 && scheduler.stats().queued === 0, { timeoutMs: 10_000 });
     await sleep(50); // a retry wait that was under way sees its target gone
     await waitFor('no open connection to the target server', () => new Promise<boolean>((resolve) => server.server.getConnections((_error, count) => resolve(count === 0))), { timeoutMs: 10_000 });
-    return { heap: heapUsed(), fds: readdirSync('/proc/self/fd').length };
+    return { heap: heapUsed(), fds: openFds() };
   };
 
   await scheduler.start(config);
