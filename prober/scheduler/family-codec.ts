@@ -21,22 +21,24 @@ export class FamilyEncoder {
   private readonly described = new Set<string>();
 
   encode(families: MetricFamilies): EncodedFamilies {
-    const encoded: EncodedFamilies = { descs: [], names: [], counts: [], labels: [], values: new Float64Array(0) };
+    const descs: MetricDesc[] = [];
+    const names: string[] = [];
+    const counts: number[] = [];
+    const labels: string[] = [];
     const values: number[] = [];
     for (const { desc, samples } of families.families()) {
       if (!this.described.has(desc.name)) {
         this.described.add(desc.name);
-        encoded.descs.push(desc);
+        descs.push(desc);
       }
-      encoded.names.push(desc.name);
-      encoded.counts.push(samples.length);
+      names.push(desc.name);
+      counts.push(samples.length);
       for (const sample of samples) {
-        encoded.labels.push(...sample.labelValues);
+        labels.push(...sample.labelValues);
         values.push(sample.value);
       }
     }
-    encoded.values = Float64Array.from(values);
-    return encoded;
+    return { descs, names, counts, labels, values: Float64Array.from(values) };
   }
 }
 

@@ -48,10 +48,11 @@ export class SchedulerService {
   async apply(config: Config): Promise<void> {
     const section = config.scheduler;
     const workers = this.options.probeWorkers ?? 0;
-    if (section !== undefined && this.pool === undefined && this.options.probe === undefined && workers > 0) {
+    if (this.pool !== undefined) {
+      this.pool.setModules(config.modules);
+    } else if (section !== undefined && this.options.probe === undefined && workers > 0) {
       this.pool = new ProbeWorkerPool({ size: workers, modules: config.modules, logger: this.options.logger });
     }
-    this.pool?.setModules(config.modules);
     if (section === undefined) {
       this.scheduling = false;
       if (this.started) await this.scheduler.reload({ max_concurrent_checks: 1, file_sd_refresh_interval: 300, groups: [] });
