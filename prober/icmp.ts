@@ -89,6 +89,7 @@ export async function probeICMP(target: string, module: Module, sink: MetricSink
     phases.resolve = address.lookupSeconds;
     const args = pingArguments(config, address, module.timeout > 0 ? module.timeout : DEFAULT_WAIT_SECONDS);
     logger.info({ command: `${PING_BINARY} ${args.join(' ')}` }, 'Running ping');
+    if (context.signal.aborted) throw new ProbeError('timeout', 'probe deadline reached before ping started');
     const ran = await runPing(args, context.signal);
     phases.setup = ran.setupSeconds;
     logger.debug({ output: ran.output }, 'ping output');

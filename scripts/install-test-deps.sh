@@ -13,6 +13,8 @@ required=(
   prometheus-blackbox-exporter:prometheus-blackbox-exporter
   chromium:chromium
   ping:iputils-ping
+  unshare:util-linux
+  ip:iproute2
   openssl:openssl
   python3:python3-minimal
   wrk:wrk

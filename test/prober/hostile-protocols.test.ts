@@ -15,8 +15,9 @@ import { createTargetPolicy } from '../../prober/policy.js';
 import { probeTCP } from '../../prober/tcp.js';
 import { defaultModule } from '../../prober/config/modules.js';
 import { startDnsServer } from '../helpers/dns-server.js';
-import { sampleValue } from '../helpers/exposition.js';
+import { parseExposition, sampleValue } from '../helpers/exposition.js';
 import { requireBinary } from '../helpers/process.js';
+import { runInSilentNetwork } from '../helpers/silent-network.js';
 import { startUnacceptedPort } from '../helpers/unaccepted-port.js';
 import { waitFor } from '../helpers/wait.js';
 import { moduleWith, runProbe, tcpModule, type ProbeRun } from './protocol-harness.js';
@@ -143,11 +144,11 @@ test('grpc with tls: a server that never finishes the handshake fails with timeo
   await assertConnectionsClosed(server);
 });
 
-test('icmp: when the deadline passes as ping starts, ping is killed and the probe fails with timeout', async () => {
+test('icmp: a deadline that has passed when ping is about to start fails the probe with timeout, and ping is not run', async () => {
   requireBinary(PING_BINARY, 'iputils-ping');
-  // The deadline is made to fire exactly when the probe logs that it starts ping (a loopback
-  // reply is otherwise too fast to be overtaken by a timer).
+  // The deadline is made to fire exactly when the probe logs that it starts ping.
   const controller = new AbortController();
+  let log = '';
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
       log += chunk.toString();
@@ -156,9 +157,7 @@ test('icmp: when the deadline passes as ping starts, ping is killed and the prob
     },
   });
   let reason: string | undefined;
-  let log = '';
   const sink = new MetricFamilies();
-  const started = performance.now();
   const success = await probeICMP('127.0.0.1', moduleWith('icmp', { ...defaultModule('icmp').icmp, preferred_ip_protocol: 'ip4' }), sink, {
     signal: controller.signal,
     logger: createLogger({ level: 'debug', destination }),
@@ -167,7 +166,28 @@ test('icmp: when the deadline passes as ping starts, ping is killed and the prob
   });
   assert.equal(success, false);
   assert.equal(reason, 'timeout');
-  assert.match(log, /ping killed with SIG[A-Z]+/);
-  assert.ok(performance.now() - started < SLACK_MS);
+  assert.match(log, /probe deadline reached before ping started/);
+  assert.doesNotMatch(log, /ping output/);
   assert.equal(sink.byName.has('probe_icmp_reply_hop_limit'), false);
+});
+
+test('icmp: a host that never answers: ping is killed at the deadline (timeout), or gives up after its own wait (icmp)', async () => {
+  requireBinary(PING_BINARY, 'iputils-ping');
+  const PING_WAIT_SECONDS = 1;
+  const output = await runInSilentNetwork('test/prober/icmp-silent-host.child.ts', [String(TIMEOUT_MS), String(PING_WAIT_SECONDS)]);
+  const { killed, unanswered } = JSON.parse(output) as Record<'killed' | 'unanswered', ProbeRun & { pingsLeft?: number }>;
+
+  assertTimedOut(killed);
+  assert.match(killed.log, /ping killed with SIGTERM/);
+  assert.equal(killed.pingsLeft, 0);
+
+  assert.equal(unanswered.success, false);
+  assert.equal(unanswered.reason, 'icmp', unanswered.log);
+  assert.match(unanswered.log, /no echo reply \(ping exited with 1\): 1 packets transmitted, 0 received/);
+  assert.ok(unanswered.elapsedMs >= PING_WAIT_SECONDS * 1000 - 50, `returned after ${unanswered.elapsedMs} ms`);
+  for (const run of [killed, unanswered]) {
+    const families = parseExposition(run.text);
+    assert.deepEqual(families.get('probe_icmp_duration_seconds')?.samples.map((sample) => sample.labels.phase).sort(), ['resolve', 'rtt', 'setup']);
+    assert.equal(families.has('probe_icmp_reply_hop_limit'), false);
+  }
 });
