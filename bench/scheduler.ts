@@ -2,14 +2,14 @@
  * `npm run bench:scheduler`: the scheduler at 1,000, 10,000 and 50,000 targets (paths on local HTTP
  * servers in a separate process), each size in a fresh process, measuring sustained checks/s, CPU,
  * RSS, start-time skew and skipped slots. The interval scales with the size so every run asks for
- * the same rate (3,333 checks/s unless BENCH_RATE says otherwise). Three probes are measured: the prober's real probe() on the scheduler's
+ * the same rate (3,333 checks/s unless BENCH_RATE says otherwise), or, with BENCH_INTERVAL, every size is checked at that one interval. Three probes are measured: the prober's real probe() on the scheduler's
  * thread (the default), the same on worker threads (`--scheduler.probe-workers`), and a minimal
  * keep-alive HTTP GET (the scheduler's own ceiling, with probing nearly free).
  *
  * Bench processes run the compiled JavaScript (as the shipped prober does; tsx alone adds ~25 MiB of RSS),
  * built once into node_modules/.cache/platypus-bench.
  *
- * Environment: BENCH_SIZES=1000,10000 BENCH_SECONDS=20 BENCH_RATE=3333 (checks/s asked) BENCH_PROBES=probe,workers,minimal, BENCH_PROBE_WORKERS=2 and
+ * Environment: BENCH_SIZES=1000,10000 BENCH_SECONDS=20 BENCH_RATE=3333 (checks/s asked) or BENCH_INTERVAL=15 (seconds), BENCH_PROBES=probe,workers,minimal, BENCH_PROBE_WORKERS=2 and
  * BENCH_NODE_FLAGS for the bench processes instead of the prober's shebang flags (e.g. "--max-semi-space-size=4 --max-old-space-size=128").
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -32,6 +32,9 @@ import { statusSnapshot } from '../prober/scheduler/snapshot.js';
 
 // 200,000 checks a minute by default: a little over the seed scale of 180,000, to show the ceiling.
 const DEMAND_PER_SECOND = Number(process.env.BENCH_RATE ?? 3333);
+/** When set, every size is checked at this interval (seconds) instead of targets / BENCH_RATE. */
+const FIXED_INTERVAL = process.env.BENCH_INTERVAL === undefined ? undefined : Number(process.env.BENCH_INTERVAL);
+const intervalFor = (targets: number): number => FIXED_INTERVAL ?? targets / DEMAND_PER_SECOND;
 /**
  * Listening ports of the target process. A fresh connection per check leaves a TIME-WAIT socket for
  * 60 s: on two ports 3,000 checks/s keep every one of the ~28,000 ephemeral ports in TIME-WAIT for
@@ -122,7 +125,7 @@ async function waitForDrain(scheduler: Scheduler): Promise<void> {
 }
 
 async function worker(targets: number, kind: ProbeKind, seconds: number, ports: number[]): Promise<RunResult> {
-  const interval = targets / DEMAND_PER_SECOND;
+  const interval = intervalFor(targets);
   const config: SchedulerConfig = {
     max_concurrent_checks: 256,
     file_sd_refresh_interval: 300,
@@ -252,7 +255,7 @@ async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 20);
   const kinds = (process.env.BENCH_PROBES ?? 'probe,workers,minimal').split(',') as ProbeKind[];
   compileWorker();
-  console.log(`scheduler bench: node ${process.version} ${launchFlags(join(root, 'prober/cli.ts')).join(' ')}, ${seconds} s per run after warm-up, interval = targets / ${DEMAND_PER_SECOND} checks/s, ${TARGET_PORTS} target ports in one separate process, max_concurrent_checks 256`);
+  console.log(`scheduler bench: node ${process.version} ${launchFlags(join(root, 'prober/cli.ts')).join(' ')}, ${seconds} s per run after warm-up, ${FIXED_INTERVAL === undefined ? `interval = targets / ${DEMAND_PER_SECOND} checks/s` : `interval ${FIXED_INTERVAL} s for every size`}, ${TARGET_PORTS} target ports in one separate process, max_concurrent_checks 256`);
   console.log('| probe | targets | interval | warm-up | checks/s (asked) | scheduler CPU | CPU-ms/check | target server CPU | RSS | skew p50 / p99 | skipped slots | failed | render /metrics / status JSON | load avg |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const kind of kinds) {
