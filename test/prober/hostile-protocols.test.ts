@@ -52,7 +52,7 @@ async function startSilentServer(t: TestContext, onData?: (socket: Socket) => vo
   return { port: (server.address() as AddressInfo).port, open: () => sockets.size, accepted: () => accepted };
 }
 
-function assertTimedOut(run: ProbeRun): void {
+function assertTimedOut(run: Omit<ProbeRun, 'families'>): void {
   assert.equal(run.success, false);
   assert.equal(run.reason, 'timeout', run.log);
   assert.ok(run.elapsedMs >= TIMEOUT_MS - 50, `returned after ${run.elapsedMs} ms, before the deadline`);
@@ -175,7 +175,7 @@ test('icmp: a host that never answers: ping is killed at the deadline (timeout),
   requireBinary(PING_BINARY, 'iputils-ping');
   const PING_WAIT_SECONDS = 1;
   const output = await runInSilentNetwork('test/prober/icmp-silent-host.child.ts', [String(TIMEOUT_MS), String(PING_WAIT_SECONDS)]);
-  const { killed, unanswered } = JSON.parse(output) as Record<'killed' | 'unanswered', ProbeRun & { pingsLeft?: number }>;
+  const { killed, unanswered } = JSON.parse(output) as Record<'killed' | 'unanswered', Omit<ProbeRun, 'families'> & { pingsLeft?: number }>;
 
   assertTimedOut(killed);
   assert.match(killed.log, /ping killed with SIGTERM/);
