@@ -36,7 +36,7 @@ const LANDING_PAGE = {
 export function buildProberApp({ store, webConfig, logger = silentLogger(), landingPage = true, scheduler, ...pluginOptions }: ProberAppOptions = {}): FastifyInstance {
   const app = createServer({ logger, webConfig });
   if (landingPage && scheduler === undefined) registerLandingPage(app, LANDING_PAGE);
-  const metricSources = scheduler === undefined ? pluginOptions.metricSources : [...(pluginOptions.metricSources ?? []), () => scheduler.renderMetrics()];
+  const metricSources = scheduler === undefined ? pluginOptions.metricSources : [...(pluginOptions.metricSources ?? []), () => scheduler.metricChunks()];
   void app.register(proberPlugin, { ...pluginOptions, metricSources, logger, store: store ?? new ConfigStore({ logger }) });
   if (scheduler !== undefined) registerSchedulerService(app, scheduler, landingPage ? landingPageHtml(LANDING_PAGE) : undefined);
   return app;

@@ -3,6 +3,7 @@
  * `GET /config`, `GET /-/healthy`, and the prober's own `/metrics` (reload gauges, unknown-module
  * counter, process metrics, plus whatever `metricSources` add, e.g. the scheduler's series).
  */
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { silentLogger, type Logger } from '../common/logging.js';
@@ -34,8 +35,11 @@ export interface ProberPluginOptions {
   maxConcurrentProbes?: number;
   /** Where probe failures are logged (at debug level); default silent. */
   logger?: Logger;
-  /** More text for `/metrics`, in the Prometheus text format (e.g. the scheduler's series). */
-  metricSources?: ReadonlyArray<() => string>;
+  /**
+   * More text for `/metrics`, in the Prometheus text format (e.g. the scheduler's series): a string,
+   * or chunks of it, which are streamed so that a large exposition is never held whole.
+   */
+  metricSources?: ReadonlyArray<() => string | Iterable<string>>;
 }
 
 interface ProbeQuery {
@@ -150,9 +154,17 @@ export async function proberPlugin(app: FastifyInstance, options: ProberPluginOp
     families.add(moduleUnknownTotal, unknownModules);
     families.add(probesInFlight, inFlight);
     families.add(probesRejectedTotal, rejected);
-    let text = renderText(families.families());
-    for (const source of metricSources) text += source();
-    text += await processRegistry.metrics();
-    return reply.type(PROMETHEUS_TEXT).send(text);
+    const own = renderText(families.families());
+    const processText = await processRegistry.metrics();
+    async function* exposition(): AsyncGenerator<string> {
+      yield own;
+      for (const source of metricSources) {
+        const text = source();
+        if (typeof text === 'string') yield text;
+        else yield* text;
+      }
+      yield processText;
+    }
+    return reply.type(PROMETHEUS_TEXT).send(Readable.from(exposition()));
   });
 }

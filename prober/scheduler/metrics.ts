@@ -84,41 +84,60 @@ function stateLines(state: TargetState): string {
   return out;
 }
 
-function probeFamilyLines(states: readonly TargetState[], name: string): string {
-  let out = '';
-  for (const state of states) {
+/** Targets whose lines go into one chunk: ~50-150 KB of text, so a scrape never holds the whole exposition at once. */
+const TARGETS_PER_CHUNK = 256;
+
+function* batched(states: readonly TargetState[], lines: (state: TargetState) => string): Generator<string> {
+  for (let from = 0; from < states.length; from += TARGETS_PER_CHUNK) {
+    let out = '';
+    const to = Math.min(states.length, from + TARGETS_PER_CHUNK);
+    for (let i = from; i < to; i++) out += lines(states[i]!);
+    if (out !== '') yield out;
+  }
+}
+
+function probeFamilyLines(name: string): (state: TargetState) => string {
+  return (state) => {
     const family = state.shape?.families.get(name);
-    if (family === undefined) continue;
+    if (family === undefined) return '';
     const values = state.values!;
+    let out = '';
     for (let i = family.start; i < family.end; i++) {
       out += `${name}{${state.key}${family.labelSuffixes[i - family.start]!}} ${formatValue(values[i]!)}\n`;
     }
-  }
-  return out;
+    return out;
+  };
 }
 
-/** Every scheduler series, in the Prometheus text format or as OpenMetrics families (no `# EOF`). */
-export function renderSchedulerMetrics(
+/**
+ * Every scheduler series, in the Prometheus text format or as OpenMetrics families (no `# EOF`),
+ * in chunks of a few hundred targets, for streaming: at 10,000 targets the whole text is ~60 MB.
+ * A target's lines of one family come from one moment; different chunks may be a check apart.
+ */
+export function* schedulerMetricChunks(
   targets: Iterable<TargetState>,
   shapes: ShapeTable,
   counts: SchedulerCounts,
   location: string | undefined,
   format: ExpositionFormat = 'text',
-): string {
+): Generator<string> {
   const checked = [...targets].filter((state) => state.status !== 'unknown');
-  let out = '';
   if (checked.length > 0) {
-    out += header(CHECKS_TOTAL, format);
-    for (const state of checked) out += checksLines(state);
-    out += `# HELP ${CHECK_DURATION.name} ${CHECK_DURATION.help}\n# TYPE ${CHECK_DURATION.name} histogram\n`;
-    for (const state of checked) out += histogramLines(state);
-    out += header(TARGET_STATE, format);
-    for (const state of checked) out += stateLines(state);
+    yield header(CHECKS_TOTAL, format);
+    yield* batched(checked, checksLines);
+    yield `# HELP ${CHECK_DURATION.name} ${CHECK_DURATION.help}\n# TYPE ${CHECK_DURATION.name} histogram\n`;
+    yield* batched(checked, histogramLines);
+    yield header(TARGET_STATE, format);
+    yield* batched(checked, stateLines);
   }
-  for (const [name, desc] of shapes.descs) {
+  for (const [name, desc] of [...shapes.descs]) {
     if (OWN_FAMILIES.includes(name)) continue;
-    const lines = probeFamilyLines(checked, name);
-    if (lines !== '') out += header(desc, format) + lines;
+    let headed = false;
+    for (const lines of batched(checked, probeFamilyLines(name))) {
+      if (!headed) yield header(desc, format);
+      headed = true;
+      yield lines;
+    }
   }
   const selfLabels = location === undefined ? '' : constLabelText({ location });
   const self = (desc: MetricDesc, value: number): MetricFamily => ({ desc, samples: [{ labelValues: [], value }] });
@@ -128,6 +147,5 @@ export function renderSchedulerMetrics(
     self(SCHEDULER_QUEUED, counts.queued),
     self(SCHEDULER_SKIPPED, counts.skipped),
   ];
-  out += format === 'text' ? renderText(selfFamilies, selfLabels) : renderOpenMetrics(selfFamilies, selfLabels);
-  return out;
+  yield format === 'text' ? renderText(selfFamilies, selfLabels) : renderOpenMetrics(selfFamilies, selfLabels);
 }

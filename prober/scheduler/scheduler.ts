@@ -18,7 +18,7 @@ import type { SchedulerConfig, SchedulerGroup } from './config-section.js';
 import { DueQueue } from './due-queue.js';
 import { probeDurationSeconds, probeFailureInfo, probeSuccess } from '../probe.js';
 import type { FailureReason } from '../types.js';
-import { renderSchedulerMetrics, type ExpositionFormat } from './metrics.js';
+import { schedulerMetricChunks, type ExpositionFormat } from './metrics.js';
 import { ShapeTable } from './result-shape.js';
 import { targetLabels, TargetState, type TargetStatus } from './state.js';
 import { TargetSource, type TargetSpec } from './targets.js';
@@ -151,8 +151,12 @@ export class Scheduler {
   }
 
   renderMetrics(format: ExpositionFormat = 'text'): string {
-    const stats = this.stats();
-    return renderSchedulerMetrics(this.states.values(), this.shapes, stats, this.location, format);
+    return [...this.metricChunks(format)].join('');
+  }
+
+  /** The same as renderMetrics(), in chunks of a few hundred targets, for streaming a large list. */
+  metricChunks(format: ExpositionFormat = 'text'): Iterable<string> {
+    return schedulerMetricChunks(this.states.values(), this.shapes, this.stats(), this.location, format);
   }
 
   private applyTargets(): void {

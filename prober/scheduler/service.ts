@@ -72,6 +72,11 @@ export class SchedulerService {
     return this.started ? this.scheduler.renderMetrics(format) : '';
   }
 
+  /** renderMetrics() in chunks, for streaming (see Scheduler.metricChunks). */
+  metricChunks(format: ExpositionFormat = 'text'): Iterable<string> {
+    return this.started ? this.scheduler.metricChunks(format) : [];
+  }
+
   async stop(): Promise<void> {
     await this.scheduler.stop();
     await this.pool?.close();

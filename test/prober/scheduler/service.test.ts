@@ -1,9 +1,11 @@
 /** The scheduler inside the prober program: it follows the config file through reloads. */
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { buildProberApp } from '../../../prober/app.js';
 import { parseConfig, type Config } from '../../../prober/config.js';
 import { SchedulerService } from '../../../prober/scheduler/service.js';
-import { sampleValue } from '../../helpers/exposition.js';
+import { parseExposition, sampleValue } from '../../helpers/exposition.js';
 import { waitFor } from '../../helpers/wait.js';
 import { startTargetServer } from './helpers.js';
 
@@ -34,4 +36,27 @@ test('started by a scheduler section, reloaded with the file, emptied when the s
   await service.apply(config);
   assert.equal(sampleValue(service.renderMetrics(), 'probe_scheduler_targets'), 0);
   assert.equal(sampleValue(service.renderMetrics(), 'probe_success', { target: server.url('/a') }), undefined);
+});
+
+test("the prober's /metrics streams the scheduler's series in chunks and holds exactly what renderMetrics() gives", async (t) => {
+  const server = await startTargetServer(t);
+  const targets = Array.from({ length: 600 }, (_, i) => server.url(`/p${i}`));
+  const hourly = `scheduler:\n  groups:\n    - name: g\n      module: web\n      interval: 1h\n      timeout: 1s\n      targets: ${JSON.stringify(targets)}\n`;
+  const config = parseConfig(modules + hourly, 'blackbox.yml');
+  const service = new SchedulerService({ config: () => config });
+  await service.apply(config);
+  await waitFor('every first check done', () => service.scheduler.stats().checksCompleted === targets.length, { timeoutMs: 20_000 });
+  assert.ok([...service.metricChunks()].length > 3, 'more than one chunk per family');
+
+  const app = buildProberApp({ scheduler: service });
+  t.after(() => app.close());
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('transfer-encoding'), 'chunked');
+  assert.equal(response.headers.get('content-length'), null);
+  const body = await response.text();
+  assert.ok(body.includes(service.renderMetrics()), 'the scheduler part is renderMetrics() verbatim');
+  assert.equal(parseExposition(body).get('probe_success')?.samples.length, targets.length);
 });
