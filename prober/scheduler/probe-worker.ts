@@ -6,8 +6,8 @@
 import { parentPort } from 'node:worker_threads';
 import type { Config } from '../config.js';
 import type { Module } from '../module.js';
-import { probe } from '../probe.js';
 import { FamilyEncoder } from './family-codec.js';
+import { configuredProbe } from './probe-adapter.js';
 import type { ProbeReply, ToWorker } from './probe-pool.js';
 
 const port = parentPort;
@@ -16,19 +16,14 @@ if (port === null) throw new Error('probe-worker.js runs as a worker thread of t
 let config: Config = { modules: new Map<string, Module>(), scheduler: undefined };
 const running = new Map<number, AbortController>();
 const encoder = new FamilyEncoder();
+const probeHere = configuredProbe(() => config);
 
 async function run(id: number, target: string, module: string, timeoutSeconds: number): Promise<ProbeReply> {
   const controller = new AbortController();
   running.set(id, controller);
   try {
-    const result = await probe({ target, module, config, scrapeTimeoutSeconds: timeoutSeconds, timeoutOffsetSeconds: 0, signal: controller.signal });
-    return {
-      id,
-      success: result.success,
-      durationSeconds: result.durationSeconds,
-      failureReason: result.failureReason,
-      families: encoder.encode(result.families),
-    };
+    const { families, ...outcome } = await probeHere({ target, module, timeoutSeconds, signal: controller.signal });
+    return { id, ...outcome, families: encoder.encode(families) };
   } catch (error) {
     return { id, error: (error as Error).message };
   } finally {
