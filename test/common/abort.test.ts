@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isTimeout, raceAbort, withTimeout } from '../../common/abort.js';
+import { singleFlight } from '../../common/single-flight.js';
+
+test('raceAbort: the work wins when it settles first, and the abort when it comes first', async () => {
+  const controller = new AbortController();
+  assert.equal(await raceAbort(Promise.resolve(7), controller.signal), 7);
+  await assert.rejects(raceAbort(Promise.reject(new Error('boom')), controller.signal), /boom/);
+  const never = new Promise<number>(() => undefined);
+  const raced = raceAbort(never, controller.signal);
+  controller.abort(new Error('gave up'));
+  await assert.rejects(raced, /gave up/);
+  await assert.rejects(raceAbort(never, controller.signal), /gave up/);
+});
+
+test('withTimeout: aborts with a TimeoutError after its time, or with the outer reason first', async () => {
+  const timedOut = withTimeout(5);
+  await assert.rejects(raceAbort(new Promise(() => undefined), timedOut), (error) => isTimeout(error));
+  const outer = new AbortController();
+  const combined = withTimeout(60_000, outer.signal);
+  outer.abort(new Error('caller left'));
+  assert.equal(combined.aborted, true);
+  assert.equal(isTimeout(combined.reason), false);
+  assert.match(String(combined.reason), /caller left/);
+});
+
+test('singleFlight: concurrent callers share one call; the next call after it settles starts a new one', async () => {
+  let calls = 0;
+  let release: (value: number) => void = () => undefined;
+  const shared = singleFlight(() => {
+    calls++;
+    return new Promise<number>((resolve) => (release = resolve));
+  });
+  const first = shared();
+  const second = shared();
+  assert.equal(first, second);
+  release(1);
+  assert.deepEqual(await Promise.all([first, second]), [1, 1]);
+  void shared();
+  assert.equal(calls, 2);
+  release(2);
+  const failing = singleFlight(() => Promise.reject(new Error('down')));
+  await assert.rejects(failing(), /down/);
+  await assert.rejects(failing(), /down/);
+});
