@@ -3,6 +3,8 @@
  * `AbortSignal.any()`, and race their work against it here.
  */
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Settles as `work` does, or rejects with `signal.reason` once `signal` aborts; leaves no listener behind. */
 export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
@@ -10,15 +12,25 @@ export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> 
     return Promise.reject(signal.reason as Error);
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
+    // AbortSignal.timeout's timer does not keep Node running: without this handle a wait on
+    // work that never settles would end the process instead of timing out.
+    const keepAlive = setTimeout(() => undefined, MAX_TIMER_MS);
+    const done = (): void => {
+      clearTimeout(keepAlive);
+      signal.removeEventListener('abort', onAbort);
+    };
+    const onAbort = (): void => {
+      done();
+      reject(signal.reason as Error);
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        done();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        done();
         reject(error as Error);
       },
     );

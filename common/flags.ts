@@ -79,6 +79,8 @@ export function enumFlag<T extends string>(help: string, values: readonly T[], d
 }
 
 /** A regular expression (JavaScript syntax; node_exporter's default patterns read the same in both). */
+export function regexpFlag(help: string, defaultValue: RegExp): FlagSpec<RegExp>;
+export function regexpFlag(help: string, defaultValue: RegExp | undefined): FlagSpec<RegExp | undefined>;
 export function regexpFlag(help: string, defaultValue: RegExp | undefined): FlagSpec<RegExp | undefined> {
   return {
     help,

@@ -3,11 +3,12 @@
  * kept only if the collector finished in time without error (node_exporter's NodeCollector).
  * Each collector always reports `node_scrape_collector_success` and `..._duration_seconds`.
  */
+import { isTimeout, raceAbort } from '../common/abort.js';
 import { silentLogger, type Logger } from '../common/logging.js';
 import { describeMetric, MetricFamilies, type MetricFamily } from '../common/metrics.js';
-import { defaultCollectorOptions, hostCollectors } from './collectors/index.js';
-import { defaultHostPaths } from './paths.js';
-import { NoDataError, type Collector, type CollectorDefinition, type CollectorOptions, type HostPaths } from './types.js';
+import { hostCollectors, optionsFor, type PartialCollectorOptions } from './collectors/index.js';
+import { resolveHostPaths } from './paths.js';
+import { NoDataError, type Collector, type CollectorDefinition, type HostPaths } from './types.js';
 
 const durationDesc = describeMetric('node_scrape_collector_duration_seconds', 'node_exporter: Duration of a collector scrape.', 'gauge', ['collector']);
 const successDesc = describeMetric('node_scrape_collector_success', 'node_exporter: Whether a collector succeeded.', 'gauge', ['collector']);
@@ -22,7 +23,8 @@ export interface HostScraperOptions {
   /** Start from no collectors, not the default set (`--collector.disable-defaults`). */
   disableDefaults?: boolean;
   paths?: Partial<HostPaths>;
-  collectorOptions?: CollectorOptions;
+  /** Per collector, keyed by name; what is not given takes the collector's flag defaults. */
+  collectorOptions?: PartialCollectorOptions;
   /** A collector still running after this long counts as failed for the scrape (default 9 s). */
   collectorTimeoutMs?: number;
   logger?: Logger;
@@ -54,7 +56,7 @@ export class HostScraper {
     disable = [],
     disableDefaults = false,
     paths = {},
-    collectorOptions = defaultCollectorOptions(),
+    collectorOptions = {},
     collectorTimeoutMs = 9_000,
     logger = silentLogger(),
   }: HostScraperOptions = {}) {
@@ -62,13 +64,14 @@ export class HostScraper {
     for (const name of [...enable, ...disable]) {
       if (!known.has(name)) throw new Error(`unknown collector "${name}" (known: ${[...known].join(', ')})`);
     }
-    const hostPaths = { ...defaultHostPaths(), ...paths };
+    const hostPaths = resolveHostPaths(paths);
     const chosen = collectors.filter(
       ({ name, defaultEnabled }) => !disable.includes(name) && (enable.includes(name) || (defaultEnabled && !disableDefaults)),
     );
-    this.#collectors = chosen.map(({ name, create }) => {
-      const collectorLogger = logger.child({ collector: name });
-      return { name, logger: collectorLogger, collector: create({ paths: hostPaths, logger: collectorLogger, options: collectorOptions }) };
+    this.#collectors = chosen.map((definition) => {
+      const collectorLogger = logger.child({ collector: definition.name });
+      const options = optionsFor(definition, collectorOptions);
+      return { name: definition.name, logger: collectorLogger, collector: definition.create({ paths: hostPaths, logger: collectorLogger, options }) };
     });
     this.enabled = chosen.map(({ name }) => name);
     this.#timeoutMs = collectorTimeoutMs;
@@ -86,13 +89,14 @@ export class HostScraper {
     return new Set(collect.length > 0 ? collect : this.enabled.filter((name) => !exclude.includes(name)));
   }
 
-  async #run(running: RunningCollector, signal: AbortSignal, deadline: Promise<'timeout'>): Promise<Outcome> {
+  async #run(running: RunningCollector, signal: AbortSignal): Promise<Outcome> {
     const families = new MetricFamilies();
     try {
-      const winner = await Promise.race([running.collector.update(families, signal).then(() => 'done' as const), deadline]);
-      if (winner === 'timeout') return { ok: false, error: new Error(`collector did not finish within ${this.#timeoutMs / 1000}s`) };
+      // The race rejects as the deadline aborts, before a collector that stops on abort can settle: it still timed out.
+      await raceAbort(running.collector.update(families, signal), signal);
       return { ok: true, families };
     } catch (error) {
+      if (isTimeout(error)) return { ok: false, error: new Error(`collector did not finish within ${this.#timeoutMs / 1000}s`) };
       return { ok: false, error };
     }
   }
@@ -100,23 +104,14 @@ export class HostScraper {
   /** Runs the selected (default: all enabled) collectors once; families sorted by name, as Go's registry gathers them. */
   async scrape(only?: ReadonlySet<string>): Promise<MetricFamily[]> {
     const selected = only === undefined ? this.#collectors : this.#collectors.filter(({ name }) => only.has(name));
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => {
-        // Settle the deadline first: a collector that returns as soon as it is aborted still timed out.
-        resolve('timeout');
-        controller.abort(new Error('scrape deadline'));
-      }, this.#timeoutMs);
-    });
+    const signal = AbortSignal.timeout(this.#timeoutMs);
     const started = performance.now();
     const outcomes = await Promise.all(
       selected.map(async (running) => {
-        const outcome = await this.#run(running, controller.signal, deadline);
+        const outcome = await this.#run(running, signal);
         return { running, outcome, seconds: (performance.now() - started) / 1000 };
       }),
     );
-    clearTimeout(timer);
 
     const merged = new Map<string, MetricFamily>();
     const scrapeFamilies = new MetricFamilies();

@@ -1,4 +1,5 @@
 /** The exporter's extension points: a collector is one small object with one method. */
+import type { FlagSpec } from '../common/flags.js';
 import type { Logger } from '../common/logging.js';
 import type { MetricSink } from '../common/metrics.js';
 
@@ -16,11 +17,68 @@ export interface HostPaths {
   rootfs: string;
 }
 
-export interface CollectorContext {
+/** What `create` gets: `options` holds the values of the collector's own flags (and any extra it declares). */
+export interface CollectorContext<Options = unknown> {
   paths: HostPaths;
   /** Already carries `collector=<name>`. */
   logger: Logger;
-  options: CollectorOptions;
+  options: Options;
+}
+
+/** One command-line flag of a collector: kingpin's spec plus its full name, e.g. `collector.vmstat.fields`. */
+export interface CollectorFlag<T> extends FlagSpec<T> {
+  readonly name: string;
+}
+
+/** A collector's flags, keyed by the option each one sets. */
+export type CollectorFlags = Readonly<Record<string, CollectorFlag<unknown>>>;
+
+type FlagValue<F> = F extends FlagSpec<infer T> ? T : never;
+
+/** The options a collector's flags set; a flag that may be unset (e.g. an include filter) is an optional key. */
+export type CollectorFlagValues<F extends CollectorFlags> = {
+  -readonly [K in keyof F as undefined extends FlagValue<F[K]> ? never : K]: FlagValue<F[K]>;
+} & {
+  -readonly [K in keyof F as undefined extends FlagValue<F[K]> ? K : never]?: FlagValue<F[K]>;
+};
+
+export function collectorFlag<T>(name: string, spec: FlagSpec<T>): CollectorFlag<T> {
+  return { ...spec, name };
+}
+
+/**
+ * One collector (node_exporter's `registerCollector` call plus its kingpin flags): the CLI,
+ * `--help`, `CollectorOptions` and docs/collectors.md are all built from these.
+ */
+export interface CollectorDefinition<
+  Name extends string = string,
+  Flags extends CollectorFlags = CollectorFlags,
+  Options extends CollectorFlagValues<Flags> = CollectorFlagValues<Flags>,
+> {
+  readonly name: Name;
+  readonly defaultEnabled: boolean;
+  /** One line for `--help` and docs/collectors.md. */
+  readonly description: string;
+  /** Its own flags (none when absent), keyed by the option each sets. */
+  readonly flags?: Flags;
+  create(context: CollectorContext<Options>): Collector;
+}
+
+/** Types a collector definition: infers its name and option types from its flags (or from `create`'s context). */
+export function defineCollector<
+  Name extends string,
+  Flags extends CollectorFlags = Record<never, never>,
+  Options extends CollectorFlagValues<Flags> = CollectorFlagValues<Flags>,
+>(definition: CollectorDefinition<Name, Flags, Options>): CollectorDefinition<Name, Flags, Options> {
+  return Object.freeze(definition);
+}
+
+/** The option values one definition's `create` takes. */
+export type OptionsOf<D> = D extends CollectorDefinition<string, CollectorFlags, infer Options> ? Options : never;
+
+/** Each flag's default, keyed by option: what a collector gets when nobody set its flags. */
+export function flagDefaults<Flags extends CollectorFlags>(flags: Flags | undefined): CollectorFlagValues<Flags> {
+  return Object.fromEntries(Object.entries(flags ?? {}).map(([key, flag]) => [key, flag.default])) as CollectorFlagValues<Flags>;
 }
 
 /** What the filesystem collector calls per mount point; tests inject one that hangs. */
@@ -32,33 +90,6 @@ export type StatfsFunction = (path: string) => Promise<{
   files: number;
   ffree: number;
 }>;
-
-/** Per-collector settings, the ones node_exporter has flags for. */
-export interface CollectorOptions {
-  filesystem: {
-    mountPointsExclude: RegExp;
-    fsTypesExclude: RegExp;
-    mountTimeoutSeconds: number;
-    /** How many statfs calls one scrape runs at once (libuv's pool has 4 threads in all). */
-    statWorkerCount: number;
-    /** Defaults to `fs.promises.statfs`. */
-    statfs?: StatfsFunction;
-  };
-  /** Include and exclude are mutually exclusive. */
-  netdev: { deviceInclude?: RegExp; deviceExclude?: RegExp };
-  /** Include and exclude are mutually exclusive; `udevDataPath` is node_exporter's `--path.udev.data`. */
-  diskstats: { deviceInclude?: RegExp; deviceExclude?: RegExp; udevDataPath: string };
-  vmstat: { fields: RegExp };
-  textfile: { directory?: string };
-}
-
-export interface CollectorDefinition {
-  readonly name: string;
-  readonly defaultEnabled: boolean;
-  /** One line for `--help` and the README's collector table. */
-  readonly description: string;
-  create(context: CollectorContext): Collector;
-}
 
 /** Thrown when a collector found nothing to report: success 0, logged at debug level (node_exporter ErrNoData). */
 export class NoDataError extends Error {

@@ -10,7 +10,7 @@ import { procFilePath, sysFilePath } from '../paths.js';
 import { parseCpuList } from '../procfs/cpulist.js';
 import { readOptionalProcFile, readProcFile } from '../procfs/read.js';
 import { parseStat, type CpuStat, type CpuTimes } from '../procfs/stat.js';
-import type { Collector, CollectorDefinition, MetricSink } from '../types.js';
+import { defineCollector, type Collector, type MetricSink } from '../types.js';
 
 const secondsDesc = describeMetric('node_cpu_seconds_total', 'Seconds the CPUs spent in each mode.', 'counter', ['cpu', 'mode']);
 const guestDesc = describeMetric(
@@ -155,9 +155,9 @@ class CpuCollector implements Collector {
   }
 }
 
-export const cpuCollector: CollectorDefinition = {
+export const cpuCollector = defineCollector({
   name: 'cpu',
   defaultEnabled: true,
   description: 'Seconds each CPU spent in each mode, from /proc/stat.',
   create: ({ paths, logger }) => new CpuCollector(procFilePath(paths, 'stat'), sysFilePath(paths, 'devices', 'system', 'cpu'), logger),
-};
+});

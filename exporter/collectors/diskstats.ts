@@ -2,12 +2,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeMetric } from '../../common/metrics.js';
-import { DeviceFilter } from '../filters.js';
+import { stringFlag } from '../../common/flags.js';
+import { DeviceFilter, deviceFilterFlags } from '../filters.js';
 import { procFilePath } from '../paths.js';
 import { parseDiskstats, type DiskStats } from '../procfs/diskstats.js';
 import { readOptionalProcFile, readProcFile } from '../procfs/read.js';
 import { parseUdevProperties } from '../procfs/udev.js';
-import type { CollectorDefinition, MetricSink } from '../types.js';
+import { collectorFlag, defineCollector, type MetricSink } from '../types.js';
+
+export const DEFAULT_DISKSTATS_DEVICE_EXCLUDE = /^(ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\d+n\d+p)\d+$/;
 
 const D = ['device'];
 const readsCompleted = describeMetric('node_disk_reads_completed_total', 'The total number of reads completed successfully.', 'counter', D);
@@ -100,14 +103,19 @@ function addDisk(sink: MetricSink, disk: DiskStats, udev: Map<string, string>): 
 
 const NO_PROPERTIES: Map<string, string> = new Map();
 
-export const diskstatsCollector: CollectorDefinition = {
+export const diskstatsCollector = defineCollector({
   name: 'diskstats',
   defaultEnabled: true,
   description: 'Per-device I/O counters from /proc/diskstats, with udev device info.',
+  flags: {
+    ...deviceFilterFlags('diskstats', 'diskstats devices', DEFAULT_DISKSTATS_DEVICE_EXCLUDE),
+    // node_exporter names this one as a path, though only diskstats reads it.
+    udevDataPath: collectorFlag('path.udev.data', stringFlag('udev data path.', '/run/udev/data', '<path>')),
+  },
   create: ({ paths, options, logger }) => {
     const diskstatsPath = procFilePath(paths, 'diskstats');
-    const { udevDataPath, deviceInclude, deviceExclude } = options.diskstats;
-    const filter = new DeviceFilter('diskstats', deviceInclude, deviceExclude);
+    const { udevDataPath, deviceInclude, deviceExclude } = options;
+    const filter = new DeviceFilter('diskstats', deviceInclude, deviceExclude, DEFAULT_DISKSTATS_DEVICE_EXCLUDE);
     // As node_exporter: no udev database (containers, minimal hosts) means empty info labels, checked once.
     const udevAvailable = existsSync(udevDataPath);
     if (!udevAvailable) logger.warn({ path: udevDataPath }, 'udev database not found, disk info labels will be empty');
@@ -122,4 +130,4 @@ export const diskstatsCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

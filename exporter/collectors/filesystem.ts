@@ -7,11 +7,45 @@
  * earlier call is still pending: such a mount reports device_error 1 until that call returns.
  */
 import { statfs as fsStatfs } from 'node:fs/promises';
+import { isTimeout, raceAbort, withTimeout } from '../../common/abort.js';
+import { durationFlag, integerFlag, regexpFlag } from '../../common/flags.js';
 import { describeMetric } from '../../common/metrics.js';
 import { procFilePath, rootfsFilePath, rootfsStripPrefix } from '../paths.js';
 import { parseMountinfo } from '../procfs/mountinfo.js';
 import { readProcFile } from '../procfs/read.js';
-import type { Collector, CollectorContext, CollectorDefinition, MetricSink, StatfsFunction } from '../types.js';
+import { collectorFlag, defineCollector, type Collector, type CollectorContext, type CollectorFlagValues, type MetricSink, type StatfsFunction } from '../types.js';
+
+export const DEFAULT_FILESYSTEM_MOUNT_POINTS_EXCLUDE =
+  /^\/(dev|proc|run|sys|mnt|media|var\/lib\/docker\/.+|var\/lib\/containers\/storage\/.+)($|\/)/;
+export const DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE =
+  /^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs)$/;
+
+/** The mount filters, which the systeminformation fallback takes too. */
+export const filesystemExcludeFlags = {
+  mountPointsExclude: collectorFlag(
+    'collector.filesystem.mount-points-exclude',
+    regexpFlag('Regexp of mount points to exclude for filesystem collector.', DEFAULT_FILESYSTEM_MOUNT_POINTS_EXCLUDE),
+  ),
+  fsTypesExclude: collectorFlag(
+    'collector.filesystem.fs-types-exclude',
+    regexpFlag('Regexp of filesystem types to exclude for filesystem collector.', DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE),
+  ),
+};
+
+const filesystemFlags = {
+  ...filesystemExcludeFlags,
+  mountTimeoutSeconds: collectorFlag(
+    'collector.filesystem.mount-timeout',
+    durationFlag('How long to wait for a mount to respond before marking it as stale.', 5),
+  ),
+  // Two of libuv's four threads at most by default, so a stuck mount cannot starve /proc reads and DNS lookups.
+  statWorkerCount: collectorFlag('collector.filesystem.stat-workers', integerFlag('Maximum number of concurrent stat calls.', 2, { min: 1 })),
+};
+
+type FilesystemOptions = CollectorFlagValues<typeof filesystemFlags> & {
+  /** Defaults to `fs.promises.statfs`. */
+  statfs?: StatfsFunction;
+};
 
 const LABELS = ['device', 'fstype', 'mountpoint'];
 const sizeDesc = describeMetric('node_filesystem_size_bytes', 'Filesystem size in bytes.', 'gauge', LABELS);
@@ -40,33 +74,16 @@ interface Mount {
   statPath: string;
 }
 
-const TIMED_OUT = Symbol('timed out');
-
-/** Resolves to TIMED_OUT after `ms` or when `signal` aborts, whichever comes first. */
-function deadline(ms: number, signal: AbortSignal): { promise: Promise<typeof TIMED_OUT>; cancel(): void } {
-  let cancel = (): void => {};
-  const promise = new Promise<typeof TIMED_OUT>((resolve) => {
-    const done = (): void => resolve(TIMED_OUT);
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    cancel = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-    };
-  });
-  return { promise, cancel };
-}
-
 class FilesystemCollector implements Collector {
-  readonly #context: CollectorContext;
+  readonly #context: CollectorContext<FilesystemOptions>;
   readonly #statfs: StatfsFunction;
   /** Mount points whose statfs call has not returned yet, with the scrape that issued it. */
   readonly #pending = new Map<string, { settled: Promise<Settled>; scrape: number }>();
   #scrapes = 0;
 
-  constructor(context: CollectorContext) {
+  constructor(context: CollectorContext<FilesystemOptions>) {
     this.#context = context;
-    this.#statfs = context.options.filesystem.statfs ?? ((path) => fsStatfs(path));
+    this.#statfs = context.options.statfs ?? ((path) => fsStatfs(path));
   }
 
   #readMountinfo(): { text: string; source: string } {
@@ -85,7 +102,7 @@ class FilesystemCollector implements Collector {
 
   #mounts(): Mount[] {
     const { paths, options } = this.#context;
-    const { mountPointsExclude, fsTypesExclude } = options.filesystem;
+    const { mountPointsExclude, fsTypesExclude } = options;
     const { text, source } = this.#readMountinfo();
     const seen = new Set<string>();
     const mounts: Mount[] = [];
@@ -125,11 +142,11 @@ class FilesystemCollector implements Collector {
       this.#pending.set(mount.statPath, { settled, scrape });
       void settled.then(() => this.#pending.delete(mount.statPath));
     }
-    const timer = deadline(options.filesystem.mountTimeoutSeconds * 1000, signal);
-    const outcome = await Promise.race([settled, timer.promise]);
-    timer.cancel();
-    if (outcome === TIMED_OUT) {
-      if (!signal.aborted) logger.warn({ mountpoint: mountPoint }, 'Mount point is in an unresponsive state');
+    let outcome: Settled;
+    try {
+      outcome = await raceAbort(settled, withTimeout(options.mountTimeoutSeconds * 1000, signal));
+    } catch (error) {
+      if (isTimeout(error) && !signal.aborted) logger.warn({ mountpoint: mountPoint }, 'Mount point is in an unresponsive state');
       return undefined;
     }
     if (!outcome.ok) {
@@ -150,7 +167,7 @@ class FilesystemCollector implements Collector {
         results[i] = await this.#stat(mounts[i] as Mount, scrape, signal);
       }
     };
-    const workers = Math.max(1, Math.min(this.#context.options.filesystem.statWorkerCount, mounts.length));
+    const workers = Math.max(1, Math.min(this.#context.options.statWorkerCount, mounts.length));
     await Promise.all(Array.from({ length: workers }, worker));
     signal.throwIfAborted();
     for (let i = 0; i < mounts.length; i++) {
@@ -168,10 +185,11 @@ class FilesystemCollector implements Collector {
   }
 }
 
-export const filesystemCollector: CollectorDefinition = {
+export const filesystemCollector = defineCollector({
   name: 'filesystem',
   defaultEnabled: true,
   description: 'Size, free space and inodes of mounted filesystems (mountinfo + statfs).',
-  create: (context) => new FilesystemCollector(context),
-};
+  flags: filesystemFlags,
+  create: (context: CollectorContext<FilesystemOptions>) => new FilesystemCollector(context),
+});
 

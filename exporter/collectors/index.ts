@@ -1,12 +1,8 @@
-/** THE table of built-in collectors (node_exporter's registerCollector calls) and their option defaults. */
-import {
-  DEFAULT_DISKSTATS_DEVICE_EXCLUDE,
-  DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE,
-  DEFAULT_FILESYSTEM_MOUNT_POINTS_EXCLUDE,
-  DEFAULT_NETDEV_DEVICE_EXCLUDE,
-  DEFAULT_VMSTAT_FIELDS,
-} from '../filters.js';
-import type { CollectorDefinition, CollectorOptions } from '../types.js';
+/**
+ * THE table of built-in collectors (node_exporter's registerCollector calls). Nothing else lists
+ * collectors: the CLI flags, `--help`, `CollectorOptions` and docs/collectors.md come from here.
+ */
+import { flagDefaults, type CollectorDefinition, type CollectorFlags, type CollectorFlagValues, type OptionsOf } from '../types.js';
 import { cpuCollector } from './cpu.js';
 import { diskstatsCollector } from './diskstats.js';
 import { filesystemCollector } from './filesystem.js';
@@ -23,7 +19,7 @@ import { unameCollector } from './uname.js';
 import { vmstatCollector } from './vmstat.js';
 
 /** Collectors reading /proc, /sys and statfs directly, in name order. */
-export const linuxCollectors: readonly CollectorDefinition[] = Object.freeze([
+export const linuxCollectors = Object.freeze([
   cpuCollector,
   diskstatsCollector,
   filesystemCollector,
@@ -37,7 +33,7 @@ export const linuxCollectors: readonly CollectorDefinition[] = Object.freeze([
   timeCollector,
   unameCollector,
   vmstatCollector,
-]);
+] as const);
 
 /** Where there is no /proc: the systeminformation fallbacks, plus the portable textfile and time collectors. */
 export const fallbackCollectors: readonly CollectorDefinition[] = Object.freeze(
@@ -46,19 +42,20 @@ export const fallbackCollectors: readonly CollectorDefinition[] = Object.freeze(
 
 export const hostCollectors: readonly CollectorDefinition[] = process.platform === 'linux' ? linuxCollectors : fallbackCollectors;
 
-/** node_exporter 1.5.0's defaults (Debian's build for the netdev exclude). */
+type LinuxCollector = (typeof linuxCollectors)[number];
+
+/** Every collector's options, keyed by collector name; each one's type comes from its own flags. */
+export type CollectorOptions = { [D in LinuxCollector as D['name']]: OptionsOf<D> };
+
+/** Options for some collectors: the others run with their flags' defaults. */
+export type PartialCollectorOptions = { [Name in keyof CollectorOptions]?: CollectorOptions[Name] };
+
+/** The options one collector runs with: what `given` holds for it, else its flags' defaults. */
+export function optionsFor(definition: CollectorDefinition, given: PartialCollectorOptions = {}): CollectorFlagValues<CollectorFlags> {
+  return (given as Record<string, CollectorFlagValues<CollectorFlags> | undefined>)[definition.name] ?? flagDefaults(definition.flags);
+}
+
+/** node_exporter 1.5.0's defaults (Debian's build for the netdev exclude), as fresh objects. */
 export function defaultCollectorOptions(): CollectorOptions {
-  return {
-    filesystem: {
-      mountPointsExclude: DEFAULT_FILESYSTEM_MOUNT_POINTS_EXCLUDE,
-      fsTypesExclude: DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE,
-      mountTimeoutSeconds: 5,
-      // Two of libuv's four threads at most, so a stuck mount cannot starve /proc reads and DNS lookups.
-      statWorkerCount: 2,
-    },
-    netdev: { deviceExclude: DEFAULT_NETDEV_DEVICE_EXCLUDE },
-    diskstats: { deviceExclude: DEFAULT_DISKSTATS_DEVICE_EXCLUDE, udevDataPath: '/run/udev/data' },
-    vmstat: { fields: DEFAULT_VMSTAT_FIELDS },
-    textfile: {},
-  };
+  return Object.fromEntries(linuxCollectors.map((definition) => [definition.name, flagDefaults(definition.flags)])) as CollectorOptions;
 }

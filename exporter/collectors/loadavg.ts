@@ -3,13 +3,13 @@ import { describeMetric } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
 import { parseLoadavg } from '../procfs/loadavg.js';
 import { readProcFile } from '../procfs/read.js';
-import type { CollectorDefinition } from '../types.js';
+import { defineCollector } from '../types.js';
 
 export const load1Desc = describeMetric('node_load1', '1m load average.', 'gauge');
 export const load5Desc = describeMetric('node_load5', '5m load average.', 'gauge');
 export const load15Desc = describeMetric('node_load15', '15m load average.', 'gauge');
 
-export const loadavgCollector: CollectorDefinition = {
+export const loadavgCollector = defineCollector({
   name: 'loadavg',
   defaultEnabled: true,
   description: 'Load averages over 1, 5 and 15 minutes, from /proc/loadavg.',
@@ -24,4 +24,4 @@ export const loadavgCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

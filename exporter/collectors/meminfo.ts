@@ -2,7 +2,7 @@
 import { procFilePath } from '../paths.js';
 import { parseMeminfo } from '../procfs/meminfo.js';
 import { readProcFile } from '../procfs/read.js';
-import type { CollectorDefinition } from '../types.js';
+import { defineCollector } from '../types.js';
 import { DescriptorCache } from './described.js';
 
 /** Shared with the sysinfo fallback, which reports the same names. */
@@ -11,7 +11,7 @@ export const meminfoDescriptors = new DescriptorCache('gauge', (field) => ({
   help: `Memory information field ${field}.`,
 }));
 
-export const meminfoCollector: CollectorDefinition = {
+export const meminfoCollector = defineCollector({
   name: 'meminfo',
   defaultEnabled: true,
   description: 'Every /proc/meminfo field, in bytes.',
@@ -25,4 +25,4 @@ export const meminfoCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

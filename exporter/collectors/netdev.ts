@@ -1,10 +1,13 @@
 /** `node_network_{receive,transmit}_*_total{device}` from /proc/net/dev, plus rx_nohandler from sysfs (node_exporter 1.5 reads it over netlink). */
 import { describeMetric, type MetricDesc } from '../../common/metrics.js';
-import { DeviceFilter } from '../filters.js';
+import { DeviceFilter, deviceFilterFlags } from '../filters.js';
 import { procFilePath, sysFilePath } from '../paths.js';
 import { NETDEV_FIELDS, parseNetDev } from '../procfs/netdev.js';
 import { readOptionalProcFile, readProcFile } from '../procfs/read.js';
-import type { CollectorDefinition, HostPaths } from '../types.js';
+import { defineCollector, type HostPaths } from '../types.js';
+
+/** Debian's node_exporter 1.5.0 default; upstream leaves it empty. */
+export const DEFAULT_NETDEV_DEVICE_EXCLUDE = /^lo$/;
 
 const fieldDescs: readonly MetricDesc[] = NETDEV_FIELDS.map((field) =>
   describeMetric(`node_network_${field}_total`, `Network device statistic ${field}.`, 'counter', ['device']),
@@ -23,13 +26,14 @@ function readNohandler(paths: HostPaths, device: string): number | undefined {
   return Number.isNaN(value) ? undefined : value;
 }
 
-export const netdevCollector: CollectorDefinition = {
+export const netdevCollector = defineCollector({
   name: 'netdev',
   defaultEnabled: true,
   description: 'Per-interface network counters from /proc/net/dev.',
+  flags: deviceFilterFlags('netdev', 'net devices', DEFAULT_NETDEV_DEVICE_EXCLUDE),
   create: ({ paths, options }) => {
     const netDevPath = procFilePath(paths, 'net', 'dev');
-    const filter = new DeviceFilter('netdev', options.netdev.deviceInclude, options.netdev.deviceExclude);
+    const filter = new DeviceFilter('netdev', options.deviceInclude, options.deviceExclude, DEFAULT_NETDEV_DEVICE_EXCLUDE);
     return {
       async update(sink) {
         const devices = parseNetDev(readProcFile(netDevPath)).filter((d) => !filter.ignored(d.device));
@@ -42,4 +46,4 @@ export const netdevCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

@@ -3,7 +3,7 @@ import { describeMetric } from '../../common/metrics.js';
 import { rootfsFilePath } from '../paths.js';
 import { parseOsRelease } from '../procfs/osrelease.js';
 import { readOptionalTextFile } from '../procfs/read.js';
-import type { CollectorDefinition } from '../types.js';
+import { defineCollector } from '../types.js';
 
 const INFO_FIELDS = [
   'BUILD_ID',
@@ -39,7 +39,7 @@ export function majorMinor(versionId: string): number | undefined {
   return match === null ? undefined : Number(match[0]);
 }
 
-export const osCollector: CollectorDefinition = {
+export const osCollector = defineCollector({
   name: 'os',
   defaultEnabled: true,
   description: 'Distribution name and version from /etc/os-release.',
@@ -61,4 +61,4 @@ export const osCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

@@ -3,7 +3,7 @@ import { describeMetric } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
 import { parsePressure } from '../procfs/pressure.js';
 import { readOptionalProcFile } from '../procfs/read.js';
-import { NoDataError, type CollectorDefinition } from '../types.js';
+import { defineCollector, NoDataError } from '../types.js';
 
 const cpuWaiting = describeMetric('node_pressure_cpu_waiting_seconds_total', 'Total time in seconds that processes have waited for CPU time', 'counter');
 const ioWaiting = describeMetric('node_pressure_io_waiting_seconds_total', 'Total time in seconds that processes have waited due to IO congestion', 'counter');
@@ -19,7 +19,7 @@ const memoryStalled = describeMetric(
   'counter',
 );
 
-export const pressureCollector: CollectorDefinition = {
+export const pressureCollector = defineCollector({
   name: 'pressure',
   defaultEnabled: true,
   description: 'Pressure stall information (CPU, I/O, memory) from /proc/pressure.',
@@ -42,4 +42,4 @@ export const pressureCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

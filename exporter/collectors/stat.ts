@@ -3,7 +3,7 @@ import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
 import { readProcFile } from '../procfs/read.js';
 import { parseStat } from '../procfs/stat.js';
-import type { CollectorDefinition, MetricSink } from '../types.js';
+import { defineCollector, type MetricSink } from '../types.js';
 
 const intrDesc = describeMetric('node_intr_total', 'Total number of interrupts serviced.', 'counter');
 const contextSwitchesDesc = describeMetric('node_context_switches_total', 'Total number of context switches.', 'counter');
@@ -16,7 +16,7 @@ function addIfPresent(sink: MetricSink, desc: MetricDesc, value: number | undefi
   if (value !== undefined) sink.add(desc, value);
 }
 
-export const statCollector: CollectorDefinition = {
+export const statCollector = defineCollector({
   name: 'stat',
   defaultEnabled: true,
   description: 'Boot time, context switches, forks, interrupts and process states, from /proc/stat.',
@@ -34,4 +34,4 @@ export const statCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

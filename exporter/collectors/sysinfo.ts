@@ -5,8 +5,11 @@
  * (single-flight) and bounded by a timeout; it is imported lazily so Linux never loads it.
  */
 import os from 'node:os';
+import { isTimeout, raceAbort, withTimeout } from '../../common/abort.js';
 import { describeMetric } from '../../common/metrics.js';
-import { NoDataError, type CollectorDefinition } from '../types.js';
+import { singleFlight } from '../../common/single-flight.js';
+import { defineCollector, NoDataError, type CollectorDefinition } from '../types.js';
+import { filesystemExcludeFlags } from './filesystem.js';
 import { load15Desc, load1Desc, load5Desc } from './loadavg.js';
 import { meminfoDescriptors } from './meminfo.js';
 import { osInfoDesc, osVersionDesc, majorMinor } from './os.js';
@@ -17,44 +20,28 @@ const SYSINFO_TIMEOUT_MS = 5_000;
 
 /** One in-flight call shared by every caller; its answer is reused for `maxAgeMs`. A slow call is awaited at most `timeoutMs` per caller but never started twice. */
 export class SingleFlight<T> {
-  readonly #fetch: () => Promise<T>;
+  readonly #call: () => Promise<T>;
   readonly #maxAgeMs: number;
   readonly #timeoutMs: number;
   #cached: { value: T; at: number } | undefined;
-  #inFlight: Promise<T> | undefined;
 
   constructor(fetch: () => Promise<T>, maxAgeMs: number, timeoutMs: number) {
-    this.#fetch = fetch;
+    this.#call = singleFlight(async () => {
+      const value = await fetch();
+      this.#cached = { value, at: Date.now() };
+      return value;
+    });
     this.#maxAgeMs = maxAgeMs;
     this.#timeoutMs = timeoutMs;
   }
 
   async get(signal?: AbortSignal): Promise<T> {
     if (this.#cached !== undefined && Date.now() - this.#cached.at < this.#maxAgeMs) return this.#cached.value;
-    if (this.#inFlight === undefined) {
-      const call = this.#fetch().then((value) => {
-        this.#cached = { value, at: Date.now() };
-        return value;
-      });
-      this.#inFlight = call;
-      void call.then(
-        () => (this.#inFlight = undefined),
-        () => (this.#inFlight = undefined),
-      );
-    }
-    const call = this.#inFlight;
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
-    const limit = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`systeminformation did not answer within ${this.#timeoutMs} ms`)), this.#timeoutMs);
-      onAbort = () => reject(signal?.reason ?? new Error('aborted'));
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
     try {
-      return await Promise.race([call, limit]);
-    } finally {
-      clearTimeout(timer);
-      if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
+      return await raceAbort(this.#call(), withTimeout(this.#timeoutMs, signal));
+    } catch (error) {
+      if (isTimeout(error) && signal?.aborted !== true) throw new Error(`systeminformation did not answer within ${this.#timeoutMs} ms`);
+      throw error;
     }
   }
 }
@@ -71,7 +58,7 @@ const fsSizeDesc = describeMetric('node_filesystem_size_bytes', 'Filesystem size
 const fsAvailDesc = describeMetric('node_filesystem_avail_bytes', 'Filesystem space available to non-root users in bytes.', 'gauge', FS_LABELS);
 const fsFreeDesc = describeMetric('node_filesystem_free_bytes', 'Filesystem free space in bytes.', 'gauge', FS_LABELS);
 
-export const sysinfoMeminfoCollector: CollectorDefinition = {
+export const sysinfoMeminfoCollector = defineCollector({
   name: 'meminfo',
   defaultEnabled: true,
   description: 'Memory and swap totals (systeminformation).',
@@ -86,15 +73,16 @@ export const sysinfoMeminfoCollector: CollectorDefinition = {
       sink.add(meminfoDescriptors.get('SwapFree_bytes'), mem.swapfree);
     },
   }),
-};
+});
 
-export const sysinfoFilesystemCollector: CollectorDefinition = {
+export const sysinfoFilesystemCollector = defineCollector({
   name: 'filesystem',
   defaultEnabled: true,
   description: 'Filesystem sizes (systeminformation).',
+  flags: filesystemExcludeFlags,
   create: ({ options }) => ({
     async update(sink, signal) {
-      const { mountPointsExclude, fsTypesExclude } = options.filesystem;
+      const { mountPointsExclude, fsTypesExclude } = options;
       const list = (await filesystems.get(signal)).filter((f) => !mountPointsExclude.test(f.mount) && !fsTypesExclude.test(f.type));
       if (list.length === 0) throw new NoDataError('systeminformation reported no filesystems');
       for (const f of list) {
@@ -105,9 +93,9 @@ export const sysinfoFilesystemCollector: CollectorDefinition = {
       }
     },
   }),
-};
+});
 
-export const sysinfoLoadavgCollector: CollectorDefinition = {
+export const sysinfoLoadavgCollector = defineCollector({
   name: 'loadavg',
   defaultEnabled: true,
   description: 'Load averages (os.loadavg()).',
@@ -121,9 +109,9 @@ export const sysinfoLoadavgCollector: CollectorDefinition = {
       sink.add(load15Desc, load15);
     },
   }),
-};
+});
 
-export const sysinfoUnameCollector: CollectorDefinition = {
+export const sysinfoUnameCollector = defineCollector({
   name: 'uname',
   defaultEnabled: true,
   description: 'Kernel name, release, version and host name (os module).',
@@ -132,9 +120,9 @@ export const sysinfoUnameCollector: CollectorDefinition = {
       sink.add(unameDesc, 1, ['(none)', os.machine(), os.hostname(), os.release(), os.type(), os.version()]);
     },
   }),
-};
+});
 
-export const sysinfoOsCollector: CollectorDefinition = {
+export const sysinfoOsCollector = defineCollector({
   name: 'os',
   defaultEnabled: true,
   description: 'Distribution name and version (systeminformation).',
@@ -155,7 +143,7 @@ export const sysinfoOsCollector: CollectorDefinition = {
       if (version !== undefined) sink.add(osVersionDesc, version, [info.platform, '', info.distro]);
     },
   }),
-};
+});
 
 export const sysinfoCollectors: readonly CollectorDefinition[] = [
   sysinfoFilesystemCollector,

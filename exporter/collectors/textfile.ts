@@ -5,7 +5,8 @@ import type { Logger } from '../../common/logging.js';
 import { describeMetric } from '../../common/metrics.js';
 import { readTextFile } from '../procfs/read.js';
 import { parseTextFormat, type TextFamily, type TextFamilyType } from '../procfs/textformat.js';
-import type { CollectorDefinition, MetricSink } from '../types.js';
+import { optionalStringFlag } from '../../common/flags.js';
+import { collectorFlag, defineCollector, type MetricSink } from '../types.js';
 
 const mtimeDesc = describeMetric('node_textfile_mtime_seconds', 'Unixtime mtime of textfiles successfully read.', 'gauge', ['file']);
 const scrapeErrorDesc = describeMetric(
@@ -104,13 +105,16 @@ async function collect(sink: MetricSink, directory: string, logger: Logger): Pro
   sink.add(scrapeErrorDesc, failed ? 1 : 0);
 }
 
-export const textfileCollector: CollectorDefinition = {
+export const textfileCollector = defineCollector({
   name: 'textfile',
   defaultEnabled: true,
   description: 'Metrics from the *.prom files in --collector.textfile.directory.',
+  flags: {
+    directory: collectorFlag('collector.textfile.directory', optionalStringFlag('Directory to read text files with metrics from.', '<dir>')),
+  },
   create: ({ options, logger }) => ({
     async update(sink) {
-      const { directory } = options.textfile;
+      const { directory } = options;
       if (directory === undefined || directory === '') {
         sink.add(scrapeErrorDesc, 0);
         return;
@@ -118,4 +122,4 @@ export const textfileCollector: CollectorDefinition = {
       await collect(sink, directory, logger);
     },
   }),
-};
+});

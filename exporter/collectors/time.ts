@@ -5,7 +5,7 @@ import { describeMetric } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
 import { readProcFile } from '../procfs/read.js';
 import { parseTzifFooter, zoneAbbreviation, type ZoneRule } from '../procfs/tzfile.js';
-import type { CollectorDefinition, MetricSink } from '../types.js';
+import { defineCollector, type MetricSink } from '../types.js';
 
 const timeDesc = describeMetric('node_time_seconds', 'System time in seconds since epoch (1970).', 'gauge');
 const zoneOffsetDesc = describeMetric('node_time_zone_offset_seconds', 'System time zone offset in seconds.', 'gauge', ['time_zone']);
@@ -77,7 +77,7 @@ function addClocksources(sink: MetricSink, root: string): void {
   }
 }
 
-export const timeCollector: CollectorDefinition = {
+export const timeCollector = defineCollector({
   name: 'time',
   defaultEnabled: true,
   description: 'The system clock, time zone offset and clocksources.',
@@ -95,4 +95,4 @@ export const timeCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

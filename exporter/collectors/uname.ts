@@ -3,7 +3,7 @@ import { machine } from 'node:os';
 import { describeMetric } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
 import { readProcFile } from '../procfs/read.js';
-import type { CollectorDefinition } from '../types.js';
+import { defineCollector } from '../types.js';
 
 export const unameDesc = describeMetric(
   'node_uname_info',
@@ -14,7 +14,7 @@ export const unameDesc = describeMetric(
 
 const FILES = ['domainname', 'hostname', 'osrelease', 'ostype', 'version'] as const;
 
-export const unameCollector: CollectorDefinition = {
+export const unameCollector = defineCollector({
   name: 'uname',
   defaultEnabled: true,
   description: 'Kernel name, release, version, host and domain name.',
@@ -29,4 +29,4 @@ export const unameCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

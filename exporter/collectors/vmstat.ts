@@ -2,7 +2,8 @@
 import { procFilePath } from '../paths.js';
 import { readProcFile } from '../procfs/read.js';
 import { parseVmstat } from '../procfs/vmstat.js';
-import type { CollectorDefinition } from '../types.js';
+import { regexpFlag } from '../../common/flags.js';
+import { collectorFlag, defineCollector } from '../types.js';
 import { DescriptorCache } from './described.js';
 
 const descriptors = new DescriptorCache('untyped', (field) => ({
@@ -10,13 +11,18 @@ const descriptors = new DescriptorCache('untyped', (field) => ({
   help: `/proc/vmstat information field ${field}.`,
 }));
 
-export const vmstatCollector: CollectorDefinition = {
+export const DEFAULT_VMSTAT_FIELDS = /^(oom_kill|pgpg|pswp|pg.*fault).*/;
+
+export const vmstatCollector = defineCollector({
   name: 'vmstat',
   defaultEnabled: true,
   description: 'Selected /proc/vmstat fields (page faults, paging, swapping, OOM kills).',
+  flags: {
+    fields: collectorFlag('collector.vmstat.fields', regexpFlag('Regexp of fields to return for vmstat collector.', DEFAULT_VMSTAT_FIELDS)),
+  },
   create: ({ paths, options }) => {
     const vmstatPath = procFilePath(paths, 'vmstat');
-    const fields = options.vmstat.fields;
+    const { fields } = options;
     return {
       async update(sink) {
         for (const field of parseVmstat(readProcFile(vmstatPath))) {
@@ -25,4 +31,4 @@ export const vmstatCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

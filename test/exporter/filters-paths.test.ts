@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  DEFAULT_DISKSTATS_DEVICE_EXCLUDE,
-  DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE,
-  DEFAULT_FILESYSTEM_MOUNT_POINTS_EXCLUDE,
-  DEFAULT_VMSTAT_FIELDS,
-  DeviceFilter,
-} from '../../exporter/filters.js';
+import { DEFAULT_DISKSTATS_DEVICE_EXCLUDE } from '../../exporter/collectors/diskstats.js';
+import { DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE, DEFAULT_FILESYSTEM_MOUNT_POINTS_EXCLUDE } from '../../exporter/collectors/filesystem.js';
+import { DEFAULT_VMSTAT_FIELDS } from '../../exporter/collectors/vmstat.js';
+import { DeviceFilter } from '../../exporter/filters.js';
 import { resolve } from 'node:path';
 import { resolveHostPaths, rootfsFilePath, rootfsStripPrefix } from '../../exporter/paths.js';
 

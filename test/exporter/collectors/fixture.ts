@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLogger, type Logger } from '../../../common/logging.js';
 import { MetricFamilies, renderText } from '../../../common/metrics.js';
-import { defaultCollectorOptions } from '../../../exporter/collectors/index.js';
-import type { Collector, CollectorDefinition, CollectorOptions, HostPaths } from '../../../exporter/types.js';
+import { defaultCollectorOptions, optionsFor, type CollectorOptions } from '../../../exporter/collectors/index.js';
+import type { Collector, CollectorDefinition, HostPaths } from '../../../exporter/types.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/exporter/', import.meta.url));
 
@@ -25,7 +25,7 @@ export function createCollector(
   definition: CollectorDefinition,
   { paths = fixturePaths, options = fixtureOptions(), logger = silentLogger() }: { paths?: HostPaths; options?: CollectorOptions; logger?: Logger } = {},
 ): Collector {
-  return definition.create({ paths, options, logger });
+  return definition.create({ paths, options: optionsFor(definition, options), logger });
 }
 
 export async function scrapeFamilies(collector: Collector, signal = AbortSignal.timeout(10_000)): Promise<MetricFamilies> {
