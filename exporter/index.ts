@@ -14,3 +14,4 @@ export { HostScraper, CollectorFilterError, type HostScraperOptions } from './sc
 export { NoDataError, collectorFlag, defineCollector } from './types.js';
 export type { Collector, CollectorContext, CollectorDefinition, CollectorFlag, HostPaths, MetricSink, StatfsFunction } from './types.js';
 export * as procfs from './procfs/index.js';
+export * as formats from './formats/index.js';

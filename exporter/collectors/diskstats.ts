@@ -7,7 +7,7 @@ import { DeviceFilter, deviceFilterFlags } from '../filters.js';
 import { procFilePath } from '../paths.js';
 import { parseDiskstats, type DiskStats } from '../procfs/diskstats.js';
 import { readOptionalProcFile, readProcFile } from '../procfs/read.js';
-import { parseUdevProperties } from '../procfs/udev.js';
+import { parseUdevProperties } from '../formats/udev.js';
 import { collectorFlag, defineCollector, type MetricSink } from '../types.js';
 
 export const DEFAULT_DISKSTATS_DEVICE_EXCLUDE = /^(ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\d+n\d+p)\d+$/;

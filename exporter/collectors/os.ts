@@ -1,7 +1,7 @@
 /** `node_os_info` and `node_os_version` from os-release (node_exporter os_release.go). */
 import { describeMetric } from '../../common/metrics.js';
 import { rootfsFilePath } from '../paths.js';
-import { parseOsRelease } from '../procfs/osrelease.js';
+import { parseOsRelease } from '../formats/os-release.js';
 import { readOptionalTextFile } from '../procfs/read.js';
 import { defineCollector } from '../types.js';
 

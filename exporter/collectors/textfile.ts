@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Logger } from '../../common/logging.js';
 import { describeMetric } from '../../common/metrics.js';
 import { readTextFile } from '../procfs/read.js';
-import { parseTextFormat, type TextFamily, type TextFamilyType } from '../procfs/textformat.js';
+import { parseTextFormat, type TextFamily, type TextFamilyType } from '../formats/prometheus-text.js';
 import { optionalStringFlag } from '../../common/flags.js';
 import { collectorFlag, defineCollector, type MetricSink } from '../types.js';
 

@@ -4,7 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { describeMetric } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
 import { readProcFile } from '../procfs/read.js';
-import { parseTzifFooter, zoneAbbreviation, type ZoneRule } from '../procfs/tzfile.js';
+import { parseTzifFooter, zoneAbbreviation, type ZoneRule } from '../formats/tzfile.js';
 import { defineCollector, type MetricSink } from '../types.js';
 
 const timeDesc = describeMetric('node_time_seconds', 'System time in seconds since epoch (1970).', 'gauge');

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { fallbackCollectors, linuxCollectors } from '../../../exporter/collectors/index.js';
+import { fallbackCollectors, linuxCollectors as table } from '../../../exporter/collectors/index.js';
 import { sysinfoCollectors } from '../../../exporter/collectors/sysinfo.js';
+import type { CollectorDefinition } from '../../../exporter/types.js';
+
+const linuxCollectors: readonly CollectorDefinition[] = table;
 
 const doc = readFileSync(new URL('../../../docs/collectors.md', import.meta.url), 'utf8');
 

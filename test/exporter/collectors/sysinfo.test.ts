@@ -10,7 +10,7 @@ import {
   sysinfoUnameCollector,
 } from '../../../exporter/collectors/sysinfo.js';
 import { readFileSync, statfsSync } from 'node:fs';
-import { parseOsRelease } from '../../../exporter/procfs/osrelease.js';
+import { parseOsRelease } from '../../../exporter/formats/os-release.js';
 import { parseExposition, sampleValue } from '../../helpers/exposition.js';
 import { createCollector, fixtureOptions, scrape } from './fixture.js';
 

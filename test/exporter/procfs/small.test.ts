@@ -4,9 +4,9 @@ import { parseDiskstats } from '../../../exporter/procfs/diskstats.js';
 import { parseLoadavg } from '../../../exporter/procfs/loadavg.js';
 import { parseMountinfo } from '../../../exporter/procfs/mountinfo.js';
 import { NETDEV_FIELDS, parseNetDev } from '../../../exporter/procfs/netdev.js';
-import { parseOsRelease } from '../../../exporter/procfs/osrelease.js';
+import { parseOsRelease } from '../../../exporter/formats/os-release.js';
 import { parsePressure } from '../../../exporter/procfs/pressure.js';
-import { parseUdevProperties } from '../../../exporter/procfs/udev.js';
+import { parseUdevProperties } from '../../../exporter/formats/udev.js';
 import { parseVmstat } from '../../../exporter/procfs/vmstat.js';
 import { fixture } from './fixture.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseTextFormat } from '../../../exporter/procfs/textformat.js';
-import { fixture } from './fixture.js';
+import { parseTextFormat } from '../../../exporter/formats/prometheus-text.js';
+import { fixture } from '../procfs/fixture.js';
 
 test('parseTextFormat: families with HELP, TYPE, labels and escapes', () => {
   assert.deepEqual(parseTextFormat(fixture('textfile/good.prom'), 'good.prom'), [

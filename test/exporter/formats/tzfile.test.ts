@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { parsePosixTz, parseTzifFooter, zoneAbbreviation } from '../../../exporter/procfs/tzfile.js';
+import { parsePosixTz, parseTzifFooter, zoneAbbreviation } from '../../../exporter/formats/tzfile.js';
 
 const zoneFile = (name: string): Buffer => readFileSync(fileURLToPath(new URL(`../../fixtures/exporter/zoneinfo/${name}`, import.meta.url)));
 
