@@ -6,7 +6,7 @@
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-export type MetricType = 'counter' | 'gauge' | 'untyped';
+export type MetricType = 'counter' | 'gauge' | 'histogram' | 'untyped';
 
 export interface MetricDesc {
   readonly name: string;
@@ -27,7 +27,16 @@ export function describeMetric(
     if (!LABEL_NAME.test(label) || label.startsWith('__')) throw new Error(`invalid label name ${JSON.stringify(label)} on ${name}`);
   }
   if (help === '') throw new Error(`metric ${name} needs HELP text`);
+  if (type === 'histogram' && labelNames.includes('le')) throw new Error(`histogram ${name} cannot have an "le" label`);
   return Object.freeze({ name, help, type, labelNames: Object.freeze([...labelNames]) });
+}
+
+/** One histogram's state: `cumulativeCounts[i]` observations were at most `upperBounds[i]`. */
+export interface HistogramValue {
+  readonly upperBounds: readonly number[];
+  readonly cumulativeCounts: readonly number[];
+  readonly sum: number;
+  readonly count: number;
 }
 
 export interface MetricSink {
@@ -37,7 +46,10 @@ export interface MetricSink {
 
 export interface MetricSample {
   readonly labelValues: readonly string[];
+  /** The observation count for a histogram. */
   readonly value: number;
+  /** Present exactly in the samples of a `histogram` family. */
+  readonly histogram?: HistogramValue;
 }
 
 export interface MetricFamily {
@@ -52,6 +64,20 @@ export class MetricFamilies implements MetricSink {
   readonly byName = new Map<string, MetricFamily>();
 
   add(desc: MetricDesc, value: number, labelValues: readonly string[] = NO_LABELS): void {
+    if (desc.type === 'histogram') throw new Error(`metric ${desc.name} is a histogram: add it with addHistogram`);
+    this.#family(desc, labelValues).samples.push({ labelValues, value });
+  }
+
+  /** One series of a `histogram` family. */
+  addHistogram(desc: MetricDesc, histogram: HistogramValue, labelValues: readonly string[] = NO_LABELS): void {
+    if (desc.type !== 'histogram') throw new Error(`metric ${desc.name} is a ${desc.type}, not a histogram`);
+    if (histogram.upperBounds.length !== histogram.cumulativeCounts.length) {
+      throw new Error(`histogram ${desc.name} has ${histogram.upperBounds.length} bucket bounds and ${histogram.cumulativeCounts.length} counts`);
+    }
+    this.#family(desc, labelValues).samples.push({ labelValues, value: histogram.count, histogram });
+  }
+
+  #family(desc: MetricDesc, labelValues: readonly string[]): MetricFamily {
     let family = this.byName.get(desc.name);
     if (family === undefined) {
       family = { desc, samples: [] };
@@ -62,13 +88,16 @@ export class MetricFamilies implements MetricSink {
     if (labelValues.length !== desc.labelNames.length) {
       throw new Error(`metric ${desc.name} takes ${desc.labelNames.length} label values, got ${labelValues.length}`);
     }
-    family.samples.push({ labelValues, value });
+    return family;
   }
 
   /** Moves every sample of `other` into this set. */
   addAll(other: MetricFamilies): void {
     for (const family of other.byName.values()) {
-      for (const sample of family.samples) this.add(family.desc, sample.value, sample.labelValues);
+      for (const sample of family.samples) {
+        if (sample.histogram === undefined) this.add(family.desc, sample.value, sample.labelValues);
+        else this.addHistogram(family.desc, sample.histogram, sample.labelValues);
+      }
     }
   }
 
@@ -96,46 +125,74 @@ export function formatValue(value: number): string {
   return String(value);
 }
 
-function labelBlock(names: readonly string[], values: readonly string[], extra: string): string {
-  let out = extra;
+/**
+ * The line formatting both renderers share: the family's metadata lines, each sample's line and a
+ * histogram's lines. `labels` is the rendered `name="value"` list without braces ('' for none).
+ */
+export function familyHeader(name: string, help: string, type: MetricType, openMetrics: boolean): string {
+  const family = openMetrics && type === 'counter' && name.endsWith('_total') ? name.slice(0, -6) : name;
+  const shownType = openMetrics && type === 'untyped' ? 'unknown' : type;
+  return `# HELP ${family} ${escapeHelp(help)}\n# TYPE ${family} ${shownType}\n`;
+}
+
+/** The name a family's samples carry: OpenMetrics ends every counter sample in `_total`. */
+export function sampleName(name: string, type: MetricType, openMetrics: boolean): string {
+  return openMetrics && type === 'counter' && !name.endsWith('_total') ? `${name}_total` : name;
+}
+
+export function sampleLine(name: string, labels: string, value: number): string {
+  return `${name}${labels === '' ? '' : `{${labels}}`} ${formatValue(value)}\n`;
+}
+
+function histogramLines(name: string, labels: string, histogram: HistogramValue): string {
+  const prefix = labels === '' ? '' : `${labels},`;
+  let out = '';
+  for (let i = 0; i < histogram.upperBounds.length; i++) {
+    out += sampleLine(`${name}_bucket`, `${prefix}le="${formatValue(histogram.upperBounds[i]!)}"`, histogram.cumulativeCounts[i]!);
+  }
+  out += sampleLine(`${name}_bucket`, `${prefix}le="+Inf"`, histogram.count);
+  return out + sampleLine(`${name}_sum`, labels, histogram.sum) + sampleLine(`${name}_count`, labels, histogram.count);
+}
+
+function labelPairs(names: readonly string[], values: readonly string[], constLabels: string): string {
+  let out = constLabels;
   for (let i = 0; i < names.length; i++) {
     if (out !== '') out += ',';
     out += `${names[i]}="${escapeLabelValue(values[i] ?? '')}"`;
   }
-  return out === '' ? '' : `{${out}}`;
+  return out;
 }
 
 /** Pre-rendered `name="value"` pairs added to every sample (e.g. target labels). */
-export function constLabelText(labels: Readonly<Record<string, string>>): string {
-  return Object.entries(labels)
-    .map(([name, value]) => `${name}="${escapeLabelValue(value)}"`)
-    .join(',');
+export function constLabelText(labels: Readonly<Record<string, string | number | undefined>>): string {
+  let out = '';
+  for (const [name, value] of Object.entries(labels)) {
+    if (value === undefined) continue;
+    if (out !== '') out += ',';
+    out += `${name}="${escapeLabelValue(String(value))}"`;
+  }
+  return out;
+}
+
+function render(families: Iterable<MetricFamily>, constLabels: string, openMetrics: boolean): string {
+  let out = '';
+  for (const { desc, samples } of families) {
+    out += familyHeader(desc.name, desc.help, desc.type, openMetrics);
+    const name = sampleName(desc.name, desc.type, openMetrics);
+    for (const sample of samples) {
+      const labels = labelPairs(desc.labelNames, sample.labelValues, constLabels);
+      out += sample.histogram === undefined ? sampleLine(name, labels, sample.value) : histogramLines(name, labels, sample.histogram);
+    }
+  }
+  return out;
 }
 
 /** Prometheus text format 0.0.4. */
 export function renderText(families: Iterable<MetricFamily>, constLabels = ''): string {
-  let out = '';
-  for (const { desc, samples } of families) {
-    out += `# HELP ${desc.name} ${escapeHelp(desc.help)}\n# TYPE ${desc.name} ${desc.type}\n`;
-    for (const sample of samples) {
-      out += `${desc.name}${labelBlock(desc.labelNames, sample.labelValues, constLabels)} ${formatValue(sample.value)}\n`;
-    }
-  }
-  return out;
+  return render(families, constLabels, false);
 }
 
 /** OpenMetrics 1.0 families (without the closing `# EOF`, so several sets can be joined). */
 export function renderOpenMetrics(families: Iterable<MetricFamily>, constLabels = ''): string {
-  let out = '';
-  for (const { desc, samples } of families) {
-    const isCounter = desc.type === 'counter';
-    const familyName = isCounter && desc.name.endsWith('_total') ? desc.name.slice(0, -6) : desc.name;
-    const sampleName = isCounter ? `${familyName}_total` : desc.name;
-    const type = desc.type === 'untyped' ? 'unknown' : desc.type;
-    out += `# HELP ${familyName} ${escapeHelp(desc.help)}\n# TYPE ${familyName} ${type}\n`;
-    for (const sample of samples) {
-      out += `${sampleName}${labelBlock(desc.labelNames, sample.labelValues, constLabels)} ${formatValue(sample.value)}\n`;
-    }
-  }
-  return out;
+  return render(families, constLabels, true);
 }

@@ -3,19 +3,13 @@
  * path), any prom-client registry, and the exporter's own metrics. Text 0.0.4 or OpenMetrics by
  * `Accept`, gzip by `Accept-Encoding`, node_exporter's `collect[]` / `exclude[]` filters.
  */
-import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
-import { renderOpenMetrics, renderText, type MetricFamily } from '../common/metrics.js';
+import { acceptsGzip, CONTENT_TYPES, END_OF_BODY, negotiateFormat, renderFamilies, sendMetricsBody } from '../common/exposition.js';
+import type { MetricFamily } from '../common/metrics.js';
 import { renderRegistry } from './registry-render.js';
 import { CollectorFilterError, type HostScraper } from './scrape.js';
 import { SelfMetrics } from './self-metrics.js';
-
-const gzip = promisify(gzipCallback);
-
-export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
-export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
 
 export interface MetricsPluginOptions {
   /** Default `/metrics`. */
@@ -28,28 +22,6 @@ export interface MetricsPluginOptions {
   exporterMetrics?: boolean;
 }
 
-/** The highest `q` the header gives to any of `types` (-1 when none is listed). */
-function quality(header: string, types: readonly string[]): number {
-  let best = -1;
-  for (const part of header.split(',')) {
-    const [type = '', ...params] = part.split(';').map((piece) => piece.trim().toLowerCase());
-    if (!types.includes(type)) continue;
-    const q = params.find((param) => param.startsWith('q='));
-    best = Math.max(best, q === undefined ? 1 : Number(q.slice(2)) || 0);
-  }
-  return best;
-}
-
-export function wantsOpenMetrics(accept: string | undefined): boolean {
-  if (accept === undefined || !accept.includes('openmetrics')) return false;
-  const openMetrics = quality(accept, ['application/openmetrics-text']);
-  return openMetrics > 0 && openMetrics >= quality(accept, ['text/plain', '*/*']);
-}
-
-export function acceptsGzip(acceptEncoding: string | undefined): boolean {
-  return acceptEncoding !== undefined && acceptEncoding.includes('gzip') && quality(acceptEncoding, ['gzip']) > 0;
-}
-
 function queryList(value: unknown): string[] {
   if (value === undefined) return [];
   return (Array.isArray(value) ? value : [value]).map(String);
@@ -58,11 +30,9 @@ function queryList(value: unknown): string[] {
 export const metricsPlugin: FastifyPluginAsync<MetricsPluginOptions> = async (app, { path = '/metrics', host, registry, exporterMetrics = true }) => {
   const self = exporterMetrics ? new SelfMetrics() : undefined;
 
-  const answer = async (reply: FastifyReply, status: number, body: string, contentType: string, compress: boolean): Promise<FastifyReply> => {
+  const answer = (reply: FastifyReply, status: number, body: string, contentType: string, compress: boolean): Promise<FastifyReply> => {
     self?.countResponse(status);
-    reply.code(status).header('content-type', contentType);
-    if (!compress) return reply.send(body);
-    return reply.header('content-encoding', 'gzip').header('vary', 'Accept-Encoding').send(await gzip(body));
+    return sendMetricsBody(reply, status, body, contentType, compress);
   };
 
   app.get(path, async (request, reply) => {
@@ -81,16 +51,15 @@ export const metricsPlugin: FastifyPluginAsync<MetricsPluginOptions> = async (ap
         if (!(error instanceof CollectorFilterError)) throw error;
         return await answer(reply, 400, `${error.message}\n`, 'text/plain; charset=utf-8', false);
       }
-      const openMetrics = wantsOpenMetrics(request.headers.accept);
-      const render = openMetrics ? renderOpenMetrics : renderText;
+      const format = negotiateFormat(request.headers.accept);
       const [hostFamilies, registryText] = await Promise.all([
         host?.scrape(only) ?? Promise.resolve<MetricFamily[]>([]),
-        registry === undefined ? '' : renderRegistry(registry, openMetrics),
+        registry === undefined ? '' : renderRegistry(registry, format === 'openmetrics'),
       ]);
-      let body = render(hostFamilies) + registryText;
-      if (self !== undefined) body += render(self.collect().families());
-      if (openMetrics) body += '# EOF\n';
-      return await answer(reply, 200, body, openMetrics ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE, acceptsGzip(request.headers['accept-encoding']));
+      let body = renderFamilies(hostFamilies, format) + registryText;
+      if (self !== undefined) body += renderFamilies(self.collect().families(), format);
+      body += END_OF_BODY[format];
+      return await answer(reply, 200, body, CONTENT_TYPES[format], acceptsGzip(request.headers['accept-encoding']));
     } catch (error) {
       request.log.error({ err: (error as Error).message }, 'error gathering metrics');
       return await answer(reply, 500, `An error has occurred while serving metrics:\n\n${(error as Error).message}\n`, 'text/plain; charset=utf-8', false);
