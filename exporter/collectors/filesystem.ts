@@ -48,9 +48,9 @@ type FilesystemOptions = CollectorFlagValues<typeof filesystemFlags> & {
 };
 
 const LABELS = ['device', 'fstype', 'mountpoint'];
-const sizeDesc = describeMetric('node_filesystem_size_bytes', 'Filesystem size in bytes.', 'gauge', LABELS);
-const freeDesc = describeMetric('node_filesystem_free_bytes', 'Filesystem free space in bytes.', 'gauge', LABELS);
-const availDesc = describeMetric('node_filesystem_avail_bytes', 'Filesystem space available to non-root users in bytes.', 'gauge', LABELS);
+export const sizeDesc = describeMetric('node_filesystem_size_bytes', 'Filesystem size in bytes.', 'gauge', LABELS);
+export const freeDesc = describeMetric('node_filesystem_free_bytes', 'Filesystem free space in bytes.', 'gauge', LABELS);
+export const availDesc = describeMetric('node_filesystem_avail_bytes', 'Filesystem space available to non-root users in bytes.', 'gauge', LABELS);
 const filesDesc = describeMetric('node_filesystem_files', 'Filesystem total file nodes.', 'gauge', LABELS);
 const filesFreeDesc = describeMetric('node_filesystem_files_free', 'Filesystem total free file nodes.', 'gauge', LABELS);
 const readonlyDesc = describeMetric('node_filesystem_readonly', 'Filesystem read-only status.', 'gauge', LABELS);

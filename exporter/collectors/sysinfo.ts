@@ -6,10 +6,9 @@
  */
 import os from 'node:os';
 import { isTimeout, raceAbort, withTimeout } from '../../common/abort.js';
-import { describeMetric } from '../../common/metrics.js';
 import { singleFlight } from '../../common/single-flight.js';
 import { defineCollector, NoDataError, type CollectorDefinition } from '../types.js';
-import { filesystemExcludeFlags } from './filesystem.js';
+import { availDesc, filesystemExcludeFlags, freeDesc, sizeDesc } from './filesystem.js';
 import { load15Desc, load1Desc, load5Desc } from './loadavg.js';
 import { meminfoDescriptors } from './meminfo.js';
 import { osInfoDesc, osVersionDesc, majorMinor } from './os.js';
@@ -53,11 +52,6 @@ const memory = new SingleFlight(async () => (await loadSi()).mem(), SYSINFO_MAX_
 const filesystems = new SingleFlight(async () => (await loadSi()).fsSize(), SYSINFO_MAX_AGE_MS, SYSINFO_TIMEOUT_MS);
 const osInfo = new SingleFlight(async () => (await loadSi()).osInfo(), 60 * 60_000, SYSINFO_TIMEOUT_MS);
 
-const FS_LABELS = ['device', 'fstype', 'mountpoint'];
-const fsSizeDesc = describeMetric('node_filesystem_size_bytes', 'Filesystem size in bytes.', 'gauge', FS_LABELS);
-const fsAvailDesc = describeMetric('node_filesystem_avail_bytes', 'Filesystem space available to non-root users in bytes.', 'gauge', FS_LABELS);
-const fsFreeDesc = describeMetric('node_filesystem_free_bytes', 'Filesystem free space in bytes.', 'gauge', FS_LABELS);
-
 export const sysinfoMeminfoCollector = defineCollector({
   name: 'meminfo',
   defaultEnabled: true,
@@ -87,9 +81,9 @@ export const sysinfoFilesystemCollector = defineCollector({
       if (list.length === 0) throw new NoDataError('systeminformation reported no filesystems');
       for (const f of list) {
         const labels = [f.fs, f.type, f.mount];
-        sink.add(fsSizeDesc, f.size, labels);
-        sink.add(fsAvailDesc, f.available, labels);
-        sink.add(fsFreeDesc, f.size - f.used, labels);
+        sink.add(sizeDesc, f.size, labels);
+        sink.add(availDesc, f.available, labels);
+        sink.add(freeDesc, f.size - f.used, labels);
       }
     },
   }),
