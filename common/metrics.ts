@@ -144,7 +144,8 @@ export function sampleLine(name: string, labels: string, value: number): string 
   return `${name}${labels === '' ? '' : `{${labels}}`} ${formatValue(value)}\n`;
 }
 
-function histogramLines(name: string, labels: string, histogram: HistogramValue): string {
+/** The `_bucket` (cumulative, then `+Inf`), `_sum` and `_count` lines of one histogram series. */
+export function histogramSampleLines(name: string, labels: string, histogram: HistogramValue): string {
   const prefix = labels === '' ? '' : `${labels},`;
   let out = '';
   for (let i = 0; i < histogram.upperBounds.length; i++) {
@@ -181,7 +182,7 @@ function render(families: Iterable<MetricFamily>, constLabels: string, openMetri
     const name = sampleName(desc.name, desc.type, openMetrics);
     for (const sample of samples) {
       const labels = labelPairs(desc.labelNames, sample.labelValues, constLabels);
-      out += sample.histogram === undefined ? sampleLine(name, labels, sample.value) : histogramLines(name, labels, sample.histogram);
+      out += sample.histogram === undefined ? sampleLine(name, labels, sample.value) : histogramSampleLines(name, labels, sample.histogram);
     }
   }
   return out;
