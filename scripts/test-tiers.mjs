@@ -21,8 +21,8 @@ const INTEGRATION = [
   // certificates made with the openssl command line at test time
   'test/common/web-config.test.ts',
   'test/prober/**/{http,probe,tls}.test.ts',
-  // ping, and a network namespace of its own (unshare, mapped to root)
-  'test/prober/**/hostile-protocols.test.ts',
+  // python3 (a port that never accepts), ping, a network namespace of its own (unshare, mapped to root)
+  'test/prober/**/hostile-{http,protocols}.test.ts',
   // headless Chromium
   'test/prober/**/status-page.test.ts',
   // platypus-prober as a process of its own (reload by SIGHUP, the concurrency bound, the scheduler CLI)
