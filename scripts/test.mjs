@@ -10,6 +10,7 @@
 //                                           nothing and needs no root
 //   node scripts/test.mjs --tier=unit --node=24   that tier on a Node 24 build fetched from the npm
 //                                           registry into .cache/node24 when missing
+//   node scripts/test.mjs --list …          prints the test files the other arguments select, with their tier
 //
 // Node 20 has no glob for --test, so the file list is built here.
 import { spawnSync } from 'node:child_process';
@@ -24,7 +25,7 @@ const NODE_FOR_UNIT_TIER = '24';
 
 const { values: options, positionals: filters } = parseArgs({
   allowPositionals: true,
-  options: { tier: { type: 'string' }, node: { type: 'string' } },
+  options: { tier: { type: 'string' }, node: { type: 'string' }, list: { type: 'boolean' } },
 });
 if (options.tier !== undefined && !TIERS.includes(options.tier)) {
   fail(`--tier must be one of ${TIERS.join(', ')}, not ${options.tier}`);
@@ -87,7 +88,9 @@ const lint = () => run(process.execPath, [join(root, 'node_modules/eslint/bin/es
 const typecheck = () => run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json']);
 
 const failed = [];
-if (options.tier !== undefined) {
+if (options.list) {
+  for (const file of selectTests(options.tier)) console.log(`${tierOf(file).padEnd(12)}${file}`);
+} else if (options.tier !== undefined) {
   const files = selectTests(options.tier);
   if (options.tier !== 'unit') installDeps();
   const node = options.node === undefined ? process.execPath : nodeBinary(options.node);
