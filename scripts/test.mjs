@@ -31,6 +31,7 @@ if (options.tier !== undefined && !TIERS.includes(options.tier)) {
   fail(`--tier must be one of ${TIERS.join(', ')}, not ${options.tier}`);
 }
 if (options.node !== undefined && !/^\d+$/.test(options.node)) fail(`--node takes a major version, not ${options.node}`);
+if (options.node !== undefined && options.tier === undefined) fail('--node goes with --tier');
 
 function fail(message) {
   console.error(message);
@@ -62,11 +63,12 @@ function selectTests(tier) {
   return files;
 }
 
+/** Runs the files on that Node binary (undefined: it could not be installed); returns whether they passed. */
 function runTests(node, files) {
-  return run(node, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', '--test-reporter=spec', ...files]);
+  return node !== undefined && run(node, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', '--test-reporter=spec', ...files]);
 }
 
-/** A Node build of that major version from the npm registry, installed once under .cache/. */
+/** A Node build of that major version from the npm registry, installed once under .cache/; undefined if that fails. */
 function nodeBinary(major) {
   if (process.versions.node.split('.')[0] === major) return process.execPath;
   const prefix = join(root, '.cache', `node${major}`);
@@ -77,14 +79,19 @@ function nodeBinary(major) {
     const npm = process.env.npm_execpath;
     const installArgs = ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-fund', '--no-audit', '--ignore-scripts', `${pkg}@${major}`];
     const installed = npm ? run(process.execPath, [npm, ...installArgs]) : run('npm', installArgs);
-    if (!installed || !existsSync(binary)) fail(`could not install ${pkg}@${major}`);
+    if (!installed || !existsSync(binary)) {
+      console.error(`could not install ${pkg}@${major}`);
+      return undefined;
+    }
   }
   return binary;
 }
 
 const installDeps = () => run('bash', ['scripts/install-test-deps.sh']) || process.exit(1);
-const lint = () => run(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '.'])
-  && run(process.execPath, [join(root, 'node_modules/knip/bin/knip.js')]);
+const lint = () => [
+  run(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '.']),
+  run(process.execPath, [join(root, 'node_modules/knip/bin/knip.js')]),
+].every(Boolean);
 const typecheck = () => run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json']);
 
 const failed = [];
