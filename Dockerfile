@@ -1,5 +1,5 @@
 # Platypus image: platypus-exporter and platypus-prober (docker-compose.yml picks one per service).
-FROM node:20.18-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
@@ -10,7 +10,7 @@ COPY prober ./prober
 COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20.18-bookworm-slim
+FROM node:24-bookworm-slim
 # ping for the icmp prober (setuid-free: it uses ICMP datagram sockets when the host allows them).
 RUN apt-get update \
   && apt-get install -y --no-install-recommends iputils-ping \

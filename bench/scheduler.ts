@@ -95,7 +95,7 @@ function minimalProbe(): CheckProbe {
     let pool = pools.get(url.origin);
     if (pool === undefined) pools.set(url.origin, (pool = new Pool(url.origin, { connections: 64 })));
     const started = performance.now();
-    let success = false;
+    let success: boolean;
     try {
       const response = await pool.request({ path: url.pathname, method: 'GET', signal });
       await response.body.dump();

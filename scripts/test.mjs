@@ -1,43 +1,120 @@
 #!/usr/bin/env node
-// Runs the whole test suite: installs missing real programs, type-checks, then runs every
-// test/**/*.test.ts under node:test (Node 20 has no glob for --test, so the list is built here).
-// Arguments narrow the run to files whose path contains one of them.
+// The test runner behind `npm test` and `npm run test:*`.
+//
+//   node scripts/test.mjs                   everything: installs the Debian programs the tests need (as
+//                                           root), lints, type-checks, runs every test/**/*.test.ts, then
+//                                           the unit tier again on Node 24
+//   node scripts/test.mjs SUBSTR…           installs, type-checks, runs the test files whose path
+//                                           contains one of the substrings
+//   node scripts/test.mjs --tier=unit       one tier (scripts/test-tiers.mjs); the unit tier installs
+//                                           nothing and needs no root
+//   node scripts/test.mjs --tier=unit --node=24   that tier on a Node 24 build fetched from the npm
+//                                           registry into .cache/node24 when missing
+//   node scripts/test.mjs --list …          prints the test files the other arguments select, with their tier
+//
+// Node 20 has no glob for --test, so the file list is built here.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { TIERS, tierOf } from './test-tiers.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const NODE_FOR_UNIT_TIER = '24';
 
+const { values: options, positionals: filters } = parseArgs({
+  allowPositionals: true,
+  options: { tier: { type: 'string' }, node: { type: 'string' }, list: { type: 'boolean' } },
+});
+if (options.tier !== undefined && !TIERS.includes(options.tier)) {
+  fail(`--tier must be one of ${TIERS.join(', ')}, not ${options.tier}`);
+}
+if (options.node !== undefined && !/^\d+$/.test(options.node)) fail(`--node takes a major version, not ${options.node}`);
+if (options.node !== undefined && options.tier === undefined) fail('--node goes with --tier');
+
+function fail(message) {
+  console.error(message);
+  process.exit(2);
+}
+
+/** Runs a command in the project root; returns whether it succeeded. */
 function run(command, args) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+  if (result.error) console.error(`${command}: ${result.error.message}`);
+  return result.status === 0;
 }
 
 function findTests(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return entry.name === 'fixtures' ? [] : findTests(path);
-    return entry.name.endsWith('.test.ts') ? [relative(root, path)] : [];
+    return entry.name.endsWith('.test.ts') ? [relative(root, path).split(sep).join('/')] : [];
   });
 }
 
-const filters = process.argv.slice(2);
-const files = findTests(join(root, 'test'))
-  .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
-  .sort();
-if (files.length === 0) {
-  console.error(`no test files match ${filters.join(' ') || 'test/**/*.test.ts'}`);
-  process.exit(1);
+function selectTests(tier) {
+  const files = findTests(join(root, 'test'))
+    .filter((file) => tier === undefined || tierOf(file) === tier)
+    .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
+    .sort();
+  // node --test with no files would pass having run nothing.
+  if (files.length === 0) fail(`no test files match ${[tier && `tier ${tier}`, ...filters].filter(Boolean).join(', ') || 'test/**/*.test.ts'}`);
+  return files;
 }
 
-run('bash', ['scripts/install-test-deps.sh']);
-run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json']);
-run(process.execPath, [
-  '--import', 'tsx',
-  '--test',
-  '--test-concurrency=2',
-  '--test-timeout=300000',
-  '--test-reporter=spec',
-  ...files,
-]);
+/** Runs the files on that Node binary (undefined: it could not be installed); returns whether they passed. */
+function runTests(node, files) {
+  return node !== undefined && run(node, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', '--test-reporter=spec', ...files]);
+}
+
+/** A Node build of that major version from the npm registry, installed once under .cache/; undefined if that fails. */
+function nodeBinary(major) {
+  if (process.versions.node.split('.')[0] === major) return process.execPath;
+  const prefix = join(root, '.cache', `node${major}`);
+  const pkg = `node-${process.platform}-${process.arch}`;
+  const binary = join(prefix, 'node_modules', pkg, 'bin', 'node');
+  if (!existsSync(binary)) {
+    console.error(`Installing Node ${major} (${pkg}) into ${relative(root, prefix)}`);
+    const npm = process.env.npm_execpath;
+    const installArgs = ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-fund', '--no-audit', '--ignore-scripts', `${pkg}@${major}`];
+    const installed = npm ? run(process.execPath, [npm, ...installArgs]) : run('npm', installArgs);
+    if (!installed || !existsSync(binary)) {
+      console.error(`could not install ${pkg}@${major}`);
+      return undefined;
+    }
+  }
+  return binary;
+}
+
+const installDeps = () => run('bash', ['scripts/install-test-deps.sh']) || process.exit(1);
+const lint = () => [
+  run(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '.']),
+  run(process.execPath, [join(root, 'node_modules/knip/bin/knip.js')]),
+].every(Boolean);
+const typecheck = () => run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json']);
+
+const failed = [];
+if (options.list) {
+  for (const file of selectTests(options.tier)) console.log(`${tierOf(file).padEnd(12)}${file}`);
+} else if (options.tier !== undefined) {
+  const files = selectTests(options.tier);
+  if (options.tier !== 'unit') installDeps();
+  const node = options.node === undefined ? process.execPath : nodeBinary(options.node);
+  if (!runTests(node, files)) failed.push(`${options.tier} tests on Node ${options.node ?? process.versions.node}`);
+} else {
+  const files = selectTests(undefined);
+  const everything = filters.length === 0;
+  installDeps();
+  // Lint and type errors fail the run, but the tests still run so that one run shows everything.
+  if (everything && !lint()) failed.push('lint');
+  if (!typecheck()) failed.push('type-check');
+  if (!runTests(process.execPath, files)) failed.push(`tests on Node ${process.versions.node}`);
+  if (everything && !runTests(nodeBinary(NODE_FOR_UNIT_TIER), selectTests('unit'))) {
+    failed.push(`unit tests on Node ${NODE_FOR_UNIT_TIER}`);
+  }
+}
+if (failed.length > 0) {
+  console.error(`\nFailed: ${failed.join(', ')}`);
+  process.exit(1);
+}

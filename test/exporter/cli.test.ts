@@ -64,7 +64,7 @@ test('--help lists every flag, one per collector, and --version prints the versi
   }
   assert.ok(help.stdout.includes('(default: ":9100")'));
   assert.ok(help.stdout.includes('(default: 40)'));
-  assert.match(help.stdout, /  --collector\.filesystem\.stat-workers=<int>\n\s+Maximum number of concurrent stat calls\. \(default: 2\)\n/);
+  assert.match(help.stdout, / {2}--collector\.filesystem\.stat-workers=<int>\n\s+Maximum number of concurrent stat calls\. \(default: 2\)\n/);
   const version = await runCli(['--version']);
   assert.equal(version.code, 0);
   assert.match(version.stdout, /^platypus-exporter, version \d+\.\d+\.\d+ /);

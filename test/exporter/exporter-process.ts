@@ -8,10 +8,9 @@ import { startProcess, waitForHttp, type RunningProcess } from '../helpers/proce
 import { waitFor } from '../helpers/wait.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const CLI = join(ROOT, 'exporter/cli.ts');
-export const FIXTURES = join(ROOT, 'test/fixtures/exporter');
+const CLI = join(ROOT, 'exporter/cli.ts');
 
-export function cliArgs(args: readonly string[]): string[] {
+function cliArgs(args: readonly string[]): string[] {
   return ['--import', 'tsx', CLI, ...args];
 }
 

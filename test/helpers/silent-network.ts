@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { requireBinary } from './process.js';
 
-export const SILENT_NETWORK = '10.99.0.0/24';
+const SILENT_NETWORK = '10.99.0.0/24';
 export const SILENT_HOST = '10.99.0.2';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -26,6 +26,6 @@ export async function runInSilentNetwork(script: string, args: string[] = [], ti
     return stdout;
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(`${script} in a new network namespace failed: ${(error as Error).message}\n${stdout}${stderr}`);
+    throw new Error(`${script} in a new network namespace failed: ${(error as Error).message}\n${stdout}${stderr}`, { cause: error });
   }
 }

@@ -6,7 +6,7 @@ import { freePort } from '../helpers/ports.js';
 import { startProcess, waitForHttp, type RunningProcess } from '../helpers/process.js';
 import { waitFor } from '../helpers/wait.js';
 
-export const CLI = fileURLToPath(new URL('../../prober/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../prober/cli.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export function runCliSync(args: string[]): { status: number | null; stdout: string; stderr: string } {

@@ -50,7 +50,7 @@ const ZONE: Answer[] = [
   },
 ];
 
-// blackbox 0.23's dns families (reference/blackbox_families.txt) without probe_success and
+// blackbox 0.23's dns families (as its /probe answers) without probe_success and
 // probe_duration_seconds, which probe() adds around every prober.
 const BLACKBOX_DNS_FAMILIES = [
   'probe_dns_additional_rrs',
@@ -206,7 +206,7 @@ test('dns through probe(): the families of blackbox 0.23 for the reference dns m
   ].join('\n');
   const result = await probe({ target: `127.0.0.1:${server.port}`, module: 'dns', config: parseConfig(yaml, 'blackbox.yml') });
   assert.equal(result.success, true);
-  // reference/blackbox_families.txt, [dns]
+  // blackbox 0.23's dns families
   assert.deepEqual([...result.families.byName.keys()].sort(), [...BLACKBOX_DNS_FAMILIES, 'probe_duration_seconds', 'probe_success'].sort());
 });
 

@@ -11,7 +11,7 @@ import { freePort } from '../helpers/ports.js';
 import { createTestCA, tempDir, type Certificate } from '../helpers/tls.js';
 import { comparable, familyNames, nextLine, probeText, runProbe, startBlackbox, startLineServer, tcpModule } from './protocol-harness.js';
 
-// blackbox 0.23's tcp_connect families (reference/blackbox_families.txt) without probe_success
+// blackbox 0.23's tcp_connect families (as its /probe answers) without probe_success
 // and probe_duration_seconds, which probe() adds around every prober.
 const BLACKBOX_TCP_FAMILIES = ['probe_dns_lookup_time_seconds', 'probe_failed_due_to_regex', 'probe_ip_addr_hash', 'probe_ip_protocol'];
 
@@ -28,7 +28,7 @@ test('tcp: connecting to a listening port succeeds with blackbox tcp_connect fam
   assert.equal(sampleValue(run.families, 'probe_failed_due_to_regex'), 0);
   assert.equal(sampleValue(run.families, 'probe_ip_protocol'), 4);
   assert.equal(sampleValue(run.families, 'probe_ip_addr_hash'), ipHash('127.0.0.1'));
-  // blackbox's value for 127.0.0.1, from reference/blackbox_0.23_tcp_success.txt.
+  // blackbox 0.23's value for 127.0.0.1.
   assert.equal(ipHash('127.0.0.1'), 3668918509);
   assert.equal(accepted, 1);
 });
@@ -68,7 +68,7 @@ test('tcp through probe(): the families of blackbox 0.23 tcp_connect, from a bla
   const config = parseConfig('modules:\n  tcp_connect:\n    prober: tcp\n    timeout: 5s\n    tcp:\n      preferred_ip_protocol: ip4\n', 'blackbox.yml');
   const result = await probe({ target: `127.0.0.1:${port}`, module: 'tcp_connect', config });
   assert.equal(result.success, true);
-  // reference/blackbox_families.txt, [tcp_connect]
+  // blackbox 0.23's tcp_connect families
   assert.deepEqual([...result.families.byName.keys()].sort(), [
     'probe_dns_lookup_time_seconds',
     'probe_duration_seconds',

@@ -1,0 +1,45 @@
+// Which tier each test file belongs to, by path (globs against the path from the project root).
+// unit: everything not listed below. It starts no program but Node itself, needs no root and no
+// Debian package, and runs in under a minute; local servers on 127.0.0.1 are fine.
+import picomatch from 'picomatch';
+
+/** The shipped Prometheus / Alertmanager / Grafana / compose stack, run for real. */
+const E2E = ['test/ops/**'];
+
+/**
+ * Tests that start real external programs, or need root, network namespaces or Chromium; and the
+ * slow ones that run our own CLIs as separate processes or soak for thousands of checks.
+ */
+const INTEGRATION = [
+  // node_exporter, blackbox_exporter, prometheus or promtool side by side with ours
+  'test/exporter/cli.test.ts',
+  'test/exporter/compat.test.ts',
+  'test/exporter/prometheus.test.ts',
+  'test/prober/cli.test.ts',
+  'test/prober/**/*compat*.test.ts',
+  'test/prober/**/{dns,grpc,icmp,tcp}.test.ts',
+  // certificates made with the openssl command line at test time
+  'test/common/web-config.test.ts',
+  'test/prober/**/{http,probe,tls}.test.ts',
+  // python3 (a port that never accepts), ping, a network namespace of its own (unshare, mapped to root)
+  'test/prober/**/hostile-{http,protocols}.test.ts',
+  // headless Chromium
+  'test/prober/**/status-page.test.ts',
+  // platypus-prober as a process of its own (reload by SIGHUP, the concurrency bound, the scheduler CLI)
+  'test/prober/{concurrency,reload}.test.ts',
+  'test/prober/scheduler/cli.test.ts',
+  // memory and open files over thousands of checks
+  'test/prober/**/soak.test.ts',
+];
+
+export const TIERS = ['unit', 'integration', 'e2e'];
+
+const isE2e = picomatch(E2E);
+const isIntegration = picomatch(INTEGRATION);
+
+/** @param {string} file path from the project root, with forward slashes */
+export function tierOf(file) {
+  if (isE2e(file)) return 'e2e';
+  if (isIntegration(file)) return 'integration';
+  return 'unit';
+}
