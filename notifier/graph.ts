@@ -62,11 +62,12 @@ async function panelFacts(notification: Notification, prometheus: PrometheusClie
       const { job, target, module } = alert.labels;
       const selected = Object.fromEntries(Object.entries({ job, target, module }).filter(([, value]) => value !== undefined)) as Record<string, string>;
       const selector = matchers(selected);
-      // Set operators keep metric names, which tell the two apart.
-      const query = `probe_success${selector} or probe_target_state_since_timestamp_seconds${selector}`;
-      const instant = await prometheus.query(query, now, signal).catch(() => undefined);
-      if (instant === undefined) return;
-      const state = panelNow(instant);
+      const answers = await Promise.all([
+        prometheus.query(`probe_success${selector}`, now, signal),
+        prometheus.query(`probe_target_state_since_timestamp_seconds${selector}`, now, signal),
+      ]).catch(() => undefined);
+      if (answers === undefined) return;
+      const state = panelNow(...answers);
       facts.set(alert, {
         failingLocations: state.failingLocations,
         ...(state.downSince === undefined ? {} : { downSinceMs: state.downSince * 1000 }),

@@ -39,22 +39,25 @@ export interface PanelNow {
   downSince?: number;
 }
 
+/** Latest value per location. */
+function byLocation(series: Series[]): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const each of series) {
+    const value = each.points.at(-1)?.[1];
+    if (value !== undefined && Number.isFinite(value)) values.set(locationName(each.labels), value);
+  }
+  return values;
+}
+
 /**
  * From instant values of probe_success and probe_target_state_since_timestamp_seconds (one series
  * per location each): the panel went down when the last of the locations needed started failing.
  */
-export function panelNow(instant: Series[]): PanelNow {
-  const success = new Map<string, number>();
-  const since = new Map<string, number>();
-  for (const series of instant) {
-    const value = series.points[0]?.[1];
-    if (value === undefined || !Number.isFinite(value)) continue;
-    const where = locationName(series.labels);
-    if (series.labels.__name__ === 'probe_success') success.set(where, value);
-    else since.set(where, value);
-  }
-  const failing = [...success].filter(([, value]) => value === 0).map(([where]) => where);
-  const needed = locationsNeeded(success.size);
+export function panelNow(success: Series[], stateSince: Series[]): PanelNow {
+  const latest = byLocation(success);
+  const since = byLocation(stateSince);
+  const failing = [...latest].filter(([, value]) => value === 0).map(([where]) => where);
+  const needed = locationsNeeded(latest.size);
   const starts = failing.map((where) => since.get(where)).filter((time): time is number => time !== undefined).sort((a, b) => a - b);
   const downSince = needed > 0 && starts.length >= needed && starts.length === failing.length ? starts[needed - 1] : undefined;
   return { failingLocations: failing.length, ...(downSince === undefined ? {} : { downSince }) };
