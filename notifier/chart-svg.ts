@@ -16,6 +16,7 @@ const PLOT_GAP = 56;
 const PALETTE = ['#0969da', '#8250df', '#1a7f37', '#bf3989', '#9a6700', '#0550ae', '#6e7781', '#953800'];
 const OUTAGE_FILL = 'rgba(207, 34, 46, 0.16)';
 const THRESHOLD_COLOR = '#cf222e';
+const FONT_FAMILY = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 
 function plotHeight(plot: Plot): number {
   return plot.binary === true ? BINARY_PLOT_HEIGHT : PLOT_HEIGHT;
@@ -39,15 +40,20 @@ export function formatValue(value: number, unit: Unit): string {
   }
 }
 
-/** The y range: from the data, widened so the threshold line is always in sight; ratios from 0. */
+/** The smallest of 1, 2, 2.5, 5 × a power of ten that is at least `value`: an axis end that reads well. */
+function niceCeil(value: number): number {
+  if (value <= 0) return value;
+  const power = 10 ** Math.floor(Math.log10(value));
+  return ([1, 2, 2.5, 5, 10].find((step) => step * power >= value) ?? 10) * power;
+}
+
+/** The y range: ratios 0–100%; others from 0 (or below) up past the data and the threshold line, so it is in sight. */
 function valueRange(plot: Plot): object {
+  if (plot.unit === 'ratio') return { min: 0, max: 1 };
   const threshold = plot.threshold;
-  const low = plot.unit === 'ratio' ? 0 : undefined;
-  if (threshold === undefined) return { scale: low === undefined, min: low };
   return {
-    scale: true,
-    min: low ?? ((extent: { min: number }) => Math.min(extent.min, threshold)),
-    max: (extent: { max: number }) => Math.max(extent.max, threshold * 1.1),
+    min: (extent: { min: number }) => Math.min(0, extent.min),
+    max: (extent: { max: number }) => niceCeil(threshold === undefined ? extent.max : Math.max(extent.max, threshold * 1.1)),
   };
 }
 
@@ -88,14 +94,14 @@ export function renderSvg(spec: ChartSpec): string {
       gridIndex: index,
       min: plot.start * 1000,
       max: plot.end * 1000,
-      axisLabel: { color: '#57606a', fontSize: 10, hideOverlap: true, formatter: utcLabel },
+      axisLabel: { color: '#57606a', fontSize: 10, fontFamily: FONT_FAMILY, hideOverlap: true, formatter: utcLabel },
       splitLine: { show: false },
     });
     yAxes.push({
       type: 'value',
       gridIndex: index,
       ...(plot.binary === true ? { min: 0, max: 1, interval: 1 } : valueRange(plot)),
-      axisLabel: { color: '#57606a', fontSize: 10, formatter: (value: number) => formatValue(value, plot.unit) },
+      axisLabel: { color: '#57606a', fontSize: 10, fontFamily: FONT_FAMILY, formatter: (value: number) => formatValue(value, plot.unit) },
       splitLine: { lineStyle: { color: '#eaeef2' } },
     });
     const decorations = {
@@ -146,7 +152,7 @@ export function renderSvg(spec: ChartSpec): string {
     chart.setOption({
       animation: false,
       backgroundColor: '#ffffff',
-      textStyle: { fontFamily: 'DejaVu Sans, Helvetica, Arial, sans-serif' },
+      textStyle: { fontFamily: FONT_FAMILY },
       title: titles,
       legend: { data: names, right: 16, top: 10, textStyle: { fontSize: 11, color: '#1f2328' }, itemWidth: 14, itemHeight: 8 },
       grid: grids,
