@@ -29,7 +29,7 @@ const flags = {
   'web.max-request-bytes': integerFlag('Largest webhook body accepted; larger ones get 413.', 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
   'web.max-requests': integerFlag('Notifications handled at once; beyond it 503 and Alertmanager retries.', 8, { min: 1 }),
   'prometheus.url': stringFlag('Prometheus (or a store with its query API) to draw the graphs from.', 'http://localhost:9090', '<url>'),
-  'graph.timeout': durationFlag('Budget for the graph (queries and drawing); past it the message goes without the graph, saying why.', 10),
+  'graph.timeout': durationFlag('Budget for the graph (queries and drawing); past it the message goes without the graph, saying why.', 5),
   'graph.range': durationFlag('How far back panel and host graphs look.', 3600),
   'graph.max-alerts': integerFlag('Alerts drawn in one graph; the others are listed only.', 4, { min: 1, max: 20 }),
   'graph.font-file': repeatableStringFlag("Font file for the graph's text (repeatable; default: the system's fonts).", '<path>'),
@@ -42,7 +42,7 @@ const flags = {
   'smtp.username': optionalStringFlag('SMTP login name; no login without it.', '<user>'),
   'smtp.password-file': optionalStringFlag('File holding the SMTP password.', '<path>'),
   'smtp.require-tls': booleanFlag('Refuse to send unless STARTTLS succeeds (--no-smtp.require-tls for a local relay).', true),
-  'send.timeout': durationFlag('Bound of the delivery to each of Slack and email.', 10),
+  'send.timeout': durationFlag('Bound of the delivery to each of Slack and email (with graph.timeout, keep below Alertmanager'"'"'s group_interval).', 8),
 } satisfies Record<string, FlagSpec<unknown>>;
 
 type Values = FlagValues<typeof flags>;
