@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** `platypus-notifier`: an Alertmanager webhook receiver that sends each notification with its graph to Slack and email. */
+import { accessSync, constants } from 'node:fs';
 import {
   booleanFlag,
   commonFlags,
@@ -17,6 +18,7 @@ import { closeOnSignals, listen } from '../common/server.js';
 import { VERSION } from '../common/version.js';
 import { loadWebConfig } from '../common/web-config.js';
 import { buildNotifierApp } from './app.js';
+import { warmUp } from './graph.js';
 import { EmailSender } from './email.js';
 import { NotifierMetrics } from './metrics.js';
 import { Notifier } from './notify.js';
@@ -42,7 +44,7 @@ const flags = {
   'smtp.username': optionalStringFlag('SMTP login name; no login without it.', '<user>'),
   'smtp.password-file': optionalStringFlag('File holding the SMTP password.', '<path>'),
   'smtp.require-tls': booleanFlag('Refuse to send unless STARTTLS succeeds (--no-smtp.require-tls for a local relay).', true),
-  'send.timeout': durationFlag('Bound of the delivery to each of Slack and email (with graph.timeout, keep below Alertmanager'"'"'s group_interval).', 8),
+  'send.timeout': durationFlag("Bound of the delivery to each of Slack and email (with graph.timeout, keep below Alertmanager's group_interval).", 8),
 } satisfies Record<string, FlagSpec<unknown>>;
 
 type Values = FlagValues<typeof flags>;
@@ -52,10 +54,12 @@ function slackSender(values: Values): SlackSender | undefined {
   const channel = values['slack.channel'];
   if (tokenFile === undefined && channel === undefined) return undefined;
   if (tokenFile === undefined || channel === undefined) throw new Error('Slack needs both --slack.token-file and --slack.channel');
+  const apiUrl = new URL(values['slack.api-url']);
+  if (apiUrl.protocol !== 'https:' && apiUrl.protocol !== 'http:') throw new Error('--slack.api-url must be an http(s) URL');
   return new SlackSender({
     token: readSecretFile(tokenFile, 'Slack token'),
     channel,
-    apiUrl: values['slack.api-url'],
+    apiUrl: apiUrl.href,
     timeoutMs: values['send.timeout'] * 1000,
   });
 }
@@ -87,6 +91,8 @@ async function main(values: Values): Promise<void> {
   const webConfigPath = values['web.config.file'];
   const webConfig = webConfigPath === undefined ? undefined : loadWebConfig(webConfigPath);
   const prometheusUrl = new URL(values['prometheus.url']);
+  const fontFiles = values['graph.font-file'];
+  for (const file of fontFiles) accessSync(file, constants.R_OK);
   const metrics = new NotifierMetrics();
   const graphTimeoutMs = values['graph.timeout'] * 1000;
   const sendTimeoutMs = values['send.timeout'] * 1000;
@@ -96,7 +102,7 @@ async function main(values: Values): Promise<void> {
       rangeSeconds: values['graph.range'],
       maxAlertsCharted: values['graph.max-alerts'],
       timeoutMs: graphTimeoutMs,
-      fontFiles: values['graph.font-file'],
+      fontFiles,
       metrics,
     },
     ...(slack === undefined ? {} : { slack }),
@@ -118,6 +124,7 @@ async function main(values: Values): Promise<void> {
   app.addHook('onClose', async () => email?.close());
   await listen(app, values['web.listen-address']);
   closeOnSignals(app);
+  warmUp({ fontFiles }).catch((error: Error) => logger.warn({ err: error.message }, 'Could not draw the warm-up graph'));
 }
 
 await runCli(

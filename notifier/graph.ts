@@ -115,3 +115,9 @@ export async function makeGraph(notification: Notification, options: GraphOption
     return { missing, facts: await factsWork };
   }
 }
+
+/** Draws a throwaway graph, so the first alert does not pay for loading the chart library and the fonts. */
+export async function warmUp(options: Pick<GraphOptions, 'fontFiles'>): Promise<void> {
+  const now = Math.floor(Date.now() / 1000);
+  await svgToPng(renderSvg({ title: 'warm-up', plots: [{ title: 'warm-up', start: now - 60, end: now, unit: 'number', series: [{ name: 'x', points: [[now - 60, 0], [now, 1]] }] }] }), options);
+}

@@ -34,6 +34,7 @@ export class Notifier {
 
   async notify(notification: Notification): Promise<Delivery[]> {
     const { metrics, logger } = this.options;
+    if (notification.alerts.length === 0) return [];
     const graph = await makeGraph(notification, this.options.graph);
     const now = Date.now();
     const description = describe(notification, graph.facts, graph.missing);

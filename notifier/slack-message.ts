@@ -35,7 +35,7 @@ export function slackMessage(description: Description, nowMs: number): SlackMess
   ];
   if (description.unlisted > 0) lines.push(`…and ${description.unlisted} more`);
   if (description.graphMissing !== undefined) lines.push(`_No graph: ${escapeMrkdwn(description.graphMissing)}_`);
-  if (description.links.length > 0) lines.push(description.links.map((link) => `<${escapeMrkdwn(link.url)}|${link.label}>`).join(' · '));
+  if (description.links.length > 0) lines.push(description.links.map((link) => `<${escapeMrkdwn(link.url).replace(/\|/g, '%7C')}|${link.label}>`).join(' · '));
   return {
     text: `${look.emoji} ${escapeMrkdwn(description.fallback)}`,
     attachments: [
