@@ -1,6 +1,8 @@
 /** SVG → PNG with resvg, on libuv's thread pool so the event loop keeps serving. */
 import { renderAsync } from '@resvg/resvg-js';
 
+const DEFAULT_FONT_FAMILY = 'DejaVu Sans';
+
 export interface Png {
   data: Buffer;
   width: number;
@@ -18,7 +20,12 @@ export async function svgToPng(svg: string, { fontFiles }: PngOptions, signal?: 
     {
       background: '#ffffff',
       fitTo: { mode: 'original' },
-      font: fontFiles.length > 0 ? { loadSystemFonts: false, fontFiles: [...fontFiles] } : { loadSystemFonts: true },
+      font: {
+        ...(fontFiles.length > 0 ? { loadSystemFonts: false, fontFiles: [...fontFiles] } : { loadSystemFonts: true }),
+        // Text whose family resvg cannot match falls back to this, not to whichever font it found first.
+        defaultFontFamily: DEFAULT_FONT_FAMILY,
+        sansSerifFamily: DEFAULT_FONT_FAMILY,
+      },
       logLevel: 'off',
     },
     signal ?? null,

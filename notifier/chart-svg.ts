@@ -16,7 +16,7 @@ const PLOT_GAP = 56;
 const PALETTE = ['#0969da', '#8250df', '#1a7f37', '#bf3989', '#9a6700', '#0550ae', '#6e7781', '#953800'];
 const OUTAGE_FILL = 'rgba(207, 34, 46, 0.16)';
 const THRESHOLD_COLOR = '#cf222e';
-const FONT_FAMILY = 'DejaVu Sans, Helvetica, Arial, sans-serif';
+const FONT_FAMILY = "'DejaVu Sans', 'Helvetica Neue', Helvetica, Arial, sans-serif";
 
 function plotHeight(plot: Plot): number {
   return plot.binary === true ? BINARY_PLOT_HEIGHT : PLOT_HEIGHT;

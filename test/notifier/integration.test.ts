@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { formatTime } from '../../notifier/describe.js';
+import { alertPlots, METRIC_GRAPHS, PANEL_GRAPHS } from '../../notifier/graphs.js';
+import { PrometheusClient } from '../../notifier/prometheus.js';
 import { freePort } from '../helpers/ports.js';
 import { startProcess, waitForHttp } from '../helpers/process.js';
 import { startLocalPrometheus } from '../helpers/prometheus.js';
@@ -118,6 +120,15 @@ test('a webhook reaches Slack and email with its graph, and without it (saying w
   assert.equal(image.related, true, 'the HTML refers to the image by its CID');
   assert.ok(typeof mail.html === 'string' && mail.html.includes(`<img src="data:image/png;base64,${image.content.toString('base64').slice(0, 40)}`), 'the image is in the HTML');
   assert.match(mail.text ?? '', /game-panel-7 from 2 locations since/);
+
+  // Every graph's queries parse and run on the real Prometheus (no data needed).
+  const client = new PrometheusClient(prometheus.url);
+  const labels = { job: 'node', instance: '10.0.0.7:9100', mountpoint: '/', device: '/dev/vda1', collector: 'cpu', target: TARGET, module: 'http_2xx', severity: 'warning' };
+  for (const alertname of [...Object.keys(METRIC_GRAPHS), ...Object.keys(PANEL_GRAPHS)]) {
+    const alert = { status: 'firing' as const, labels: { ...labels, alertname }, annotations: {}, startsAt: '', endsAt: '', generatorURL: '', fingerprint: '' };
+    const plots = await alertPlots(alert, 'x', client, now, 3600, AbortSignal.timeout(20_000));
+    assert.ok(plots.length > 0, alertname);
+  }
 
   await prometheus.process.stop();
   const second = await fetch(`http://${address}/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: fixture });
