@@ -98,7 +98,7 @@ async function main(values: Values): Promise<void> {
   const sendTimeoutMs = values['send.timeout'] * 1000;
   const notifier = new Notifier({
     graph: {
-      prometheus: new PrometheusClient(prometheusUrl.href),
+      prometheus: new PrometheusClient(values['prometheus.url']),
       rangeSeconds: values['graph.range'],
       maxAlertsCharted: values['graph.max-alerts'],
       timeoutMs: graphTimeoutMs,

@@ -30,7 +30,6 @@ export interface AlertLine {
   /** e.g. "down from 3 locations"; only said when several. */
   scope?: string;
   detail?: string;
-  severity: string;
 }
 
 export interface Description {
@@ -78,7 +77,6 @@ function lineOf(alert: Alert, facts: AlertFacts | undefined): AlertLine {
   const endedMs = alert.status === 'resolved' ? parseAlertTime(alert.endsAt) : undefined;
   return {
     name: alertName(alert),
-    severity: alert.labels.severity ?? '',
     ...(sinceMs === undefined ? {} : { sinceMs }),
     ...(endedMs === undefined ? {} : { endedMs }),
     ...(locations !== undefined && locations > 1 ? { scope: `from ${locations} locations` } : {}),

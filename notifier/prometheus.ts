@@ -45,7 +45,20 @@ async function readBounded(response: Response): Promise<string> {
 }
 
 export class PrometheusClient {
-  constructor(private readonly baseUrl: string) {}
+  private readonly baseUrl: URL;
+  private readonly headers: Record<string, string> = { accept: 'application/json' };
+
+  /** `url` may carry basic-auth credentials (`https://user:password@host/`): they are sent as a header, never logged. */
+  constructor(url: string) {
+    const parsed = new URL(url.endsWith('/') ? url : `${url}/`);
+    if (parsed.username !== '' || parsed.password !== '') {
+      const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+      this.headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
+      parsed.username = '';
+      parsed.password = '';
+    }
+    this.baseUrl = parsed;
+  }
 
   /** `query_range` from `start` to `end` (unix seconds) every `stepSeconds`. */
   async queryRange(query: string, start: number, end: number, stepSeconds: number, signal: AbortSignal): Promise<Series[]> {
@@ -66,10 +79,10 @@ export class PrometheusClient {
   }
 
   private async get(endpoint: string, params: Record<string, string>, signal: AbortSignal) {
-    const url = new URL(`api/v1/${endpoint}`, this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`);
+    const url = new URL(`api/v1/${endpoint}`, this.baseUrl);
     for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
     const work = (async () => {
-      const response = await fetch(url, { signal, headers: { accept: 'application/json' } });
+      const response = await fetch(url, { signal, headers: this.headers });
       const text = await readBounded(response);
       let body: ApiResponse;
       try {
