@@ -31,6 +31,8 @@ const flags = {
   'web.max-request-bytes': integerFlag('Largest webhook body accepted; larger ones get 413.', 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
   'web.max-requests': integerFlag('Notifications handled at once; beyond it 503 and Alertmanager retries.', 8, { min: 1 }),
   'prometheus.url': stringFlag('Prometheus (or a store with its query API) to draw the graphs from.', 'http://localhost:9090', '<url>'),
+  'prometheus.username': optionalStringFlag('Basic-auth user for Prometheus.', '<user>'),
+  'prometheus.password-file': optionalStringFlag('File holding the basic-auth password for Prometheus.', '<path>'),
   'graph.timeout': durationFlag('Budget for the graph (queries and drawing); past it the message goes without the graph, saying why.', 5),
   'graph.range': durationFlag('How far back panel and host graphs look.', 3600),
   'graph.max-alerts': integerFlag('Alerts drawn in one graph; the others are listed only.', 4, { min: 1, max: 20 }),
@@ -83,6 +85,18 @@ function emailSender(values: Values): EmailSender | undefined {
   });
 }
 
+function prometheusClient(values: Values): PrometheusClient {
+  const username = values['prometheus.username'];
+  const passwordFile = values['prometheus.password-file'];
+  if ((username === undefined) !== (passwordFile === undefined)) throw new Error('Prometheus basic auth needs both --prometheus.username and --prometheus.password-file');
+  const auth = username === undefined || passwordFile === undefined ? undefined : { username, password: readSecretFile(passwordFile, 'Prometheus password') };
+  try {
+    return new PrometheusClient(values['prometheus.url'], auth);
+  } catch (error) {
+    throw new Error(`invalid --prometheus.url: ${(error as Error).message}`);
+  }
+}
+
 async function main(values: Values): Promise<void> {
   const logger = createLogger({ level: values['log.level'], format: values['log.format'] });
   const slack = slackSender(values);
@@ -90,7 +104,7 @@ async function main(values: Values): Promise<void> {
   if (slack === undefined && email === undefined) throw new Error('nothing to send to: give --slack.token-file and --slack.channel, or --smtp.smarthost, --smtp.from and --smtp.to');
   const webConfigPath = values['web.config.file'];
   const webConfig = webConfigPath === undefined ? undefined : loadWebConfig(webConfigPath);
-  const prometheusUrl = new URL(values['prometheus.url']);
+  const prometheus = prometheusClient(values);
   const fontFiles = values['graph.font-file'];
   for (const file of fontFiles) accessSync(file, constants.R_OK);
   const metrics = new NotifierMetrics();
@@ -98,7 +112,7 @@ async function main(values: Values): Promise<void> {
   const sendTimeoutMs = values['send.timeout'] * 1000;
   const notifier = new Notifier({
     graph: {
-      prometheus: new PrometheusClient(values['prometheus.url']),
+      prometheus,
       rangeSeconds: values['graph.range'],
       maxAlertsCharted: values['graph.max-alerts'],
       timeoutMs: graphTimeoutMs,
@@ -111,7 +125,7 @@ async function main(values: Values): Promise<void> {
     metrics,
     logger,
   });
-  logger.info({ version: VERSION, slack: slack !== undefined, email: email !== undefined, prometheus: prometheusUrl.origin }, 'Starting platypus-notifier');
+  logger.info({ version: VERSION, slack: slack !== undefined, email: email !== undefined, prometheus: values['prometheus.url'] }, 'Starting platypus-notifier');
   const app = buildNotifierApp({
     notifier,
     metrics,

@@ -48,16 +48,12 @@ export class PrometheusClient {
   private readonly baseUrl: URL;
   private readonly headers: Record<string, string> = { accept: 'application/json' };
 
-  /** `url` may carry basic-auth credentials (`https://user:password@host/`): they are sent as a header, never logged. */
-  constructor(url: string) {
-    const parsed = new URL(url.endsWith('/') ? url : `${url}/`);
-    if (parsed.username !== '' || parsed.password !== '') {
-      const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
-      this.headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
-      parsed.username = '';
-      parsed.password = '';
+  constructor(url: string, basicAuth?: { username: string; password: string }) {
+    this.baseUrl = new URL(url.endsWith('/') ? url : `${url}/`);
+    if (this.baseUrl.username !== '' || this.baseUrl.password !== '') throw new Error('the Prometheus URL must not hold credentials');
+    if (basicAuth !== undefined) {
+      this.headers.authorization = `Basic ${Buffer.from(`${basicAuth.username}:${basicAuth.password}`).toString('base64')}`;
     }
-    this.baseUrl = parsed;
   }
 
   /** `query_range` from `start` to `end` (unix seconds) every `stepSeconds`. */

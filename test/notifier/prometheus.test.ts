@@ -23,13 +23,14 @@ const matrix = JSON.stringify({
   data: { resultType: 'matrix', result: [{ metric: { location: 'fra' }, values: [[1780000000, '0.25'], [1780000015, 'NaN']] }] },
 });
 
-test('credentials in the URL go as a basic-auth header, and query_range values become numbers', async (t) => {
+test('basic-auth credentials go as a header, and query_range values become numbers', async (t) => {
   const seen: Array<{ url: string; authorization: string | undefined }> = [];
   const address = await serve(t, (request) => {
     seen.push({ url: request.url ?? '', authorization: request.headers.authorization });
     return request.headers.authorization === `Basic ${Buffer.from('reader:s3cr:et').toString('base64')}` ? [200, matrix] : [401, '{}'];
   });
-  const client = new PrometheusClient(`http://reader:s3cr%3Aet@${address}/prom`);
+  assert.throws(() => new PrometheusClient(`http://reader:s3cr3t@${address}/`), /must not hold credentials/);
+  const client = new PrometheusClient(`http://${address}/prom`, { username: 'reader', password: 's3cr:et' });
   const series = await client.queryRange('probe_success{target="a b"}', 1780000000, 1780000015, 15, AbortSignal.timeout(5_000));
   assert.deepEqual(series[0]!.labels, { location: 'fra' });
   assert.equal(series[0]!.points[0]![1], 0.25);
