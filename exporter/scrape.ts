@@ -23,7 +23,7 @@ export interface HostScraperOptions {
   /** Start from no collectors, not the default set (`--collector.disable-defaults`). */
   disableDefaults?: boolean;
   paths?: Partial<HostPaths>;
-  /** Per collector, keyed by name; what is not given takes the collector's flag defaults. */
+  /** Per collector, keyed by name (each a whole options object); a collector left out runs with its flags' defaults. */
   collectorOptions?: PartialCollectorOptions;
   /** A collector still running after this long counts as failed for the scrape (default 9 s). */
   collectorTimeoutMs?: number;
