@@ -47,3 +47,29 @@ export function withTimeout(ms: number, signal?: AbortSignal): AbortSignal {
 export function isTimeout(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'TimeoutError';
 }
+
+export interface Deadline {
+  /** Aborts with a TimeoutError at the deadline, or with the outer signal's reason if that aborts first. */
+  readonly signal: AbortSignal;
+  /** Ends the deadline once the wait is over. */
+  clear(): void;
+}
+
+/**
+ * `withTimeout` for hot paths: AbortSignal.timeout's timer cannot be cleared, so each call holds
+ * about 1 KiB (3 KiB through AbortSignal.any) until it fires; this one's timer goes at `clear()`.
+ */
+export function startDeadline(ms: number, outer?: AbortSignal): Deadline {
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort(outer?.reason);
+  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
+  if (outer?.aborted === true) onAbort();
+  else outer?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    clear() {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    },
+  };
+}

@@ -3,7 +3,7 @@
  * kept only if the collector finished in time without error (node_exporter's NodeCollector).
  * Each collector always reports `node_scrape_collector_success` and `..._duration_seconds`.
  */
-import { isTimeout, raceAbort } from '../common/abort.js';
+import { isTimeout, raceAbort, startDeadline } from '../common/abort.js';
 import { silentLogger, type Logger } from '../common/logging.js';
 import { describeMetric, MetricFamilies, type MetricFamily } from '../common/metrics.js';
 import { hostCollectors, optionsFor, type PartialCollectorOptions } from './collectors/index.js';
@@ -23,7 +23,7 @@ export interface HostScraperOptions {
   /** Start from no collectors, not the default set (`--collector.disable-defaults`). */
   disableDefaults?: boolean;
   paths?: Partial<HostPaths>;
-  /** Per collector, keyed by name; what is not given takes the collector's flag defaults. */
+  /** Per collector, keyed by name (each a whole options object); a collector left out runs with its flags' defaults. */
   collectorOptions?: PartialCollectorOptions;
   /** A collector still running after this long counts as failed for the scrape (default 9 s). */
   collectorTimeoutMs?: number;
@@ -104,14 +104,15 @@ export class HostScraper {
   /** Runs the selected (default: all enabled) collectors once; families sorted by name, as Go's registry gathers them. */
   async scrape(only?: ReadonlySet<string>): Promise<MetricFamily[]> {
     const selected = only === undefined ? this.#collectors : this.#collectors.filter(({ name }) => only.has(name));
-    const signal = AbortSignal.timeout(this.#timeoutMs);
+    const deadline = startDeadline(this.#timeoutMs);
     const started = performance.now();
     const outcomes = await Promise.all(
       selected.map(async (running) => {
-        const outcome = await this.#run(running, signal);
+        const outcome = await this.#run(running, deadline.signal);
         return { running, outcome, seconds: (performance.now() - started) / 1000 };
       }),
     );
+    deadline.clear();
 
     const merged = new Map<string, MetricFamily>();
     const scrapeFamilies = new MetricFamilies();

@@ -7,7 +7,7 @@
  * earlier call is still pending: such a mount reports device_error 1 until that call returns.
  */
 import { statfs as fsStatfs } from 'node:fs/promises';
-import { isTimeout, raceAbort, withTimeout } from '../../common/abort.js';
+import { isTimeout, raceAbort, startDeadline } from '../../common/abort.js';
 import { durationFlag, integerFlag, regexpFlag } from '../../common/flags.js';
 import { describeMetric } from '../../common/metrics.js';
 import { procFilePath, rootfsFilePath, rootfsStripPrefix } from '../paths.js';
@@ -143,11 +143,14 @@ class FilesystemCollector implements Collector {
       void settled.then(() => this.#pending.delete(mount.statPath));
     }
     let outcome: Settled;
+    const deadline = startDeadline(options.mountTimeoutSeconds * 1000, signal);
     try {
-      outcome = await raceAbort(settled, withTimeout(options.mountTimeoutSeconds * 1000, signal));
+      outcome = await raceAbort(settled, deadline.signal);
     } catch (error) {
       if (isTimeout(error) && !signal.aborted) logger.warn({ mountpoint: mountPoint }, 'Mount point is in an unresponsive state');
       return undefined;
+    } finally {
+      deadline.clear();
     }
     if (!outcome.ok) {
       logger.debug({ mountpoint: mountPoint, err: outcome.error }, 'Error on statfs() system call');

@@ -5,7 +5,7 @@
  * (single-flight) and bounded by a timeout; it is imported lazily so Linux never loads it.
  */
 import os from 'node:os';
-import { isTimeout, raceAbort, withTimeout } from '../../common/abort.js';
+import { isTimeout, raceAbort, startDeadline } from '../../common/abort.js';
 import { singleFlight } from '../../common/single-flight.js';
 import { defineCollector, NoDataError, type CollectorDefinition } from '../types.js';
 import { availDesc, filesystemExcludeFlags, freeDesc, sizeDesc } from './filesystem.js';
@@ -36,11 +36,14 @@ export class SingleFlight<T> {
 
   async get(signal?: AbortSignal): Promise<T> {
     if (this.#cached !== undefined && Date.now() - this.#cached.at < this.#maxAgeMs) return this.#cached.value;
+    const deadline = startDeadline(this.#timeoutMs, signal);
     try {
-      return await raceAbort(this.#call(), withTimeout(this.#timeoutMs, signal));
+      return await raceAbort(this.#call(), deadline.signal);
     } catch (error) {
       if (isTimeout(error) && signal?.aborted !== true) throw new Error(`systeminformation did not answer within ${this.#timeoutMs} ms`);
       throw error;
+    } finally {
+      deadline.clear();
     }
   }
 }

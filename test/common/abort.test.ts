@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isTimeout, raceAbort, withTimeout } from '../../common/abort.js';
+import { isTimeout, raceAbort, startDeadline, withTimeout } from '../../common/abort.js';
 import { singleFlight } from '../../common/single-flight.js';
 
 test('raceAbort: the work wins when it settles first, and the abort when it comes first', async () => {
@@ -43,4 +43,20 @@ test('singleFlight: concurrent callers share one call; the next call after it se
   const failing = singleFlight(() => Promise.reject(new Error('down')));
   await assert.rejects(failing(), /down/);
   await assert.rejects(failing(), /down/);
+});
+
+test('startDeadline: a TimeoutError at the deadline, the outer reason first if it aborts, nothing after clear()', async () => {
+  const timed = startDeadline(10);
+  await assert.rejects(raceAbort(new Promise(() => undefined), timed.signal), (error) => isTimeout(error));
+
+  const outer = new AbortController();
+  const inner = startDeadline(60_000, outer.signal);
+  outer.abort(new Error('scrape over'));
+  assert.equal((inner.signal.reason as Error).message, 'scrape over');
+  inner.clear();
+
+  const cleared = startDeadline(10);
+  cleared.clear();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(cleared.signal.aborted, false);
 });
