@@ -90,7 +90,7 @@ export function regexpFlag(help: string, defaultValue: RegExp | undefined): Flag
       try {
         return new RegExp(text);
       } catch (error) {
-        throw new Error((error as Error).message);
+        throw new Error((error as Error).message, { cause: error });
       }
     },
     showDefault: (value) => (value === undefined ? undefined : JSON.stringify(value.source)),

@@ -93,7 +93,7 @@ function prometheusClient(values: Values): PrometheusClient {
   try {
     return new PrometheusClient(values['prometheus.url'], auth);
   } catch (error) {
-    throw new Error(`invalid --prometheus.url: ${(error as Error).message}`);
+    throw new Error(`invalid --prometheus.url: ${(error as Error).message}`, { cause: error });
   }
 }
 

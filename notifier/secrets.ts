@@ -7,7 +7,7 @@ export function readSecretFile(path: string, what: string): string {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read ${what} from ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+    throw new Error(`cannot read ${what} from ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`, { cause: error });
   }
   const secret = text.replace(/\r?\n$/, '');
   if (secret === '' || /[\r\n]/.test(secret)) throw new Error(`${path} must hold the ${what} on one line`);

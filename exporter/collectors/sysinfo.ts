@@ -40,7 +40,7 @@ export class SingleFlight<T> {
     try {
       return await raceAbort(this.#call(), deadline.signal);
     } catch (error) {
-      if (isTimeout(error) && signal?.aborted !== true) throw new Error(`systeminformation did not answer within ${this.#timeoutMs} ms`);
+      if (isTimeout(error) && signal?.aborted !== true) throw new Error(`systeminformation did not answer within ${this.#timeoutMs} ms`, { cause: error });
       throw error;
     } finally {
       deadline.clear();

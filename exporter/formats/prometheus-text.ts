@@ -122,7 +122,7 @@ export function parseTextFormat(text: string, source: string): TextFamily[] {
       sample.value = parseNumber(rest[0] ?? '');
       family(name).samples.push(sample);
     } catch (error) {
-      if (error instanceof LineError) throw new Error(`${source} line ${n + 1}: ${error.message}`);
+      if (error instanceof LineError) throw new Error(`${source} line ${n + 1}: ${error.message}`, { cause: error });
       throw error;
     }
   }
