@@ -29,7 +29,7 @@ const MAX_REMEMBERED = 4096;
 const BCRYPT_ALPHABET = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** The cost field of a `$2b$10$…` hash. */
-export function bcryptCost(hash: string): number {
+function bcryptCost(hash: string): number {
   return Number(/^\$2[aby]\$(\d\d)\$/.exec(hash)?.[1] ?? 10);
 }
 

@@ -64,11 +64,6 @@ export class WorkerPool<Request, Result> {
     this.#resourceLimits = resourceLimits;
   }
 
-  /** Jobs waiting for a thread (not counting running ones). */
-  get queued(): number {
-    return this.#queue.length;
-  }
-
   run(request: Request, signal?: AbortSignal): Promise<Result> {
     if (this.#closed) return Promise.reject(new Error('worker pool is closed'));
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
