@@ -2,7 +2,8 @@
  * CPU-heavy jobs (bcrypt compares, regex matches over large bodies) on worker threads, so the
  * event loop keeps answering. One job per thread at a time: an aborted job ends its thread (a
  * synchronous match cannot be interrupted otherwise), and the next job starts a fresh one. Threads
- * start on first use and do not keep the process alive. Jobs beyond `maxQueued` are refused at once.
+ * start on first use and keep the process alive only while they run a job. Jobs beyond `maxQueued`
+ * are refused at once.
  */
 import { parentPort, Worker, type ResourceLimits } from 'node:worker_threads';
 
@@ -100,6 +101,7 @@ export class WorkerPool<Request, Result> {
       if (thread === undefined) return;
       const job = this.#queue.shift()!;
       thread.job = job;
+      thread.worker.ref();
       thread.worker.postMessage({ id: job.id, request: job.request });
     }
   }
@@ -111,6 +113,7 @@ export class WorkerPool<Request, Result> {
       const job = thread.job;
       if (job === undefined || job.id !== reply.id) return;
       thread.job = undefined;
+      thread.worker.unref();
       if ('error' in reply) this.#settle(job, new Error(reply.error));
       else this.#settle(job, undefined, reply.result);
       this.#dispatch();
