@@ -3,6 +3,7 @@
  * certificates, basic auth, headers), explicit timeouts, an optional cap on authenticated in-flight requests,
  * Prometheus-style listen addresses and a graceful stop on SIGINT/SIGTERM.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { TLSSocket } from 'node:tls';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from './logging.js';
@@ -54,10 +55,18 @@ function limitInFlight(app: FastifyInstance, maxRequests: number): void {
   });
 }
 
+/**
+ * A refused login is answered after this pause (as login programs do): a client that waits for
+ * each answer, as a password-guessing flood does, then sends at most a few requests a second per
+ * connection, and the event loop stays free for the scrapes that log in.
+ */
+const FAILED_LOGIN_DELAY_MS = 250;
+
 function requireBasicAuth(app: FastifyInstance, verifier: BasicAuthVerifier): void {
   app.addHook('onRequest', async (request, reply) => {
     const outcome = await verifier.check(request.headers.authorization);
     if (outcome === 'ok') return undefined;
+    await sleep(FAILED_LOGIN_DELAY_MS);
     if (outcome === 'busy') {
       await reply.code(503).header('Retry-After', '1').type('text/plain; charset=utf-8').send('Too many logins being checked, try again later.\n');
     } else {
