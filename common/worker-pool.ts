@@ -34,7 +34,7 @@ export interface WorkerPoolOptions {
 }
 
 /** Under tsx (tests, benchmarks from source) a worker thread must register tsx before importing TypeScript. */
-function startWorker(script: URL, resourceLimits: ResourceLimits | undefined): Worker {
+export function startWorker(script: URL, resourceLimits: ResourceLimits | undefined): Worker {
   if (!script.pathname.endsWith('.ts')) return new Worker(script, { resourceLimits });
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const source = `import(${tsx}).then(({ register }) => { register(); return import(${JSON.stringify(script.href)}); })`;
