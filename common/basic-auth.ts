@@ -1,55 +1,114 @@
 /**
- * Checks `Authorization: Basic …` against the bcrypt hashes of a web config. bcryptjs is loaded on
- * first use, so a server without users does not carry it.
+ * Checks `Authorization: Basic …` against the bcrypt hashes of a web config without letting a
+ * flood of logins stall the server: compares run on worker threads; a credential's result is
+ * remembered (successes while the hash stands, failures briefly), keyed by an HMAC of user and
+ * password under a key made per process, never the password itself; identical checks in flight
+ * share one compare; and an unknown user costs a compare at the configured cost, so timing does
+ * not tell which users exist.
  */
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes, randomInt } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { WorkerPool, WorkerPoolBusyError } from './worker-pool.js';
 
-type Bcrypt = typeof import('bcryptjs').default;
-let bcryptModule: Promise<Bcrypt> | undefined;
-function loadBcrypt(): Promise<Bcrypt> {
-  bcryptModule ??= import('bcryptjs').then((module) => module.default);
-  return bcryptModule;
+export interface CompareJob {
+  password: string;
+  hash: string;
 }
 
-const MAX_CACHED_LOGINS = 1024;
+/** `ok`; `denied` (missing, malformed or wrong credentials); `busy` (too many compares waiting). */
+export type AuthOutcome = 'ok' | 'denied' | 'busy';
 
-/**
- * A bcrypt costs tens of milliseconds, so successful checks are remembered, keyed by a digest of
- * user, hash and password (never the password itself); a changed password or hash misses the cache.
- */
+export interface BasicAuthOptions {
+  /** How long a failed credential answers `denied` without a new compare. */
+  failureCacheMs?: number;
+  /** Compares waiting for a thread beyond which new ones are refused as `busy`. */
+  maxQueued?: number;
+}
+
+const MAX_REMEMBERED = 4096;
+const BCRYPT_ALPHABET = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** The cost field of a `$2b$10$…` hash. */
+function bcryptCost(hash: string): number {
+  return Number(/^\$2[aby]\$(\d\d)\$/.exec(hash)?.[1] ?? 10);
+}
+
+/** A well-formed hash of nothing anyone knows, at `cost`: comparing against it takes as long as a real check. */
+function dummyHash(cost: number): string {
+  let body = '';
+  for (let i = 0; i < 53; i++) body += BCRYPT_ALPHABET[randomInt(BCRYPT_ALPHABET.length)];
+  return `$2b$${String(cost).padStart(2, '0')}$${body}`;
+}
+
+/** A Map used as a bounded cache: the oldest entry goes when it is full. */
+function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+  map.delete(key);
+  if (map.size >= MAX_REMEMBERED) map.delete(map.keys().next().value!);
+  map.set(key, value);
+}
+
 export class BasicAuthVerifier {
   readonly #users: ReadonlyMap<string, string>;
-  readonly #verified = new Set<string>();
-  #dummyHash: string | undefined;
+  readonly #dummyHash: string;
+  readonly #failureCacheMs: number;
+  readonly #pool: WorkerPool<CompareJob, boolean>;
+  readonly #hmacKey = randomBytes(32);
+  /** credential key → the hash it was verified against */
+  readonly #verified = new Map<string, string>();
+  /** credential key → when its failure is forgotten */
+  readonly #failed = new Map<string, number>();
+  readonly #inFlight = new Map<string, Promise<AuthOutcome>>();
 
-  constructor(users: ReadonlyMap<string, string>) {
+  constructor(users: ReadonlyMap<string, string>, { failureCacheMs = 10_000, maxQueued = 32 }: BasicAuthOptions = {}) {
     this.#users = users;
+    this.#dummyHash = dummyHash(Math.max(4, ...[...users.values()].map(bcryptCost)));
+    this.#failureCacheMs = failureCacheMs;
+    this.#pool = new WorkerPool<CompareJob, boolean>({
+      script: new URL('./bcrypt-worker.js', import.meta.url),
+      size: Math.max(1, Math.min(2, availableParallelism() - 1)),
+      maxQueued,
+      resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
+    });
   }
 
-  get enabled(): boolean {
-    return this.#users.size > 0;
-  }
-
-  async verify(authorization: string | undefined): Promise<boolean> {
+  async check(authorization: string | undefined): Promise<AuthOutcome> {
     const match = authorization === undefined ? null : /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization);
-    if (match === null) return false;
+    if (match === null) return 'denied';
     const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon === -1) return false;
+    if (colon === -1) return 'denied';
     const user = decoded.slice(0, colon);
-    const password = decoded.slice(colon + 1);
     const hash = this.#users.get(user);
-    const bcrypt = await loadBcrypt();
-    if (hash === undefined) {
-      // Spend a bcrypt anyway, so timing does not tell which user names exist.
-      await bcrypt.compare(password, (this.#dummyHash ??= bcrypt.hashSync('unused', 10)));
-      return false;
+    // The user name holds no colon, so `user:password` names one credential.
+    const key = createHmac('sha256', this.#hmacKey).update(decoded).digest('base64');
+    if (hash !== undefined && this.#verified.get(key) === hash) return 'ok';
+    if ((this.#failed.get(key) ?? 0) > Date.now()) return 'denied';
+    let pending = this.#inFlight.get(key);
+    if (pending === undefined) {
+      pending = this.#compare(key, decoded.slice(colon + 1), hash).finally(() => this.#inFlight.delete(key));
+      this.#inFlight.set(key, pending);
     }
-    const key = createHash('sha256').update(user).update('\0').update(hash).update('\0').update(password).digest('base64');
-    if (this.#verified.has(key)) return true;
-    if (!(await bcrypt.compare(password, hash))) return false;
-    if (this.#verified.size >= MAX_CACHED_LOGINS) this.#verified.clear();
-    this.#verified.add(key);
-    return true;
+    return pending;
+  }
+
+  /** Ends the compare threads. */
+  close(): Promise<void> {
+    return this.#pool.close();
+  }
+
+  async #compare(key: string, password: string, hash: string | undefined): Promise<AuthOutcome> {
+    let matches: boolean;
+    try {
+      matches = await this.#pool.run({ password, hash: hash ?? this.#dummyHash });
+    } catch (error) {
+      if (error instanceof WorkerPoolBusyError) return 'busy';
+      throw error;
+    }
+    if (matches && hash !== undefined) {
+      remember(this.#verified, key, hash);
+      return 'ok';
+    }
+    remember(this.#failed, key, Date.now() + this.#failureCacheMs);
+    return 'denied';
   }
 }

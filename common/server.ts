@@ -1,8 +1,9 @@
 /**
  * The HTTP(S) server both programs run: fastify with the web config applied (TLS, client
- * certificates, basic auth, headers), explicit timeouts, an optional cap on in-flight requests,
+ * certificates, basic auth, headers), explicit timeouts, an optional cap on authenticated in-flight requests,
  * Prometheus-style listen addresses and a graceful stop on SIGINT/SIGTERM.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { TLSSocket } from 'node:tls';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from './logging.js';
@@ -12,7 +13,7 @@ import type { TLSServerConfig, WebConfig } from './web-config.js';
 export interface ServerOptions {
   logger: Logger;
   webConfig?: WebConfig;
-  /** In-flight requests allowed at once; beyond it 503 (`--web.max-requests`; 0 = no limit). */
+  /** Authenticated requests in flight at once; beyond it 503 (`--web.max-requests`; 0 = no limit). */
   maxRequests?: number;
   /** Whole-request deadline (default 60 s). */
   requestTimeoutMs?: number;
@@ -54,12 +55,26 @@ function limitInFlight(app: FastifyInstance, maxRequests: number): void {
   });
 }
 
+/**
+ * A refused login is answered after this pause (as login programs do): a client that waits for
+ * each answer, as a password-guessing flood does, then sends at most a few requests a second per
+ * connection, and the event loop stays free for the scrapes that log in.
+ */
+const FAILED_LOGIN_DELAY_MS = 250;
+
 function requireBasicAuth(app: FastifyInstance, verifier: BasicAuthVerifier): void {
   app.addHook('onRequest', async (request, reply) => {
-    if (await verifier.verify(request.headers.authorization)) return undefined;
-    await reply.code(401).header('WWW-Authenticate', 'Basic').type('text/plain; charset=utf-8').send('Unauthorized\n');
+    const outcome = await verifier.check(request.headers.authorization);
+    if (outcome === 'ok') return undefined;
+    await sleep(FAILED_LOGIN_DELAY_MS);
+    if (outcome === 'busy') {
+      await reply.code(503).header('Retry-After', '1').type('text/plain; charset=utf-8').send('Too many logins being checked, try again later.\n');
+    } else {
+      await reply.code(401).header('WWW-Authenticate', 'Basic').type('text/plain; charset=utf-8').send('Unauthorized\n');
+    }
     return reply;
   });
+  app.addHook('onClose', () => verifier.close());
 }
 
 /** A fastify instance with the web config applied; routes are added by the caller. */
@@ -77,9 +92,10 @@ export function createServer({ logger, webConfig, maxRequests = 0, requestTimeou
   }) as unknown as FastifyInstance; // the HTTPS instance serves the same routes; one type keeps callers simple
 
   if (tls !== undefined) enforceClientAuth(app, tls);
+  const users = webConfig?.basicAuthUsers ?? new Map<string, string>();
+  if (users.size > 0) requireBasicAuth(app, new BasicAuthVerifier(users));
+  // After authentication, so that only authenticated requests take the slots.
   if (maxRequests > 0) limitInFlight(app, maxRequests);
-  const verifier = new BasicAuthVerifier(webConfig?.basicAuthUsers ?? new Map());
-  if (verifier.enabled) requireBasicAuth(app, verifier);
   const headers = Object.entries(webConfig?.headers ?? {});
   if (headers.length > 0) {
     app.addHook('onSend', async (_request, reply) => {

@@ -3,7 +3,9 @@
  * auth with bcrypt hashes. Strict: unknown keys, wrong types and unreadable files are errors
  * naming the file, line and key, raised at start.
  */
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { dirname } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, ConfigNode, entries, field, fields, fileContents, oneOf, string, stringMap, type ConfigFile } from './config-walk.js';
@@ -36,7 +38,11 @@ export interface WebConfig {
   basicAuthUsers: Map<string, string>;
 }
 
-const BCRYPT_HASH = /^\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}$/;
+const BCRYPT_HASH = /^(\$2[a-z]?\$)(\d\d)\$[./A-Za-z0-9]{53}$/;
+const BCRYPT_VERSIONS = ['$2a$', '$2b$', '$2y$'];
+const BCRYPT_MIN_COST = 4;
+const BCRYPT_MAX_COST = 31;
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;
 /** Headers the server itself sets; a config may not override them (as exporter-toolkit refuses them). */
 const RESERVED_HEADERS = ['authorization', 'content-type', 'content-length', 'content-encoding', 'www-authenticate', 'set-cookie', 'transfer-encoding'];
 
@@ -47,7 +53,7 @@ function readTLS(node: ConfigNode): TLSServerConfig {
   if (certNode === undefined || !certNode.present) node.fail('missing cert_file');
   if (keyNode === undefined || !keyNode.present) node.fail('missing key_file');
   const clientAuth = field(found, 'client_auth_type', (each) => oneOf(each, CLIENT_AUTH_TYPES, 'client_auth_type'), 'NoClientCert');
-  const clientCA = field(found, 'client_ca_file', (each) => fileContents(each).text);
+  const clientCA = field(found, 'client_ca_file', readClientCA);
   if (clientCA !== undefined && clientAuth === 'NoClientCert') {
     found.get('client_ca_file')!.fail('client CA configured without a client_auth_type that asks for a certificate');
   }
@@ -58,7 +64,37 @@ function readTLS(node: ConfigNode): TLSServerConfig {
   const minVersion = field(found, 'min_version', version, 'TLSv1.2');
   const maxVersion = field(found, 'max_version', version);
   if (maxVersion !== undefined && maxVersion < minVersion) found.get('max_version')!.fail('max_version is below min_version');
-  return { cert: fileContents(certNode).text, key: fileContents(keyNode).text, clientAuth, clientCA, minVersion, maxVersion };
+  const cert = fileContents(certNode);
+  const key = fileContents(keyNode);
+  const certificate = parseCertificate(certNode, cert);
+  const privateKey = parsePrivateKey(keyNode, key);
+  if (!certificate.checkPrivateKey(privateKey)) keyNode.fail(`the key in ${JSON.stringify(key.path)} does not match the certificate in ${JSON.stringify(cert.path)}`);
+  return { cert: cert.text, key: key.text, clientAuth, clientCA, minVersion, maxVersion };
+}
+
+function parseCertificate(node: ConfigNode, { path, text }: { path: string; text: string }): X509Certificate {
+  try {
+    return new X509Certificate(text);
+  } catch {
+    return node.fail(`${JSON.stringify(path)} holds no valid PEM certificate`);
+  }
+}
+
+function parsePrivateKey(node: ConfigNode, { path, text }: { path: string; text: string }): KeyObject {
+  try {
+    return createPrivateKey(text);
+  } catch {
+    return node.fail(`${JSON.stringify(path)} holds no valid unencrypted PEM private key`);
+  }
+}
+
+/** A CA bundle: every certificate in it must parse, and it must hold one at least. */
+function readClientCA(node: ConfigNode): string {
+  const file = fileContents(node);
+  const blocks = file.text.match(PEM_CERTIFICATE) ?? [];
+  if (blocks.length === 0) node.fail(`${JSON.stringify(file.path)} holds no valid PEM certificate`);
+  for (const block of blocks) parseCertificate(node, { path: file.path, text: block });
+  return file.text;
 }
 
 function readHeaders(node: ConfigNode): Record<string, string> {
@@ -67,15 +103,35 @@ function readHeaders(node: ConfigNode): Record<string, string> {
   if (headersNode === undefined) return {};
   for (const [name, value] of entries(headersNode)) {
     if (RESERVED_HEADERS.includes(name.toLowerCase())) value.fail(`header ${JSON.stringify(name)} cannot be set here`);
+    checkHeader(name, string(value), value);
   }
   return stringMap(headersNode);
+}
+
+/** What Node would refuse when sending the header, refused at start instead of on every request. */
+function checkHeader(name: string, text: string, node: ConfigNode): void {
+  try {
+    validateHeaderName(name);
+  } catch {
+    node.fail(`header name ${JSON.stringify(name)} is not a valid HTTP token`);
+  }
+  if (/[\r\n]/.test(text)) node.fail('header value contains a line break (CR or LF)');
+  try {
+    validateHeaderValue(name, text);
+  } catch {
+    node.fail('header value contains a character HTTP does not allow');
+  }
 }
 
 function readUsers(node: ConfigNode): Map<string, string> {
   const users = new Map<string, string>();
   for (const [user, hashNode] of entries(node)) {
     const hash = string(hashNode);
-    if (!BCRYPT_HASH.test(hash)) hashNode.fail('expected a bcrypt hash ($2y$…)');
+    const parts = BCRYPT_HASH.exec(hash);
+    if (parts === null) return hashNode.fail('expected a bcrypt hash ($2y$…)');
+    const [, version, cost] = parts as unknown as [string, string, string];
+    if (!BCRYPT_VERSIONS.includes(version)) hashNode.fail(`unsupported bcrypt version ${JSON.stringify(version)} (expected one of: ${BCRYPT_VERSIONS.join(', ')})`);
+    if (Number(cost) < BCRYPT_MIN_COST || Number(cost) > BCRYPT_MAX_COST) hashNode.fail(`bcrypt cost ${Number(cost)} is outside ${BCRYPT_MIN_COST}–${BCRYPT_MAX_COST}`);
     users.set(user, hash);
   }
   return users;
