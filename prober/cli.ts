@@ -14,10 +14,10 @@ import { createLogger } from '../common/logging.js';
 import { closeOnSignals, listen } from '../common/server.js';
 import { VERSION } from '../common/version.js';
 import { loadWebConfig } from '../common/web-config.js';
-import { buildProberApp } from './app.js';
+import { buildProberApp } from './server/app.js';
 import { ConfigStore } from './config-store.js';
-import { DEFAULT_MAX_CONCURRENT_PROBES } from './plugin.js';
-import { createTargetPolicy, DEFAULT_DENIED_HOSTS, DEFAULT_DENIED_NETWORKS } from './policy.js';
+import { DEFAULT_MAX_CONCURRENT_PROBES } from './server/plugin.js';
+import { createTargetPolicy, DEFAULT_DENIED_HOSTS, DEFAULT_DENIED_NETWORKS } from './net/policy.js';
 import { DEFAULT_TIMEOUT_OFFSET_SECONDS } from './probe.js';
 import { SchedulerService } from './scheduler/service.js';
 

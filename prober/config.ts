@@ -8,11 +8,8 @@ import { dirname, basename } from 'node:path';
 import { LineCounter, parseDocument, type Node } from 'yaml';
 import type { Module } from './module.js';
 import { defaultModule, readModules } from './config/modules.js';
-import { ConfigError, ConfigNode, fields } from './config/walk.js';
+import { ConfigError, ConfigNode, fields } from '../common/config-walk.js';
 import { checkSchedulerModules, readScheduler } from './scheduler/config-section.js';
-
-// Section readers (e.g. the scheduler's) import the walking helpers from './config/walk.js'.
-export { ConfigError, ConfigNode } from './config/walk.js';
 
 /** Each top-level key and its reader; a reader gets an absent node when the key is missing. */
 const SECTIONS = {

@@ -1,5 +1,5 @@
 /**
- * One DNS query/response exchange on the wire, over UDP or TCP (RFC 1035 2-byte length prefix),
+ * One DNS query/response exchange on the wire, over UDP or TCP (dns-packet's stream framing),
  * optionally TCP+TLS (DNS over TLS). Times the connect and request phases as miekg/dns does
  * (connect = everything before the query is written). Every socket and listener is released
  * when the exchange settles or `signal` aborts.
@@ -7,9 +7,9 @@
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:net';
 import dnsPacket, { type DecodedPacket } from 'dns-packet';
-import type { TLSConfig } from '../module.js';
-import { connectTCP } from '../tcp.js';
-import { startTLS, verificationError } from '../tls.js';
+import type { TLSConfig } from '../net/config.js';
+import { dial } from '../net/dial.js';
+import { requireTrusted, startTLS } from '../net/tls.js';
 import { ProbeError } from '../types.js';
 
 /** Largest answer read over TCP; the length prefix caps it at 65535 anyway. */
@@ -23,7 +23,7 @@ export interface ExchangeRequest {
   /** When set, the TCP connection is wrapped in TLS with this config (server name: `tlsHost`). */
   tls?: { config: TLSConfig; host: string };
   sourceAddress?: string;
-  /** The query message in wire format, and its id. */
+  /** The query message in wire format (stream-framed for TCP), and its id. */
   query: Buffer;
   id: number;
   signal: AbortSignal;
@@ -116,13 +116,13 @@ function readFramedResponse(socket: Socket, request: ExchangeRequest): Promise<D
     socket.on('data', (chunk: Buffer) => {
       pending = Buffer.concat([pending, chunk]);
       while (pending.length >= 2) {
-        const length = pending.readUInt16BE(0);
-        if (pending.length < 2 + length) return;
-        const message = pending.subarray(2, 2 + length);
-        pending = pending.subarray(2 + length);
+        const size = 2 + pending.readUInt16BE(0);
+        if (pending.length < size) return;
+        const message = pending.subarray(0, size);
+        pending = pending.subarray(size);
         let decoded: DecodedPacket;
         try {
-          decoded = dnsPacket.decode(message);
+          decoded = dnsPacket.streamDecode(message) as DecodedPacket;
         } catch (error) {
           return finish(new ExchangeError('protocol', `DNS over TCP: undecodable answer: ${(error as Error).message}`));
         }
@@ -130,9 +130,7 @@ function readFramedResponse(socket: Socket, request: ExchangeRequest): Promise<D
       }
       if (pending.length > 2 + MAX_TCP_MESSAGE) finish(new ExchangeError('protocol', 'DNS over TCP: oversized answer'));
     });
-    const length = Buffer.alloc(2);
-    length.writeUInt16BE(request.query.length);
-    socket.write(Buffer.concat([length, request.query]));
+    socket.write(request.query);
   });
 }
 
@@ -142,7 +140,10 @@ async function exchangeTCP(request: ExchangeRequest): Promise<ExchangeResult> {
   try {
     let socket: Socket;
     try {
-      socket = await connectTCP({ ip: request.ip, family: request.family, port: request.port, sourceAddress: request.sourceAddress }, request.signal);
+      socket = await dial(
+        { host: request.ip, family: request.family, port: request.port, sourceAddress: request.sourceAddress, label: `${request.ip} port ${request.port}` },
+        request.signal,
+      );
     } catch (error) {
       const failure = error as ProbeError;
       throw new ExchangeError(failure.reason, `DNS over TCP: ${failure.message}`, { cause: error });
@@ -150,11 +151,7 @@ async function exchangeTCP(request: ExchangeRequest): Promise<ExchangeResult> {
     if (request.tls !== undefined) {
       try {
         const secure = await startTLS(socket, request.tls.config, request.tls.host, request.signal);
-        const untrusted = verificationError(secure, request.tls.config);
-        if (untrusted !== undefined) {
-          secure.destroy();
-          throw new ProbeError('tls', untrusted);
-        }
+        requireTrusted(secure, request.tls.config);
         socket = secure;
       } catch (error) {
         const failure = error as ProbeError;

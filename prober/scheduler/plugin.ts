@@ -4,7 +4,7 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { renderStatusPage } from '../status-page/page.js';
+import { renderStatusPage } from '../server/status-page/page.js';
 import type { Scheduler } from './scheduler.js';
 import { statusSnapshot } from './snapshot.js';
 

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { test } from 'node:test';
 import { parseConfig } from '../../prober/config.js';
 import { probe, ProbeRequestError, UnknownModuleError } from '../../prober/probe.js';
-import { TimeoutHeaderError } from '../../prober/timeout.js';
+import { TimeoutHeaderError } from '../../prober/server/timeout.js';
 import { sampleValue } from '../helpers/exposition.js';
 import { gc, openFds } from '../helpers/memory.js';
 import { createTestCA, tempDir } from '../helpers/tls.js';

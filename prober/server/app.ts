@@ -1,13 +1,13 @@
 /** The prober as a fastify instance (landing page + proberPlugin), ready for `listen` or `inject`. */
 import type { FastifyInstance } from 'fastify';
-import { landingPageHtml, registerLandingPage } from '../common/landing-page.js';
-import { silentLogger, type Logger } from '../common/logging.js';
-import { createServer } from '../common/server.js';
-import { VERSION } from '../common/version.js';
-import type { WebConfig } from '../common/web-config.js';
-import { ConfigStore } from './config-store.js';
+import { landingPageHtml, registerLandingPage } from '../../common/landing-page.js';
+import { silentLogger, type Logger } from '../../common/logging.js';
+import { createServer } from '../../common/server.js';
+import { VERSION } from '../../common/version.js';
+import type { WebConfig } from '../../common/web-config.js';
+import { ConfigStore } from '../config-store.js';
 import { proberPlugin, type ProberPluginOptions } from './plugin.js';
-import { registerSchedulerService, type SchedulerService } from './scheduler/service.js';
+import { registerSchedulerService, type SchedulerService } from '../scheduler/service.js';
 
 export interface ProberAppOptions extends Omit<ProberPluginOptions, 'store'> {
   /** Default: the built-in modules. */

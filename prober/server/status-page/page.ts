@@ -2,8 +2,8 @@
  * The status page at `/`: rendered in full on the server (works without JS, with a meta refresh
  * inside <noscript>), then redrawn in place every few seconds from /api/v1/targets.
  */
-import { VERSION } from '../../common/version.js';
-import type { StatusSnapshot } from '../scheduler/snapshot.js';
+import { VERSION } from '../../../common/version.js';
+import type { StatusSnapshot } from '../../scheduler/snapshot.js';
 import { RENDER_SOURCE } from './render-source.js';
 import { STATUS_PAGE_CSS } from './style.js';
 
