@@ -17,6 +17,8 @@ import { probeTCP } from './tcp/probe.js';
 import type { ProbeFn } from './types.js';
 
 export interface Protocol<Section> {
+  /** How help texts and the landing page name it. */
+  title: string;
   probe: ProbeFn;
   /** The section as blackbox fills it in when the module does not set it. */
   defaults(): Section;
@@ -25,11 +27,11 @@ export interface Protocol<Section> {
 }
 
 export const PROTOCOLS = {
-  http: { probe: probeHTTP, defaults: defaultHTTP, read: readHTTP },
-  tcp: { probe: probeTCP, defaults: defaultTCP, read: readTCP },
-  dns: { probe: probeDNS, defaults: defaultDNS, read: readDNS },
-  icmp: { probe: probeICMP, defaults: defaultICMP, read: readICMP },
-  grpc: { probe: probeGRPC, defaults: defaultGRPC, read: readGRPC },
+  http: { title: 'HTTP', probe: probeHTTP, defaults: defaultHTTP, read: readHTTP },
+  tcp: { title: 'TCP', probe: probeTCP, defaults: defaultTCP, read: readTCP },
+  dns: { title: 'DNS', probe: probeDNS, defaults: defaultDNS, read: readDNS },
+  icmp: { title: 'ICMP', probe: probeICMP, defaults: defaultICMP, read: readICMP },
+  grpc: { title: 'gRPC', probe: probeGRPC, defaults: defaultGRPC, read: readGRPC },
 } as const satisfies Record<string, Protocol<object>>;
 
 export type ProberName = keyof typeof PROTOCOLS;
@@ -41,3 +43,8 @@ export type Sections = { [K in ProberName]: ReturnType<(typeof PROTOCOLS)[K]['de
 export const probers: Readonly<Record<ProberName, ProbeFn>> = Object.fromEntries(
   PROBER_NAMES.map((name) => [name, PROTOCOLS[name].probe]),
 ) as Record<ProberName, ProbeFn>;
+
+/** "HTTP, TCP, DNS, ICMP and gRPC": the protocols for help texts. */
+export const PROTOCOL_TITLES = PROBER_NAMES.map((name) => PROTOCOLS[name].title)
+  .join(', ')
+  .replace(/, ([^,]*)$/, ' and $1');

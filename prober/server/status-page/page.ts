@@ -1,41 +1,40 @@
 /**
  * The status page at `/`: rendered in full on the server (works without JS, with a meta refresh
- * inside <noscript>), then redrawn in place every few seconds from /api/v1/targets.
+ * inside <noscript>), then redrawn in place every few seconds by its browser module (client.ts),
+ * which imports the same renderer.
  */
+import { readFile } from 'node:fs/promises';
 import { VERSION } from '../../../common/version.js';
 import type { StatusSnapshot } from '../../scheduler/snapshot.js';
-import { RENDER_SOURCE } from './render-source.js';
+import { renderBody } from './render.js';
 import { STATUS_PAGE_CSS } from './style.js';
 
-// The renderer is browser JavaScript shipped as text; the server runs the very same text.
-const renderBody = new Function('snapshot', 'groupBy', `${RENDER_SOURCE}\nreturn renderBody(snapshot, groupBy);`) as (
-  snapshot: StatusSnapshot,
-  groupBy: string | undefined,
-) => string;
-
-const CLIENT_SCRIPT = `${RENDER_SOURCE}
-(function () {
-  var main = document.querySelector('main');
-  var groupBy = main.dataset.groupBy || undefined;
-  var period = Number(main.dataset.refresh) * 1000;
-  function refresh() {
-    // A hidden tab asks again later instead of downloading every target's status.
-    if (document.hidden) { setTimeout(refresh, period); return; }
-    fetch(main.dataset.api, { headers: { accept: 'application/json' } })
-      .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); })
-      .then(function (snapshot) {
-        main.innerHTML = renderBody(snapshot, groupBy);
-        main.classList.remove('stale');
-        period = snapshot.refreshSeconds * 1000;
-      })
-      .catch(function () { main.classList.add('stale'); })
-      .then(function () { setTimeout(refresh, period); });
-  }
-  setTimeout(refresh, period);
-})();
-`;
-
 const escapeAttribute = (value: string): string => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/** The browser modules the page loads, served under `status-page/`. */
+export const BROWSER_MODULES = ['client.js', 'render.js'] as const;
+export type BrowserModule = (typeof BROWSER_MODULES)[number];
+
+const compiled = new Map<BrowserModule, Promise<string>>();
+
+/**
+ * A browser module's JavaScript: the file the build emitted next to this one, or, when running
+ * from the TypeScript sources, that source compiled the way the build compiles it.
+ */
+export function browserModule(name: BrowserModule): Promise<string> {
+  let text = compiled.get(name);
+  if (text === undefined) {
+    text = import.meta.url.endsWith('.ts') ? compileSource(name) : readFile(new URL(`./${name}`, import.meta.url), 'utf8');
+    compiled.set(name, text);
+  }
+  return text;
+}
+
+async function compileSource(name: BrowserModule): Promise<string> {
+  const { default: ts } = await import('typescript');
+  const source = await readFile(new URL(`./${name.replace(/\.js$/, '.ts')}`, import.meta.url), 'utf8');
+  return ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022 } }).outputText;
+}
 
 export interface StatusPageOptions {
   /** Label to group by instead of the group name (`?group_by=` on the page). */
@@ -54,13 +53,13 @@ export function renderStatusPage(snapshot: StatusSnapshot, { groupBy, apiPath = 
 <title>${escapeAttribute(title)}</title>
 <noscript><meta http-equiv="refresh" content="${snapshot.refreshSeconds}"></noscript>
 <style>${STATUS_PAGE_CSS}</style>
+<script type="module" src="status-page/client.js"></script>
 </head>
 <body>
 <header><h1>${escapeAttribute(title)}</h1><a href="metrics">metrics</a><a href="${escapeAttribute(apiPath)}">json</a><span class="updated">platypus ${VERSION}</span></header>
 <main data-api="${escapeAttribute(apiPath)}" data-refresh="${snapshot.refreshSeconds}"${groupBy === undefined ? '' : ` data-group-by="${escapeAttribute(groupBy)}"`}>
 ${renderBody(snapshot, groupBy)}
 </main>
-<script>${CLIENT_SCRIPT}</script>
 </body>
 </html>
 `;
