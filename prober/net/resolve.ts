@@ -8,7 +8,7 @@ import { raceAbort } from '../../common/abort.js';
 import { describeMetric, type MetricSink } from '../../common/metrics.js';
 import { ProbeError, type ProbeContext } from '../types.js';
 import type { AddressSelection } from './config.js';
-import { normalizeIPLiteral, ipBytes, embeddedIPv4 } from './policy.js';
+import { normalizeIPLiteral, parseAddress } from './policy.js';
 
 export const probeDNSLookupTimeSeconds = describeMetric(
   'probe_dns_lookup_time_seconds',
@@ -32,11 +32,10 @@ export interface ResolvedAddress {
 
 /** FNV-1a (32-bit) of the address bytes (4 for IPv4, 16 for IPv6), as blackbox's ipHash. */
 export function ipHash(ip: string): number {
-  const bytes = ipBytes(ip);
-  if (bytes === undefined) return 0;
-  const data = embeddedIPv4(bytes) ?? bytes;
+  const address = parseAddress(ip);
+  if (address === undefined) return 0;
   let hash = 0x811c9dc5;
-  for (const byte of data) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  for (const byte of address.toByteArray()) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
   return hash;
 }
 
