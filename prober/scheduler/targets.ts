@@ -1,11 +1,12 @@
 /**
  * Targets of the scheduler: inline lists plus Prometheus file_sd files (JSON or YAML, globs in the
- * file name), re-read when they change (fs.watch, with a periodic re-read as a fallback) and on
+ * file name), re-read when they change (chokidar, with a periodic re-read as a fallback) and on
  * reload. A file that fails to parse keeps its last good content; the error names file and line.
  */
-import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import picomatch from 'picomatch';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { Logger } from '../../common/logging.js';
 import { RESERVED_LABELS, type SchedulerConfig, type SchedulerGroup } from './config-section.js';
@@ -82,24 +83,14 @@ export function parseFileSd(text: string, file: string): FileTargetGroup[] {
   });
 }
 
-function globRegExp(pattern: string): RegExp {
-  let source = '';
-  for (const char of pattern) {
-    if (char === '*') source += '[^/]*';
-    else if (char === '?') source += '[^/]';
-    else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
-}
-
-/** Files matching an absolute pattern whose wildcards are in the file name only. */
+/** Files matching an absolute pattern whose wildcards are in the file name only (dot files included, as Go's filepath.Glob). */
 export async function expandGlob(pattern: string): Promise<string[]> {
   const dir = dirname(pattern);
   const name = basename(pattern);
-  if (!/[*?]/.test(name)) return [pattern];
-  const matcher = globRegExp(name);
+  if (!picomatch.scan(name).isGlob) return [pattern];
+  const matches = picomatch(name, { dot: true });
   const entries = await readdir(dir).catch(() => [] as string[]);
-  return entries.filter((entry) => matcher.test(entry)).sort().map((entry) => `${dir}/${entry}`);
+  return entries.filter((entry) => matches(entry)).sort().map((entry) => `${dir}/${entry}`);
 }
 
 interface CachedFile {
@@ -122,7 +113,8 @@ export class TargetSource {
   private readonly files = new Map<string, CachedFile>();
   /** pattern → files it matched at the last refresh */
   private readonly matches = new Map<string, string[]>();
-  private watchers = new Map<string, FSWatcher>();
+  private watcher: FSWatcher | undefined;
+  private readonly watched = new Set<string>();
   private refreshTimer: NodeJS.Timeout | undefined;
   private debounce: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
@@ -176,8 +168,9 @@ export class TargetSource {
   close(): void {
     clearInterval(this.refreshTimer);
     clearTimeout(this.debounce);
-    for (const watcher of this.watchers.values()) watcher.close();
-    this.watchers.clear();
+    void this.watcher?.close();
+    this.watcher = undefined;
+    this.watched.clear();
   }
 
   private patterns(): string[] {
@@ -186,21 +179,22 @@ export class TargetSource {
 
   private rewatch(): void {
     const dirs = new Set(this.patterns().map((pattern) => dirname(pattern)));
-    for (const [dir, watcher] of this.watchers) {
+    if (this.watcher === undefined) {
+      if (dirs.size === 0) return;
+      this.watcher = watch([], { persistent: false, ignoreInitial: true, depth: 0 });
+      this.watcher.on('all', () => this.scheduleRefresh());
+      this.watcher.on('error', (error) => this.options.logger.warn({ err: error }, 'file_sd watch failed; relying on periodic re-reads'));
+    }
+    for (const dir of this.watched) {
       if (!dirs.has(dir)) {
-        watcher.close();
-        this.watchers.delete(dir);
+        this.watcher.unwatch(dir);
+        this.watched.delete(dir);
       }
     }
     for (const dir of dirs) {
-      if (this.watchers.has(dir)) continue;
-      try {
-        const watcher = watch(dir, { persistent: false }, () => this.scheduleRefresh());
-        watcher.on('error', (error) => this.options.logger.warn({ dir, err: error }, 'file_sd watch failed; relying on periodic re-reads'));
-        this.watchers.set(dir, watcher);
-      } catch (error) {
-        this.options.logger.warn({ dir, err: error }, 'cannot watch file_sd directory; relying on periodic re-reads');
-      }
+      if (this.watched.has(dir)) continue;
+      this.watcher.add(dir);
+      this.watched.add(dir);
     }
   }
 
