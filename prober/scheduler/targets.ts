@@ -7,7 +7,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import picomatch from 'picomatch';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
+import { ConfigError, entries, list, parseYAML, type ConfigNode } from '../../common/config-walk.js';
 import type { Logger } from '../../common/logging.js';
 import { RESERVED_LABELS, type SchedulerConfig, type SchedulerGroup } from './config-section.js';
 
@@ -36,51 +37,52 @@ const FILE_SD_EXTENSIONS = ['.json', '.yml', '.yaml'];
 
 /** Parses one file_sd file's text (Prometheus format: a list of {targets, labels}). */
 export function parseFileSd(text: string, file: string): FileTargetGroup[] {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const firstError = doc.errors[0];
-  if (firstError !== undefined) throw new FileSdError(file, lineCounter.linePos(firstError.pos[0]).line, firstError.message.split('\n')[0]!);
-  const fail = (node: Node | null | undefined, message: string): never => {
-    const offset = node?.range?.[0];
-    throw new FileSdError(file, offset === undefined ? undefined : lineCounter.linePos(offset).line, message);
-  };
-  const root = doc.contents;
-  if (root === null || (isScalar(root) && root.value === null)) return [];
-  if (!isSeq(root)) return fail(root, 'must be a list of target groups ({targets: [...], labels: {...}})');
-  return root.items.map((item, index) => {
-    if (!isMap(item)) return fail(item as Node, `entry ${index} must be a mapping with "targets" and optional "labels"`);
-    const group: FileTargetGroup = { targets: [], labels: {} };
-    let sawTargets = false;
-    for (const pair of item.items) {
-      const key = isScalar(pair.key) ? pair.key.value : undefined;
-      const value = pair.value as Node | null;
-      if (key === 'targets') {
-        sawTargets = true;
-        if (!isSeq(value)) return fail(value ?? (pair.key as Node), `entry ${index}: "targets" must be a list of strings`);
-        for (const target of value.items) {
-          if (!isScalar(target) || typeof target.value !== 'string' || target.value === '') return fail(target as Node, `entry ${index}: each target must be a non-empty string`);
-          group.targets.push(target.value);
-        }
-      } else if (key === 'labels') {
-        if (value === null || (isScalar(value) && value.value === null)) continue;
-        if (!isMap(value)) return fail(value, `entry ${index}: "labels" must be a mapping`);
-        for (const label of value.items) {
-          const name = isScalar(label.key) ? label.key.value : undefined;
-          const labelValue = isScalar(label.value) ? label.value.value : undefined;
-          if (typeof name !== 'string' || !LABEL_NAME.test(name)) return fail(label.key as Node, `entry ${index}: invalid label name ${JSON.stringify(name)}`);
-          if (typeof labelValue !== 'string') return fail((label.value ?? label.key) as Node, `entry ${index}: label ${name} must have a string value`);
-          if (RESERVED_LABELS.has(name)) return fail(label.key as Node, `entry ${index}: label ${JSON.stringify(name)} is set by the scheduler`);
-          // Prometheus semantics: "__"-prefixed labels are internal and an empty value means no label.
-          if (name.startsWith('__') || labelValue === '') continue;
-          group.labels[name] = labelValue;
-        }
-      } else {
-        return fail(pair.key as Node, `entry ${index}: unknown key ${JSON.stringify(key)} (allowed: targets, labels)`);
+  try {
+    return readTargetGroups(parseYAML(text, file, dirname(file)));
+  } catch (error) {
+    if (error instanceof ConfigError) throw new FileSdError(file, error.line, error.detail);
+    throw error;
+  }
+}
+
+function readTargetGroups(root: ConfigNode): FileTargetGroup[] {
+  if (!root.present) return [];
+  if (!isSeq(root.node)) root.fail('must be a list of target groups ({targets: [...], labels: {...}})');
+  return list(root).map((item, index) => readTargetGroup(item, `entry ${index}`));
+}
+
+function readTargetGroup(node: ConfigNode, entry: string): FileTargetGroup {
+  if (!isMap(node.node)) node.fail(`${entry} must be a mapping with "targets" and optional "labels"`);
+  const group: FileTargetGroup = { targets: [], labels: {} };
+  let sawTargets = false;
+  for (const [key, value] of entries(node)) {
+    if (key === 'targets') {
+      sawTargets = true;
+      if (!isSeq(value.node)) value.fail(`${entry}: "targets" must be a list of strings`);
+      for (const target of list(value)) {
+        const text = isScalar(target.node) ? target.node.value : undefined;
+        if (typeof text !== 'string' || text === '') return target.fail(`${entry}: each target must be a non-empty string`);
+        group.targets.push(text);
       }
+    } else if (key === 'labels') {
+      if (value.present && !isMap(value.node)) value.fail(`${entry}: "labels" must be a mapping`);
+      for (const [name, labelNode] of entries(value)) readLabel(group.labels, name, labelNode, entry);
+    } else {
+      value.fail(`${entry}: unknown key ${JSON.stringify(key)} (allowed: targets, labels)`);
     }
-    if (!sawTargets) return fail(item, `entry ${index}: "targets" is missing`);
-    return group;
-  });
+  }
+  if (!sawTargets) node.fail(`${entry}: "targets" is missing`);
+  return group;
+}
+
+function readLabel(labels: Record<string, string>, name: string, node: ConfigNode, entry: string): void {
+  const value = isScalar(node.node) ? node.node.value : undefined;
+  if (!LABEL_NAME.test(name)) node.fail(`${entry}: invalid label name ${JSON.stringify(name)}`);
+  if (typeof value !== 'string') node.fail(`${entry}: label ${name} must have a string value`);
+  if (RESERVED_LABELS.has(name)) node.fail(`${entry}: label ${JSON.stringify(name)} is set by the scheduler`);
+  // Prometheus semantics: "__"-prefixed labels are internal and an empty value means no label.
+  if (name.startsWith('__') || value === '') return;
+  labels[name] = value;
 }
 
 /** Files matching an absolute pattern whose wildcards are in the file name only (dot files included, as Go's filepath.Glob). */
