@@ -6,6 +6,7 @@
  */
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { raceAbort } from '../../common/abort.js';
 import type { MetricSink } from '../../common/metrics.js';
 import type { TLSConfig } from '../net/config.js';
 import { addTLSMetrics, requireTrusted, startTLS } from '../net/tls.js';
@@ -70,15 +71,9 @@ export class LineReader {
         return trimCR(last);
       }
       if (signal.aborted) throw new ProbeError('timeout', 'Error reading from connection: deadline reached');
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          signal.removeEventListener('abort', done);
-          this.wake = undefined;
-          resolve();
-        };
-        this.wake = done;
-        signal.addEventListener('abort', done, { once: true });
-      });
+      // Woken by data, end or error; an abort ends the wait and the loop above reports it.
+      await raceAbort(new Promise<void>((resolve) => (this.wake = resolve)), signal).catch(() => undefined);
+      this.wake = undefined;
     }
   }
 
@@ -96,17 +91,14 @@ function trimCR(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
-function write(socket: Socket, text: string, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(new ProbeError('timeout', 'Failed to send: deadline reached'));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.write(text, (error) => {
-      signal.removeEventListener('abort', onAbort);
-      if (error) reject(new ProbeError('connect_error', `Failed to send: ${error.message}`, { cause: error }));
-      else resolve();
-    });
-  });
+async function write(socket: Socket, text: string, signal: AbortSignal): Promise<void> {
+  const written = new Promise<void>((resolve, reject) => socket.write(text, (error) => (error ? reject(error) : resolve())));
+  try {
+    await raceAbort(written, signal);
+  } catch (error) {
+    if (signal.aborted) throw new ProbeError('timeout', 'Failed to send: deadline reached');
+    throw new ProbeError('connect_error', `Failed to send: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /** The connection a dialogue runs on; both fields are updated as it goes. */
