@@ -1,7 +1,7 @@
 /** `platypus-monitor/prober`: the public surface of the prober. */
-export { probe, type ProbeOptions, type ProbeResult, ProbeRequestError, UnknownModuleError } from './probe.js';
+export { probe, type ProbeOptions, type ProbeResult, UnknownModuleError } from './probe.js';
 export { probers, PROBER_NAMES, PROTOCOLS, type ProberName, type Protocol } from './protocols.js';
-export { FAILURE_REASONS, ProbeError, type ProbeFn, type FailureReason, type ProbeContext } from './types.js';
+export { FAILURE_REASONS, ProbeError, ProbeRequestError, type ProbeFn, type FailureReason, type ProbeContext } from './types.js';
 export { probeHTTP } from './http/probe.js';
 export { probeTCP } from './tcp/probe.js';
 export { probeDNS } from './dns/probe.js';

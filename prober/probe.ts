@@ -10,10 +10,10 @@ import { silentLogger, type Logger } from '../common/logging.js';
 import { defaultConfig, type Config } from './config.js';
 import type { Module } from './module.js';
 import { DEFAULT_POLICY, type TargetPolicy } from './net/policy.js';
-import { probers } from './protocols.js';
+import { probers, PROTOCOLS, type Protocol } from './protocols.js';
 import { capturingLogger, debugOutput as renderDebugOutput } from './server/debug.js';
 import { computeTimeoutSeconds } from './server/timeout.js';
-import { ProbeError, type FailureReason, type ProbeContext, type ProbeFn } from './types.js';
+import { ProbeError, ProbeRequestError, type FailureReason, type ProbeContext, type ProbeFn } from './types.js';
 
 export const probeSuccess = describeMetric('probe_success', 'Displays whether or not the probe was a success', 'gauge');
 export const probeDurationSeconds = describeMetric('probe_duration_seconds', 'Returns how long the probe took to complete in seconds', 'gauge');
@@ -27,14 +27,6 @@ export const probeFailureInfo = describeMetric(
 export const DEFAULT_MODULE_NAME = 'http_2xx';
 const SILENT = silentLogger();
 export const DEFAULT_TIMEOUT_OFFSET_SECONDS = 0.5;
-
-/** A request that cannot be probed as asked (/probe answers 400 with the message). */
-export class ProbeRequestError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ProbeRequestError';
-  }
-}
 
 export class UnknownModuleError extends ProbeRequestError {
   constructor(readonly moduleName: string) {
@@ -84,18 +76,11 @@ function resolveModule(options: ProbeOptions): { module: Module; name: string } 
   return { module, name };
 }
 
-/** A copy of `module` whose HTTP requests carry `hostname` as Host header and TLS server name. */
-function withHostname(module: Module, hostname: string): Module {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(module.http.headers)) {
-    if (name.toLowerCase() === 'host' && value !== hostname) {
-      throw new ProbeRequestError(`Host header defined both in module configuration (${value}) and with URL-parameter 'hostname' (${hostname})`);
-    }
-    if (name.toLowerCase() !== 'host') headers[name] = value;
-  }
-  headers.Host = hostname;
-  const tls_config = { ...module.http.tls_config, server_name: module.http.tls_config.server_name ?? hostname };
-  return { ...module, http: { ...module.http, headers, tls_config } };
+/** `module` with the `hostname` parameter applied, for the protocols whose table row takes one (blackbox: http only). */
+function withHostname(module: Module, hostname: string | undefined): Module {
+  const row: Protocol<object> = PROTOCOLS[module.prober];
+  if (hostname === undefined || hostname === '' || row.withHostname === undefined) return module;
+  return { ...module, [module.prober]: row.withHostname(module[module.prober], hostname) };
 }
 
 function buildRegistry(families: MetricFamilies): Registry {
@@ -154,8 +139,7 @@ class ClosableSink implements MetricSink {
 
 export async function probe(options: ProbeOptions): Promise<ProbeResult> {
   const { module: configured, name: moduleName } = resolveModule(options);
-  // As blackbox: `hostname` only means something to http modules.
-  const module = options.hostname === undefined || options.hostname === '' || configured.prober !== 'http' ? configured : withHostname(configured, options.hostname);
+  const module = withHostname(configured, options.hostname);
   const timeoutSeconds = computeTimeoutSeconds(
     options.scrapeTimeoutSeconds,
     module.timeout,

@@ -8,7 +8,7 @@ import { defaultDNS, readDNS } from './dns/config.js';
 import { probeDNS } from './dns/probe.js';
 import { defaultGRPC, readGRPC } from './grpc/config.js';
 import { probeGRPC } from './grpc/probe.js';
-import { defaultHTTP, readHTTP } from './http/config.js';
+import { defaultHTTP, readHTTP, withHostname } from './http/config.js';
 import { probeHTTP } from './http/probe.js';
 import { defaultICMP, readICMP } from './icmp/config.js';
 import { probeICMP } from './icmp/probe.js';
@@ -24,10 +24,12 @@ export interface Protocol<Section> {
   defaults(): Section;
   /** Reads the section strictly (unknown keys are errors), defaults applied. */
   read(node: ConfigNode): Section;
+  /** The section for a probe given the `hostname` parameter; protocols without it ignore the parameter. */
+  withHostname?(section: Section, hostname: string): Section;
 }
 
 export const PROTOCOLS = {
-  http: { title: 'HTTP', probe: probeHTTP, defaults: defaultHTTP, read: readHTTP },
+  http: { title: 'HTTP', probe: probeHTTP, defaults: defaultHTTP, read: readHTTP, withHostname },
   tcp: { title: 'TCP', probe: probeTCP, defaults: defaultTCP, read: readTCP },
   dns: { title: 'DNS', probe: probeDNS, defaults: defaultDNS, read: readDNS },
   icmp: { title: 'ICMP', probe: probeICMP, defaults: defaultICMP, read: readICMP },

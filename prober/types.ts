@@ -59,3 +59,11 @@ export class ProbeError extends Error {
     this.name = 'ProbeError';
   }
 }
+
+/** A request that cannot be probed as asked (/probe answers 400 with the message). */
+export class ProbeRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProbeRequestError';
+  }
+}

@@ -13,6 +13,7 @@ import {
   string,
   stringMap,
 } from '../../common/config-walk.js';
+import { ProbeRequestError } from '../types.js';
 import { ADDRESS_KEYS, addressDefaults, readAddress, readTLS, tlsDefaults, type AddressSelection, type TLSConfig } from '../net/config.js';
 
 /** An inclusive range of accepted HTTP status codes; `200` is {min:200,max:200}, `2xx` is {min:200,max:299}. */
@@ -207,4 +208,17 @@ export function readHTTP(node: ConfigNode): HTTPProbeConfig {
     found.get('compression')!.fail(`the Accept-Encoding header ${JSON.stringify(acceptEncoding)} does not accept ${config.compression}`);
   }
   return config;
+}
+
+/** The section with `hostname` as Host header and TLS server name (blackbox's `hostname` parameter). */
+export function withHostname(config: HTTPProbeConfig, hostname: string): HTTPProbeConfig {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(config.headers)) {
+    if (name.toLowerCase() === 'host' && value !== hostname) {
+      throw new ProbeRequestError(`Host header defined both in module configuration (${value}) and with URL-parameter 'hostname' (${hostname})`);
+    }
+    if (name.toLowerCase() !== 'host') headers[name] = value;
+  }
+  headers.Host = hostname;
+  return { ...config, headers, tls_config: { ...config.tls_config, server_name: config.tls_config.server_name ?? hostname } };
 }

@@ -11,7 +11,8 @@ import { describeMetric, MetricFamilies, renderOpenMetrics, renderText } from '.
 import type { ConfigStore } from '../config-store.js';
 import { moduleYAML } from './debug.js';
 import { checkTarget, DEFAULT_POLICY, type TargetPolicy } from '../net/policy.js';
-import { DEFAULT_MODULE_NAME, DEFAULT_TIMEOUT_OFFSET_SECONDS, probe, ProbeRequestError } from '../probe.js';
+import { DEFAULT_MODULE_NAME, DEFAULT_TIMEOUT_OFFSET_SECONDS, probe } from '../probe.js';
+import { ProbeRequestError } from '../types.js';
 import { TimeoutHeaderError } from './timeout.js';
 
 export const moduleUnknownTotal = describeMetric('blackbox_module_unknown_total', 'Count of unknown modules requested by probes', 'counter');
