@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { isMap, isScalar, isSeq, type LineCounter, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import { parseDurationSeconds } from './duration.js';
 
 export class ConfigError extends Error {
@@ -62,6 +62,20 @@ export class ConfigNode {
     if (isScalar(this.node)) return typeof this.node.value === 'string' ? JSON.stringify(this.node.value) : String(this.node.value);
     return JSON.stringify(this.node.toJSON());
   }
+}
+
+/**
+ * Parses YAML text strictly (duplicate keys are errors, the first syntax error is a ConfigError)
+ * and returns its root node; `source` is how errors name the file.
+ */
+export function parseYAML(text: string, source: string, baseDir: string): ConfigNode {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const syntaxError = doc.errors[0];
+  if (syntaxError !== undefined) {
+    throw new ConfigError(source, lineCounter.linePos(syntaxError.pos[0]).line, '', `invalid YAML: ${syntaxError.message.split('\n')[0]!}`);
+  }
+  return new ConfigNode({ source, lineCounter, baseDir }, (doc.contents as Node | null) ?? undefined, '', 0);
 }
 
 export type Fields = Map<string, ConfigNode>;

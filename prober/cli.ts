@@ -14,11 +14,12 @@ import { createLogger } from '../common/logging.js';
 import { closeOnSignals, listen } from '../common/server.js';
 import { VERSION } from '../common/version.js';
 import { loadWebConfig } from '../common/web-config.js';
-import { buildProberApp } from './app.js';
+import { buildProberApp } from './server/app.js';
 import { ConfigStore } from './config-store.js';
-import { DEFAULT_MAX_CONCURRENT_PROBES } from './plugin.js';
-import { createTargetPolicy, DEFAULT_DENIED_HOSTS, DEFAULT_DENIED_NETWORKS } from './policy.js';
+import { DEFAULT_MAX_CONCURRENT_PROBES } from './server/plugin.js';
+import { createTargetPolicy, DEFAULT_DENIED_HOSTS, DEFAULT_DENIED_NETWORKS } from './net/policy.js';
 import { DEFAULT_TIMEOUT_OFFSET_SECONDS } from './probe.js';
+import { PROTOCOL_TITLES } from './protocols.js';
 import { SchedulerService } from './scheduler/service.js';
 
 function secondsFlag(help: string, defaultValue: number): FlagSpec<number> {
@@ -104,7 +105,7 @@ async function main(values: Values): Promise<void> {
 }
 
 await runCli(
-  { name: 'platypus-prober', description: 'Probes endpoints over HTTP, TCP, DNS, ICMP and gRPC; compatible with blackbox_exporter.', version: VERSION },
+  { name: 'platypus-prober', description: `Probes endpoints over ${PROTOCOL_TITLES}; compatible with blackbox_exporter.`, version: VERSION },
   flags,
   process.argv.slice(2),
   main,

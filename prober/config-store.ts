@@ -9,7 +9,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { silentLogger, type Logger } from '../common/logging.js';
 import { describeMetric, type MetricSink } from '../common/metrics.js';
-import { ConfigError, defaultConfig, parseConfig, type Config } from './config.js';
+import { ConfigError } from '../common/config-walk.js';
+import { defaultConfig, parseConfig, type Config } from './config.js';
 
 export const configLastReloadSuccessful = describeMetric(
   'blackbox_exporter_config_last_reload_successful',

@@ -5,14 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, basename } from 'node:path';
-import { LineCounter, parseDocument, type Node } from 'yaml';
 import type { Module } from './module.js';
 import { defaultModule, readModules } from './config/modules.js';
-import { ConfigError, ConfigNode, fields } from './config/walk.js';
+import { ConfigError, fields, parseYAML, type ConfigNode } from '../common/config-walk.js';
 import { checkSchedulerModules, readScheduler } from './scheduler/config-section.js';
-
-// Section readers (e.g. the scheduler's) import the walking helpers from './config/walk.js'.
-export { ConfigError, ConfigNode } from './config/walk.js';
 
 /** Each top-level key and its reader; a reader gets an absent node when the key is missing. */
 const SECTIONS = {
@@ -29,15 +25,7 @@ export interface ParseOptions {
 
 /** Parses config text; `sourceName` is how errors name the file. Throws ConfigError. */
 export function parseConfig(text: string, sourceName: string, options: ParseOptions = {}): Config {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const file = { source: sourceName, lineCounter, baseDir: options.baseDir ?? process.cwd() };
-  const syntaxError = doc.errors[0];
-  if (syntaxError !== undefined) {
-    const line = lineCounter.linePos(syntaxError.pos[0]).line;
-    throw new ConfigError(sourceName, line, '', `invalid YAML: ${syntaxError.message.split('\n')[0]!}`);
-  }
-  const root = new ConfigNode(file, (doc.contents as Node | null) ?? undefined, '', 0);
+  const root = parseYAML(text, sourceName, options.baseDir ?? process.cwd());
   const found = fields(root, Object.keys(SECTIONS));
   const config: Record<string, unknown> = {};
   for (const [key, read] of Object.entries(SECTIONS)) {

@@ -4,15 +4,16 @@
  * does; it throws only for a bad request (unknown module, conflicting hostname, bad timeout header).
  */
 import { Registry, type Metric } from 'prom-client';
+import { isTimeout, raceAbort, withTimeout } from '../common/abort.js';
 import { describeMetric, MetricFamilies, renderText, type MetricDesc, type MetricSink } from '../common/metrics.js';
 import { silentLogger, type Logger } from '../common/logging.js';
 import { defaultConfig, type Config } from './config.js';
-import { capturingLogger, debugOutput as renderDebugOutput } from './debug.js';
 import type { Module } from './module.js';
-import { DEFAULT_POLICY, type TargetPolicy } from './policy.js';
-import { probers } from './probers.js';
-import { computeTimeoutSeconds } from './timeout.js';
-import { ProbeError, type FailureReason, type ProbeContext } from './types.js';
+import { DEFAULT_POLICY, type TargetPolicy } from './net/policy.js';
+import { probers, PROTOCOLS, type Protocol } from './protocols.js';
+import { capturingLogger, debugOutput as renderDebugOutput } from './server/debug.js';
+import { computeTimeoutSeconds } from './server/timeout.js';
+import { ProbeError, ProbeRequestError, type FailureReason, type ProbeContext, type ProbeFn } from './types.js';
 
 export const probeSuccess = describeMetric('probe_success', 'Displays whether or not the probe was a success', 'gauge');
 export const probeDurationSeconds = describeMetric('probe_duration_seconds', 'Returns how long the probe took to complete in seconds', 'gauge');
@@ -26,14 +27,6 @@ export const probeFailureInfo = describeMetric(
 export const DEFAULT_MODULE_NAME = 'http_2xx';
 const SILENT = silentLogger();
 export const DEFAULT_TIMEOUT_OFFSET_SECONDS = 0.5;
-
-/** A request that cannot be probed as asked (/probe answers 400 with the message). */
-export class ProbeRequestError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ProbeRequestError';
-  }
-}
 
 export class UnknownModuleError extends ProbeRequestError {
   constructor(readonly moduleName: string) {
@@ -83,18 +76,11 @@ function resolveModule(options: ProbeOptions): { module: Module; name: string } 
   return { module, name };
 }
 
-/** A copy of `module` whose HTTP requests carry `hostname` as Host header and TLS server name. */
-function withHostname(module: Module, hostname: string): Module {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(module.http.headers)) {
-    if (name.toLowerCase() === 'host' && value !== hostname) {
-      throw new ProbeRequestError(`Host header defined both in module configuration (${value}) and with URL-parameter 'hostname' (${hostname})`);
-    }
-    if (name.toLowerCase() !== 'host') headers[name] = value;
-  }
-  headers.Host = hostname;
-  const tls_config = { ...module.http.tls_config, server_name: module.http.tls_config.server_name ?? hostname };
-  return { ...module, http: { ...module.http, headers, tls_config } };
+/** `module` with the `hostname` parameter applied, for the protocols whose table row takes one (blackbox: http only). */
+function withHostname(module: Module, hostname: string | undefined): Module {
+  const row: Protocol<object> = PROTOCOLS[module.prober];
+  if (hostname === undefined || hostname === '' || row.withHostname === undefined) return module;
+  return { ...module, [module.prober]: row.withHostname(module[module.prober], hostname) };
 }
 
 function buildRegistry(families: MetricFamilies): Registry {
@@ -117,14 +103,22 @@ function buildRegistry(families: MetricFamilies): Registry {
  */
 const ABORT_GRACE_MS = 20;
 
-function settleWithin(running: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    running.then(
-      () => (clearTimeout(timer), resolve()),
-      () => (clearTimeout(timer), resolve()),
-    );
-  });
+/**
+ * Runs one ProbeFn: resolves to undefined when the target passed, or to the failure (anything but
+ * a ProbeError counts as `internal`), which is logged on the context's logger.
+ */
+export async function runProber(prober: ProbeFn, target: string, module: Module, sink: MetricSink, context: ProbeContext): Promise<ProbeError | undefined> {
+  try {
+    await prober(target, module, sink, context);
+    return undefined;
+  } catch (error) {
+    if (error instanceof ProbeError) {
+      context.logger.debug({ reason: error.reason }, error.message);
+      return error;
+    }
+    context.logger.debug({ err: error as Error, reason: 'internal' }, 'Error during probe');
+    return new ProbeError('internal', String(error), { cause: error });
+  }
 }
 
 /** Families in name order, as Go's registry gathers them, so our text lines up with blackbox's. */
@@ -145,8 +139,7 @@ class ClosableSink implements MetricSink {
 
 export async function probe(options: ProbeOptions): Promise<ProbeResult> {
   const { module: configured, name: moduleName } = resolveModule(options);
-  // As blackbox: `hostname` only means something to http modules.
-  const module = options.hostname === undefined || options.hostname === '' || configured.prober !== 'http' ? configured : withHostname(configured, options.hostname);
+  const module = withHostname(configured, options.hostname);
   const timeoutSeconds = computeTimeoutSeconds(
     options.scrapeTimeoutSeconds,
     module.timeout,
@@ -162,54 +155,26 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
 
   const families = new MetricFamilies();
   const sink = new ClosableSink(families);
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new ProbeError('timeout', `probe timed out after ${timeoutSeconds}s`));
-  }, timeoutSeconds * 1000);
-  const onCallerAbort = (): void => controller.abort(new ProbeError('timeout', 'probe cancelled by the caller'));
-  if (options.signal?.aborted === true) onCallerAbort();
-  else options.signal?.addEventListener('abort', onCallerAbort, { once: true });
-
-  let recordedReason: FailureReason | undefined;
-  let settled = false;
-  const context: ProbeContext = {
-    signal: controller.signal,
-    logger,
-    policy: options.policy ?? DEFAULT_POLICY,
-    fail: (reason) => {
-      if (!settled && recordedReason === undefined) recordedReason = reason;
-    },
-  };
+  const signal = withTimeout(timeoutSeconds * 1000, options.signal);
+  const context: ProbeContext = { signal, logger, policy: options.policy ?? DEFAULT_POLICY };
 
   logger.debug({ probe: module.prober, timeout_seconds: timeoutSeconds }, 'Beginning probe');
   const started = performance.now();
-  let success = false;
-  let thrownReason: FailureReason | undefined;
-  let running: Promise<boolean> | undefined;
+  const running = runProber(prober, options.target, module, sink, context);
+  let failure: ProbeError | undefined;
   try {
-    const deadline = new Promise<never>((_, reject) => {
-      const onAbort = (): void => reject(controller.signal.reason as Error);
-      if (controller.signal.aborted) onAbort();
-      else controller.signal.addEventListener('abort', onAbort, { once: true });
-    });
-    deadline.catch(() => undefined);
-    running = prober(options.target, module, sink, context);
-    success = await Promise.race([running, deadline]);
+    failure = await raceAbort(running, signal);
   } catch (error) {
-    if (controller.signal.aborted && running !== undefined) await settleWithin(running, ABORT_GRACE_MS);
-    success = false;
-    thrownReason = error instanceof ProbeError ? error.reason : 'internal';
-    logger.debug({ err: error as Error }, 'Error during probe');
+    await raceAbort(running, AbortSignal.timeout(ABORT_GRACE_MS)).catch(() => undefined);
+    failure = new ProbeError('timeout', isTimeout(error) ? `probe timed out after ${timeoutSeconds}s` : 'probe cancelled by the caller');
+    logger.debug({ reason: failure.reason }, failure.message);
   } finally {
-    settled = true;
     sink.open = false;
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onCallerAbort);
   }
   const durationSeconds = (performance.now() - started) / 1000;
-  const failureReason = success ? undefined : timedOut ? 'timeout' : (recordedReason ?? thrownReason ?? 'internal');
+  const success = failure === undefined;
+  // A failure past the deadline (a refused socket, an aborted read) is the deadline's doing.
+  const failureReason = failure === undefined ? undefined : signal.aborted ? 'timeout' : failure.reason;
 
   families.add(probeSuccess, success ? 1 : 0);
   families.add(probeDurationSeconds, durationSeconds);

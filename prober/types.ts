@@ -1,11 +1,8 @@
-/** The prober's extension point: one function type, one file per protocol. */
+/** The prober's extension point: one function type, one folder per protocol (see protocols.ts). */
 import type { Logger } from '../common/logging.js';
 import type { MetricSink } from '../common/metrics.js';
 import type { Module } from './module.js';
-import type { TargetPolicy } from './policy.js';
-
-export const PROBER_NAMES = ['http', 'tcp', 'dns', 'icmp', 'grpc'] as const;
-export type ProberName = (typeof PROBER_NAMES)[number];
+import type { TargetPolicy } from './net/policy.js';
 
 /**
  * Bounded set of reasons a probe failed, exported as probe_failure_info{reason}.
@@ -40,17 +37,16 @@ export interface ProbeContext {
   signal: AbortSignal;
   /** A child logger whose records also land in the debug output. */
   logger: Logger;
-  /** Records why the probe failed (the first reason given wins). */
-  fail(reason: FailureReason): void;
   /** Which addresses may be probed; checked on every resolved address (and redirect hop). */
   policy: TargetPolicy;
 }
 
 /**
- * One protocol's probe: adds its families to `sink` and resolves to success. It may also throw
- * (a `ProbeError` names the reason); probe() turns a throw into probe_success 0.
+ * One protocol's probe: adds its families to `sink` and resolves when the target passed. The one
+ * way to fail is to throw a `ProbeError` naming the reason (anything else thrown counts as
+ * `internal`); probe() turns it into probe_success 0, probe_failure_info and the log line.
  */
-export type ProbeFn = (target: string, module: Module, sink: MetricSink, context: ProbeContext) => Promise<boolean>;
+export type ProbeFn = (target: string, module: Module, sink: MetricSink, context: ProbeContext) => Promise<void>;
 
 /** A probe failure with a reason from FAILURE_REASONS; the message goes to the probe's log. */
 export class ProbeError extends Error {
@@ -61,5 +57,13 @@ export class ProbeError extends Error {
   ) {
     super(message, options);
     this.name = 'ProbeError';
+  }
+}
+
+/** A request that cannot be probed as asked (/probe answers 400 with the message). */
+export class ProbeRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProbeRequestError';
   }
 }

@@ -1,6 +1,6 @@
 /** blackbox's rcode and RR checks, over RRs already turned into miekg-style text. */
 import type { Logger } from '../../common/logging.js';
-import type { DNSRRValidator } from '../module.js';
+import type { DNSRRValidator } from './config.js';
 
 /** An empty list means only NOERROR is valid. */
 export function validRcode(rcode: string, valid: readonly string[], logger: Logger): boolean {

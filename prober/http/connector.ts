@@ -3,10 +3,11 @@
  * tunnels with CONNECT for https through a proxy, runs the TLS handshake itself, times connect
  * and TLS, and keeps the socket so the prober can read the certificate chain and HTTP version.
  */
-import { connect as netConnect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { buildConnector } from 'undici';
-import type { TLSConfig } from '../module.js';
-import { startTLS, tlsState, verificationError, type TLSState } from '../tls.js';
+import type { TLSConfig } from '../net/config.js';
+import { dial } from '../net/dial.js';
+import { requireTrusted, startTLS, tlsState, type TLSState } from '../net/tls.js';
 import { ProbeError } from '../types.js';
 
 export interface HopConnection {
@@ -36,11 +37,6 @@ export interface HopTarget {
   tunnelTo?: string;
 }
 
-function connectError(error: NodeJS.ErrnoException, where: string): ProbeError {
-  const reason = error.code === 'ECONNREFUSED' ? 'connect_refused' : 'connect_error';
-  return new ProbeError(reason, `connecting to ${where} failed: ${error.message}`, { cause: error });
-}
-
 /** Records the status line's protocol from the first bytes the socket receives. */
 function watchProtocol(socket: Socket, connection: HopConnection): void {
   const push = socket.push;
@@ -52,33 +48,6 @@ function watchProtocol(socket: Socket, connection: HopConnection): void {
     }
     return push.call(this, chunk, encoding);
   };
-}
-
-function tcpConnect(target: HopTarget, signal: AbortSignal): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = netConnect({ host: target.host, port: target.port, localAddress: target.localAddress, noDelay: true });
-    const cleanup = (): void => {
-      signal.removeEventListener('abort', onAbort);
-      socket.off('error', onError);
-    };
-    const onAbort = (): void => {
-      cleanup();
-      socket.destroy();
-      reject(new ProbeError('timeout', `connecting to ${target.host}:${target.port} timed out`));
-    };
-    const onError = (error: NodeJS.ErrnoException): void => {
-      cleanup();
-      socket.destroy();
-      reject(connectError(error, `${target.host}:${target.port}`));
-    };
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.once('error', onError);
-    socket.once('connect', () => {
-      cleanup();
-      resolve(socket);
-    });
-  });
 }
 
 const MAX_PROXY_RESPONSE_BYTES = 16 * 1024;
@@ -126,7 +95,7 @@ export function hopConnector(target: HopTarget, signal: AbortSignal, connection:
   return (_options, callback) => {
     const started = performance.now();
     const run = async (): Promise<Socket> => {
-      const socket = await tcpConnect(target, signal);
+      const socket = await dial({ host: target.host, port: target.port, sourceAddress: target.localAddress, noDelay: true }, signal);
       connection.connectSeconds = (performance.now() - started) / 1000;
       if (target.tunnelTo !== undefined) await tunnel(socket, target.tunnelTo, signal);
       if (!target.https) {
@@ -137,11 +106,7 @@ export function hopConnector(target: HopTarget, signal: AbortSignal, connection:
       const secure = await startTLS(socket, target.tlsConfig, target.tlsHost, signal, target.http2 ? ['h2', 'http/1.1'] : ['http/1.1']);
       connection.tlsSeconds = (performance.now() - tlsStarted) / 1000;
       connection.tls = tlsState(secure);
-      const untrusted = verificationError(secure, target.tlsConfig);
-      if (untrusted !== undefined) {
-        secure.destroy();
-        throw new ProbeError('tls', untrusted);
-      }
+      requireTrusted(secure, target.tlsConfig);
       if (secure.alpnProtocol === 'h2') connection.protocol = 'HTTP/2.0';
       else watchProtocol(secure, connection);
       return secure;

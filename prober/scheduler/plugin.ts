@@ -1,10 +1,11 @@
 /**
- * Fastify plugin serving the scheduler's status page at `/` and its JSON at `/api/v1/targets`.
+ * Fastify plugin serving the scheduler's status page at `/` (its browser modules under
+ * `/status-page/`) and its JSON at `/api/v1/targets`.
  * The scheduler's series go on the prober's own /metrics through `scheduler.renderMetrics()`.
  */
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { renderStatusPage } from '../status-page/page.js';
+import { BROWSER_MODULES, browserModule, renderStatusPage } from '../server/status-page/page.js';
 import type { Scheduler } from './scheduler.js';
 import { statusSnapshot } from './snapshot.js';
 
@@ -37,6 +38,12 @@ async function schedulerRoutes(app: FastifyInstance, { scheduler, active = () =>
     if (!active()) return reply.code(404).type('text/plain; charset=utf-8').send(NOT_SCHEDULING);
     return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(snapshotJson());
   });
+
+  for (const name of BROWSER_MODULES) {
+    app.get(`/status-page/${name}`, async (_request, reply) =>
+      reply.header('cache-control', 'no-cache').type('text/javascript; charset=utf-8').send(await browserModule(name)),
+    );
+  }
 
   app.get<{ Querystring: { group_by?: string } }>('/', async (request, reply) => {
     if (!active()) {

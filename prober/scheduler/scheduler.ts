@@ -12,6 +12,7 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { raceAbort, withTimeout } from '../../common/abort.js';
 import { silentLogger, type Logger } from '../../common/logging.js';
 import { constLabelText, MetricFamilies } from '../../common/metrics.js';
 import type { SchedulerConfig, SchedulerGroup } from './config-section.js';
@@ -275,29 +276,23 @@ export class Scheduler {
   }
 
   private async attempt(state: TargetState, group: SchedulerGroup): Promise<ProbeOutcome> {
-    const controller = new AbortController();
-    this.attemptControllers.add(controller);
+    const stopper = new AbortController();
+    this.attemptControllers.add(stopper);
+    const signal = withTimeout(group.timeout * 1000, stopper.signal);
     const started = performance.now();
-    let abortTimer: NodeJS.Timeout | undefined;
-    let graceTimer: NodeJS.Timeout | undefined;
-    const abandoned = new Promise<ProbeOutcome>((resolve) => {
-      abortTimer = setTimeout(() => {
-        controller.abort(new Error(`check timed out after ${group.timeout}s`));
-        graceTimer = setTimeout(() => resolve(failedOutcome('timeout', (performance.now() - started) / 1000)), ABORT_GRACE_MS);
-      }, group.timeout * 1000);
-    });
+    const probed = this.options
+      .probe({ target: state.spec.target, module: group.module, timeoutSeconds: group.timeout, signal })
+      .catch((error: unknown) => {
+        this.logger.error({ target: state.spec.target, module: group.module, err: error }, 'probe threw; counted as a failed attempt');
+        return failedOutcome('internal', (performance.now() - started) / 1000);
+      });
     try {
-      const probed = this.options
-        .probe({ target: state.spec.target, module: group.module, timeoutSeconds: group.timeout, signal: controller.signal })
-        .catch((error: unknown) => {
-          this.logger.error({ target: state.spec.target, module: group.module, err: error }, 'probe threw; counted as a failed attempt');
-          return failedOutcome('internal', (performance.now() - started) / 1000);
-        });
-      return await Promise.race([probed, abandoned]);
+      return await raceAbort(probed, signal);
+    } catch {
+      // Past the deadline the probe has ABORT_GRACE_MS to answer with what it has.
+      return await raceAbort(probed, AbortSignal.timeout(ABORT_GRACE_MS)).catch(() => failedOutcome('timeout', (performance.now() - started) / 1000));
     } finally {
-      clearTimeout(abortTimer);
-      clearTimeout(graceTimer);
-      this.attemptControllers.delete(controller);
+      this.attemptControllers.delete(stopper);
     }
   }
 

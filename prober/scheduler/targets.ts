@@ -1,12 +1,14 @@
 /**
  * Targets of the scheduler: inline lists plus Prometheus file_sd files (JSON or YAML, globs in the
- * file name), re-read when they change (fs.watch, with a periodic re-read as a fallback) and on
+ * file name), re-read when they change (chokidar, with a periodic re-read as a fallback) and on
  * reload. A file that fails to parse keeps its last good content; the error names file and line.
  */
-import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { watch, type FSWatcher } from 'chokidar';
+import picomatch from 'picomatch';
+import { isMap, isScalar, isSeq } from 'yaml';
+import { ConfigError, entries, list, parseYAML, type ConfigNode } from '../../common/config-walk.js';
 import type { Logger } from '../../common/logging.js';
 import { RESERVED_LABELS, type SchedulerConfig, type SchedulerGroup } from './config-section.js';
 
@@ -35,71 +37,62 @@ const FILE_SD_EXTENSIONS = ['.json', '.yml', '.yaml'];
 
 /** Parses one file_sd file's text (Prometheus format: a list of {targets, labels}). */
 export function parseFileSd(text: string, file: string): FileTargetGroup[] {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const firstError = doc.errors[0];
-  if (firstError !== undefined) throw new FileSdError(file, lineCounter.linePos(firstError.pos[0]).line, firstError.message.split('\n')[0]!);
-  const fail = (node: Node | null | undefined, message: string): never => {
-    const offset = node?.range?.[0];
-    throw new FileSdError(file, offset === undefined ? undefined : lineCounter.linePos(offset).line, message);
-  };
-  const root = doc.contents;
-  if (root === null || (isScalar(root) && root.value === null)) return [];
-  if (!isSeq(root)) return fail(root, 'must be a list of target groups ({targets: [...], labels: {...}})');
-  return root.items.map((item, index) => {
-    if (!isMap(item)) return fail(item as Node, `entry ${index} must be a mapping with "targets" and optional "labels"`);
-    const group: FileTargetGroup = { targets: [], labels: {} };
-    let sawTargets = false;
-    for (const pair of item.items) {
-      const key = isScalar(pair.key) ? pair.key.value : undefined;
-      const value = pair.value as Node | null;
-      if (key === 'targets') {
-        sawTargets = true;
-        if (!isSeq(value)) return fail(value ?? (pair.key as Node), `entry ${index}: "targets" must be a list of strings`);
-        for (const target of value.items) {
-          if (!isScalar(target) || typeof target.value !== 'string' || target.value === '') return fail(target as Node, `entry ${index}: each target must be a non-empty string`);
-          group.targets.push(target.value);
-        }
-      } else if (key === 'labels') {
-        if (value === null || (isScalar(value) && value.value === null)) continue;
-        if (!isMap(value)) return fail(value, `entry ${index}: "labels" must be a mapping`);
-        for (const label of value.items) {
-          const name = isScalar(label.key) ? label.key.value : undefined;
-          const labelValue = isScalar(label.value) ? label.value.value : undefined;
-          if (typeof name !== 'string' || !LABEL_NAME.test(name)) return fail(label.key as Node, `entry ${index}: invalid label name ${JSON.stringify(name)}`);
-          if (typeof labelValue !== 'string') return fail((label.value ?? label.key) as Node, `entry ${index}: label ${name} must have a string value`);
-          if (RESERVED_LABELS.has(name)) return fail(label.key as Node, `entry ${index}: label ${JSON.stringify(name)} is set by the scheduler`);
-          // Prometheus semantics: "__"-prefixed labels are internal and an empty value means no label.
-          if (name.startsWith('__') || labelValue === '') continue;
-          group.labels[name] = labelValue;
-        }
-      } else {
-        return fail(pair.key as Node, `entry ${index}: unknown key ${JSON.stringify(key)} (allowed: targets, labels)`);
-      }
-    }
-    if (!sawTargets) return fail(item, `entry ${index}: "targets" is missing`);
-    return group;
-  });
-}
-
-function globRegExp(pattern: string): RegExp {
-  let source = '';
-  for (const char of pattern) {
-    if (char === '*') source += '[^/]*';
-    else if (char === '?') source += '[^/]';
-    else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  try {
+    return readTargetGroups(parseYAML(text, file, dirname(file)));
+  } catch (error) {
+    if (error instanceof ConfigError) throw new FileSdError(file, error.line, error.detail);
+    throw error;
   }
-  return new RegExp(`^${source}$`);
 }
 
-/** Files matching an absolute pattern whose wildcards are in the file name only. */
+function readTargetGroups(root: ConfigNode): FileTargetGroup[] {
+  if (!root.present) return [];
+  if (!isSeq(root.node)) root.fail('must be a list of target groups ({targets: [...], labels: {...}})');
+  return list(root).map((item, index) => readTargetGroup(item, `entry ${index}`));
+}
+
+function readTargetGroup(node: ConfigNode, entry: string): FileTargetGroup {
+  if (!isMap(node.node)) node.fail(`${entry} must be a mapping with "targets" and optional "labels"`);
+  const group: FileTargetGroup = { targets: [], labels: {} };
+  let sawTargets = false;
+  for (const [key, value] of entries(node)) {
+    if (key === 'targets') {
+      sawTargets = true;
+      if (!isSeq(value.node)) value.fail(`${entry}: "targets" must be a list of strings`);
+      for (const target of list(value)) {
+        const text = isScalar(target.node) ? target.node.value : undefined;
+        if (typeof text !== 'string' || text === '') return target.fail(`${entry}: each target must be a non-empty string`);
+        group.targets.push(text);
+      }
+    } else if (key === 'labels') {
+      if (value.present && !isMap(value.node)) value.fail(`${entry}: "labels" must be a mapping`);
+      for (const [name, labelNode] of entries(value)) readLabel(group.labels, name, labelNode, entry);
+    } else {
+      value.fail(`${entry}: unknown key ${JSON.stringify(key)} (allowed: targets, labels)`);
+    }
+  }
+  if (!sawTargets) node.fail(`${entry}: "targets" is missing`);
+  return group;
+}
+
+function readLabel(labels: Record<string, string>, name: string, node: ConfigNode, entry: string): void {
+  const value = isScalar(node.node) ? node.node.value : undefined;
+  if (!LABEL_NAME.test(name)) node.fail(`${entry}: invalid label name ${JSON.stringify(name)}`);
+  if (typeof value !== 'string') node.fail(`${entry}: label ${name} must have a string value`);
+  if (RESERVED_LABELS.has(name)) node.fail(`${entry}: label ${JSON.stringify(name)} is set by the scheduler`);
+  // Prometheus semantics: "__"-prefixed labels are internal and an empty value means no label.
+  if (name.startsWith('__') || value === '') return;
+  labels[name] = value;
+}
+
+/** Files matching an absolute pattern whose wildcards are in the file name only (dot files included, as Go's filepath.Glob). */
 export async function expandGlob(pattern: string): Promise<string[]> {
   const dir = dirname(pattern);
   const name = basename(pattern);
-  if (!/[*?]/.test(name)) return [pattern];
-  const matcher = globRegExp(name);
+  if (!picomatch.scan(name).isGlob) return [pattern];
+  const matches = picomatch(name, { dot: true });
   const entries = await readdir(dir).catch(() => [] as string[]);
-  return entries.filter((entry) => matcher.test(entry)).sort().map((entry) => `${dir}/${entry}`);
+  return entries.filter((entry) => matches(entry)).sort().map((entry) => `${dir}/${entry}`);
 }
 
 interface CachedFile {
@@ -122,7 +115,8 @@ export class TargetSource {
   private readonly files = new Map<string, CachedFile>();
   /** pattern → files it matched at the last refresh */
   private readonly matches = new Map<string, string[]>();
-  private watchers = new Map<string, FSWatcher>();
+  private watcher: FSWatcher | undefined;
+  private readonly watched = new Set<string>();
   private refreshTimer: NodeJS.Timeout | undefined;
   private debounce: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
@@ -176,8 +170,9 @@ export class TargetSource {
   close(): void {
     clearInterval(this.refreshTimer);
     clearTimeout(this.debounce);
-    for (const watcher of this.watchers.values()) watcher.close();
-    this.watchers.clear();
+    void this.watcher?.close();
+    this.watcher = undefined;
+    this.watched.clear();
   }
 
   private patterns(): string[] {
@@ -186,21 +181,22 @@ export class TargetSource {
 
   private rewatch(): void {
     const dirs = new Set(this.patterns().map((pattern) => dirname(pattern)));
-    for (const [dir, watcher] of this.watchers) {
+    if (this.watcher === undefined) {
+      if (dirs.size === 0) return;
+      this.watcher = watch([], { persistent: false, ignoreInitial: true, depth: 0 });
+      this.watcher.on('all', () => this.scheduleRefresh());
+      this.watcher.on('error', (error) => this.options.logger.warn({ err: error }, 'file_sd watch failed; relying on periodic re-reads'));
+    }
+    for (const dir of this.watched) {
       if (!dirs.has(dir)) {
-        watcher.close();
-        this.watchers.delete(dir);
+        this.watcher.unwatch(dir);
+        this.watched.delete(dir);
       }
     }
     for (const dir of dirs) {
-      if (this.watchers.has(dir)) continue;
-      try {
-        const watcher = watch(dir, { persistent: false }, () => this.scheduleRefresh());
-        watcher.on('error', (error) => this.options.logger.warn({ dir, err: error }, 'file_sd watch failed; relying on periodic re-reads'));
-        this.watchers.set(dir, watcher);
-      } catch (error) {
-        this.options.logger.warn({ dir, err: error }, 'cannot watch file_sd directory; relying on periodic re-reads');
-      }
+      if (this.watched.has(dir)) continue;
+      this.watcher.add(dir);
+      this.watched.add(dir);
     }
   }
 

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { MetricFamilies } from '../../common/metrics.js';
-import { ConfigError, defaultConfig, type Config } from '../../prober/config.js';
+import { ConfigError } from '../../common/config-walk.js';
+import { defaultConfig, type Config } from '../../prober/config.js';
 import { ConfigStore } from '../../prober/config-store.js';
 
 function configFile(t: TestContext, text: string): { path: string; write(text: string): void } {

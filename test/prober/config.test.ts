@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, defaultConfig, loadConfig, parseConfig } from '../../prober/config.js';
-import { formatDuration, parseDurationSeconds } from '../../prober/duration.js';
+import { ConfigError } from '../../common/config-walk.js';
+import { defaultConfig, loadConfig, parseConfig } from '../../prober/config.js';
+import { formatDuration, parseDurationSeconds } from '../../common/duration.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/prober/config/', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { GRPCProbeConfig } from '../../prober/module.js';
-import { probeGRPC } from '../../prober/grpc.js';
+import type { GRPCProbeConfig } from '../../prober/grpc/config.js';
+import { probeGRPC } from '../../prober/grpc/probe.js';
 import { decodeHealthCheckResponse, encodeHealthCheckRequest, frameMessage, unframeMessage } from '../../prober/grpc/health-proto.js';
 import { sampleValue } from '../helpers/exposition.js';
 import { freePort } from '../helpers/ports.js';

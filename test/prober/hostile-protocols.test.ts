@@ -8,11 +8,12 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../common/logging.js';
 import { MetricFamilies } from '../../common/metrics.js';
-import { probeDNS } from '../../prober/dns.js';
-import { probeGRPC } from '../../prober/grpc.js';
-import { PING_BINARY, probeICMP } from '../../prober/icmp.js';
-import { createTargetPolicy } from '../../prober/policy.js';
-import { probeTCP } from '../../prober/tcp.js';
+import { probeDNS } from '../../prober/dns/probe.js';
+import { probeGRPC } from '../../prober/grpc/probe.js';
+import { PING_BINARY, probeICMP } from '../../prober/icmp/probe.js';
+import { createTargetPolicy } from '../../prober/net/policy.js';
+import { probeTCP } from '../../prober/tcp/probe.js';
+import { runProber } from '../../prober/probe.js';
 import { defaultModule } from '../../prober/config/modules.js';
 import { startDnsServer } from '../helpers/dns-server.js';
 import { parseExposition, sampleValue } from '../helpers/exposition.js';
@@ -156,14 +157,14 @@ test('icmp: a deadline that has passed when ping is about to start fails the pro
       done();
     },
   });
-  let reason: string | undefined;
   const sink = new MetricFamilies();
-  const success = await probeICMP('127.0.0.1', moduleWith('icmp', { ...defaultModule('icmp').icmp, preferred_ip_protocol: 'ip4' }), sink, {
+  const failure = await runProber(probeICMP, '127.0.0.1', moduleWith('icmp', { ...defaultModule('icmp').icmp, preferred_ip_protocol: 'ip4' }), sink, {
     signal: controller.signal,
     logger: createLogger({ level: 'debug', destination }),
-    fail: (given) => (reason ??= given),
     policy: createTargetPolicy(),
   });
+  const success = failure === undefined;
+  const reason = failure?.reason;
   assert.equal(success, false);
   assert.equal(reason, 'timeout');
   assert.match(log, /probe deadline reached before ping started/);

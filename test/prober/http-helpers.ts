@@ -4,7 +4,8 @@ import type { Server as NetServer } from 'node:net';
 import type { TestContext } from 'node:test';
 import { renderText } from '../../common/metrics.js';
 import { defaultModule } from '../../prober/config/modules.js';
-import type { HTTPProbeConfig, Module } from '../../prober/module.js';
+import type { HTTPProbeConfig } from '../../prober/http/config.js';
+import type { Module } from '../../prober/module.js';
 import { probe, type ProbeOptions, type ProbeResult } from '../../prober/probe.js';
 import { parseExposition, sampleValue } from '../helpers/exposition.js';
 

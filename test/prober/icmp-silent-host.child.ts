@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { defaultModule } from '../../prober/config/modules.js';
-import { probeICMP } from '../../prober/icmp.js';
+import { probeICMP } from '../../prober/icmp/probe.js';
 import { SILENT_HOST } from '../helpers/silent-network.js';
 import { moduleWith, runProbe } from './protocol-harness.js';
 

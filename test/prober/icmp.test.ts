@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { ICMPProbeConfig } from '../../prober/module.js';
-import { parsePingReply, PING_BINARY, pingArguments, probeICMP } from '../../prober/icmp.js';
+import type { ICMPProbeConfig } from '../../prober/icmp/config.js';
+import { parsePingReply, PING_BINARY, pingArguments, probeICMP } from '../../prober/icmp/probe.js';
 import { requireBinary } from '../helpers/process.js';
 import { sampleValue } from '../helpers/exposition.js';
 import { comparable, familyNames, moduleWith, probeText, runProbe, startBlackbox } from './protocol-harness.js';

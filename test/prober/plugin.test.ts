@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildProberApp, type ProberAppOptions } from '../../prober/app.js';
+import { buildProberApp, type ProberAppOptions } from '../../prober/server/app.js';
 import { ConfigStore } from '../../prober/config-store.js';
-import { createTargetPolicy } from '../../prober/policy.js';
+import { createTargetPolicy } from '../../prober/net/policy.js';
 import { parseExposition, sampleValue } from '../helpers/exposition.js';
 import { listen } from './http-helpers.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { test } from 'node:test';
-import { checkTarget, createTargetPolicy, normalizeIPLiteral, parseIPv4Literal, targetHost } from '../../prober/policy.js';
+import { checkTarget, createTargetPolicy, normalizeIPLiteral, parseIPv4Literal, targetHost } from '../../prober/net/policy.js';
 import { httpModule, listen, run } from './http-helpers.js';
 
 const METADATA = 'address 169.254.169.254 is denied by the target policy (169.254.0.0/16)';

@@ -11,12 +11,14 @@ import { Writable } from 'node:stream';
 import type { TestContext } from 'node:test';
 import { createLogger } from '../../common/logging.js';
 import { MetricFamilies, renderText } from '../../common/metrics.js';
-import type { Module, TCPProbeConfig, TLSConfig } from '../../prober/module.js';
+import type { Module } from '../../prober/module.js';
+import type { TCPProbeConfig } from '../../prober/tcp/config.js';
+import type { TLSConfig } from '../../prober/net/config.js';
 import { defaultModule } from '../../prober/config/modules.js';
-import { createTargetPolicy } from '../../prober/policy.js';
+import { createTargetPolicy } from '../../prober/net/policy.js';
 import type { FailureReason, ProbeFn } from '../../prober/types.js';
 import { parseConfig } from '../../prober/config.js';
-import { probe } from '../../prober/probe.js';
+import { probe, runProber } from '../../prober/probe.js';
 import { labelNames, parseExposition, type Family } from '../helpers/exposition.js';
 import { freePort } from '../helpers/ports.js';
 import { requireBinary, startProcess, waitForHttp } from '../helpers/process.js';
@@ -24,7 +26,7 @@ import { tempDir } from '../helpers/tls.js';
 
 export interface ProbeRun {
   success: boolean;
-  /** The first reason given to context.fail, if any. */
+  /** Why the probe failed, if it did. */
   reason: FailureReason | undefined;
   text: string;
   families: Map<string, Family>;
@@ -53,18 +55,14 @@ export async function runProbe(probeFn: ProbeFn, target: string, module: Module,
     },
   });
   const logger = createLogger({ level: 'debug', destination });
-  let reason: FailureReason | undefined;
   const sink = new MetricFamilies();
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error('probe timeout')), timeoutMs);
   const started = performance.now();
   try {
-    const success = await probeFn(target, module, sink, {
-      signal: controller.signal,
-      logger,
-      fail: (given) => (reason ??= given),
-      policy: createTargetPolicy(),
-    });
+    const failure = await runProber(probeFn, target, module, sink, { signal: controller.signal, logger, policy: createTargetPolicy() });
+    const success = failure === undefined;
+    const reason = failure?.reason;
     const elapsedMs = performance.now() - started;
     const text = renderText(sink.families());
     return { success, reason, text, families: parseExposition(text), log, elapsedMs };

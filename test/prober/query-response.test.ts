@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expandTemplate } from '../../prober/query-response.js';
-import type { QueryResponseStep } from '../../prober/module.js';
-import { probeTCP } from '../../prober/tcp.js';
+import { expandTemplate } from '../../prober/tcp/query-response.js';
+import type { QueryResponseStep } from '../../prober/tcp/config.js';
+import { probeTCP } from '../../prober/tcp/probe.js';
 import { sampleValue } from '../helpers/exposition.js';
 import { nextLine, runProbe, startLineServer, tcpModule } from './protocol-harness.js';
 

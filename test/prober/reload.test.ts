@@ -10,7 +10,7 @@ import { PassThrough } from 'node:stream';
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger } from '../../common/logging.js';
-import { buildProberApp } from '../../prober/app.js';
+import { buildProberApp } from '../../prober/server/app.js';
 import { ConfigStore } from '../../prober/config-store.js';
 import { sampleValue } from '../helpers/exposition.js';
 import { waitFor } from '../helpers/wait.js';

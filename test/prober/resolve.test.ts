@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { silentLogger } from '../../common/logging.js';
 import { MetricFamilies, renderText } from '../../common/metrics.js';
-import type { AddressSelection } from '../../prober/module.js';
-import { DEFAULT_POLICY } from '../../prober/policy.js';
-import { chooseProtocol, ipHash } from '../../prober/resolve.js';
+import type { AddressSelection } from '../../prober/net/config.js';
+import { DEFAULT_POLICY } from '../../prober/net/policy.js';
+import { chooseProtocol, ipHash } from '../../prober/net/resolve.js';
 import { ProbeError, type ProbeContext } from '../../prober/types.js';
 import { sampleValue } from '../helpers/exposition.js';
 
 function context(signal = new AbortController().signal): ProbeContext {
-  return { signal, logger: silentLogger(), policy: DEFAULT_POLICY, fail: () => undefined };
+  return { signal, logger: silentLogger(), policy: DEFAULT_POLICY };
 }
 
 const IP6_FALLBACK: AddressSelection = { preferred_ip_protocol: 'ip6', ip_protocol_fallback: true };

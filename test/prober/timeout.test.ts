@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { computeTimeoutSeconds, TimeoutHeaderError } from '../../prober/timeout.js';
+import { computeTimeoutSeconds, TimeoutHeaderError } from '../../prober/server/timeout.js';
 
 test('the probe timeout follows blackbox getTimeout rule', () => {
   // [module timeout, X-Prometheus-Scrape-Timeout-Seconds, offset, expected]

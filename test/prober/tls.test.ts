@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createSecureServer } from 'node:http2';
 import { createServer as createHttpsServer } from 'node:https';
 import { test } from 'node:test';
-import { distinguishedName, tlsVersionLabel } from '../../prober/tls.js';
+import { distinguishedName, tlsVersionLabel } from '../../prober/net/tls.js';
 import { createTestCA, tempDir } from '../helpers/tls.js';
 import { httpModule, listen, run } from './http-helpers.js';
 

@@ -1,7 +1,8 @@
 /** The `scheduler:` config section: defaults, and one exact error per mistake (file, line, key). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, parseConfig } from '../../../prober/config.js';
+import { ConfigError } from '../../../common/config-walk.js';
+import { parseConfig } from '../../../prober/config.js';
 import { checkSchedulerModules, DEFAULTS } from '../../../prober/scheduler/config-section.js';
 import { schedulerConfig } from './helpers.js';
 

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import type { TestContext } from 'node:test';
 import { LineCounter, parseDocument, type Node } from 'yaml';
 import { createLogger, type Logger } from '../../../common/logging.js';
-import { ConfigNode } from '../../../prober/config/walk.js';
+import { ConfigNode } from '../../../common/config-walk.js';
 import { readScheduler, type SchedulerConfig } from '../../../prober/scheduler/config-section.js';
 
 /** What the server does with the next request to a path; the default is a 200 "ok". */

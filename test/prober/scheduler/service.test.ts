@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildProberApp } from '../../../prober/app.js';
+import { buildProberApp } from '../../../prober/server/app.js';
 import { parseConfig, type Config } from '../../../prober/config.js';
 import { SchedulerService } from '../../../prober/scheduler/service.js';
 import { parseExposition, sampleValue } from '../../helpers/exposition.js';

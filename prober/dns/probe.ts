@@ -4,14 +4,14 @@
  */
 import { randomInt } from 'node:crypto';
 import dnsPacket, { type Answer, type DecodedPacket, type Packet, type RecordClass, type RecordType } from 'dns-packet';
-import { describeMetric, type MetricSink } from '../common/metrics.js';
-import { exchange, ExchangeError } from './dns/exchange.js';
-import { rrText } from './dns/rr-text.js';
-import { validRcode, validRRs } from './dns/validate.js';
-import { parsePort, splitHostPort } from './host-port.js';
-import type { DNSProbeConfig, Module } from './module.js';
-import { chooseProtocol } from './resolve.js';
-import { ProbeError, type ProbeContext } from './types.js';
+import { describeMetric, type MetricSink } from '../../common/metrics.js';
+import { parsePort, splitHostPort } from '../net/host-port.js';
+import { chooseProtocol } from '../net/resolve.js';
+import { ProbeError, type ProbeContext, type ProbeFn } from '../types.js';
+import { DNS_RCODES, type DNSProbeConfig } from './config.js';
+import { exchange, ExchangeError } from './exchange.js';
+import { rrText } from './rr-text.js';
+import { validRcode, validRRs } from './validate.js';
 
 const probeDNSDurationSeconds = describeMetric('probe_dns_duration_seconds', 'Duration of DNS request by phase', 'gauge', ['phase']);
 const probeDNSAnswerRRs = describeMetric('probe_dns_answer_rrs', 'Returns number of entries in the answer resource record list', 'gauge');
@@ -32,12 +32,9 @@ const probeDNSQuerySucceeded = describeMetric(
 );
 const probeDNSSerial = describeMetric('probe_dns_serial', 'Returns the serial number of the zone', 'gauge');
 
-/** Header rcodes by number, named as miekg/dns (and blackbox's valid_rcodes) name them. */
-const RCODE_NAMES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED', 'YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE'];
-
 function rcodeName(response: DecodedPacket): string {
   const rcode = (response.flags ?? 0) & 0xf;
-  return RCODE_NAMES[rcode] ?? `RCODE${rcode}`;
+  return DNS_RCODES[rcode] ?? `RCODE${rcode}`;
 }
 
 interface Outcome {
@@ -77,7 +74,10 @@ function serverOf(target: string, config: DNSProbeConfig): { host: string; port:
 const EXTRA_TYPES: Readonly<Record<string, number>> = { URI: 256 };
 const EXTRA_CLASSES: Readonly<Record<string, number>> = { NONE: 254 };
 
-/** The query in wire format: one question, nothing else, so QTYPE and QCLASS are its last 4 bytes. */
+/**
+ * The query in wire format (with the 2-byte length prefix for TCP): one question, nothing else, so
+ * QTYPE and QCLASS are its last 4 bytes.
+ */
 function buildQuery(config: DNSProbeConfig): { id: number; wire: Buffer } {
   const packet: Packet = {
     id: randomInt(0, 0x10000),
@@ -85,7 +85,7 @@ function buildQuery(config: DNSProbeConfig): { id: number; wire: Buffer } {
     flags: config.recursion_desired ? dnsPacket.RECURSION_DESIRED : 0,
     questions: [{ name: config.query_name, type: config.query_type as RecordType, class: config.query_class as RecordClass }],
   };
-  const wire = dnsPacket.encode(packet);
+  const wire = config.transport_protocol === 'tcp' ? dnsPacket.streamEncode(packet) : dnsPacket.encode(packet);
   const extraType = EXTRA_TYPES[config.query_type];
   const extraClass = EXTRA_CLASSES[config.query_class];
   if (extraType !== undefined) wire.writeUInt16BE(extraType, wire.length - 4);
@@ -93,12 +93,9 @@ function buildQuery(config: DNSProbeConfig): { id: number; wire: Buffer } {
   return { id: packet.id ?? 0, wire };
 }
 
-function sectionsValid(response: DecodedPacket, config: DNSProbeConfig, context: ProbeContext): boolean {
+function checkSections(response: DecodedPacket, config: DNSProbeConfig, context: ProbeContext): void {
   const text = (rrs: Answer[] | undefined): string[] => (rrs ?? []).map(rrText);
-  if (!validRcode(rcodeName(response), config.valid_rcodes, context.logger)) {
-    context.fail('dns_rcode');
-    return false;
-  }
+  if (!validRcode(rcodeName(response), config.valid_rcodes, context.logger)) throw new ProbeError('dns_rcode', `invalid rcode ${rcodeName(response)}`);
   const sections: [string, Answer[] | undefined, DNSProbeConfig['validate_answer_rrs']][] = [
     ['answer', response.answers, config.validate_answer_rrs],
     ['authority', response.authorities, config.validate_authority_rrs],
@@ -106,16 +103,11 @@ function sectionsValid(response: DecodedPacket, config: DNSProbeConfig, context:
   ];
   for (const [name, rrs, validator] of sections) {
     context.logger.info(`Validating ${name} RRs`);
-    if (!validRRs(name, text(rrs), validator, context.logger)) {
-      context.logger.error(`${name} RRs validation failed`);
-      context.fail('dns_answer');
-      return false;
-    }
+    if (!validRRs(name, text(rrs), validator, context.logger)) throw new ProbeError('dns_answer', `${name} RRs validation failed`);
   }
-  return true;
 }
 
-export async function probeDNS(target: string, module: Module, sink: MetricSink, context: ProbeContext): Promise<boolean> {
+export const probeDNS: ProbeFn = async (target, module, sink, context) => {
   const config = module.dns;
   const outcome: Outcome = { resolveSeconds: 0, connectSeconds: 0, requestSeconds: 0 };
   try {
@@ -145,17 +137,14 @@ export async function probeDNS(target: string, module: Module, sink: MetricSink,
     });
     Object.assign(outcome, result);
     context.logger.info({ rcode: rcodeName(result.response), answers: result.response.answers?.map(rrText) }, 'Got response');
-    return sectionsValid(result.response, config, context);
+    checkSections(result.response, config, context);
   } catch (error) {
     if (error instanceof ExchangeError) {
       outcome.connectSeconds = error.connectSeconds;
       outcome.requestSeconds = error.requestSeconds;
     }
-    if (!(error instanceof ProbeError)) throw error;
-    context.logger.error({ err: error.message, reason: error.reason }, error.reason === 'dns' || error.reason === 'policy' ? 'Error resolving address' : 'Error while sending a DNS query');
-    context.fail(error.reason);
-    return false;
+    throw error;
   } finally {
     addMetrics(sink, outcome, config.query_type);
   }
-}
+};

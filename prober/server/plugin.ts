@@ -6,12 +6,13 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { silentLogger, type Logger } from '../common/logging.js';
-import { describeMetric, MetricFamilies, renderOpenMetrics, renderText } from '../common/metrics.js';
-import type { ConfigStore } from './config-store.js';
+import { silentLogger, type Logger } from '../../common/logging.js';
+import { describeMetric, MetricFamilies, renderOpenMetrics, renderText } from '../../common/metrics.js';
+import type { ConfigStore } from '../config-store.js';
 import { moduleYAML } from './debug.js';
-import { checkTarget, DEFAULT_POLICY, type TargetPolicy } from './policy.js';
-import { DEFAULT_MODULE_NAME, DEFAULT_TIMEOUT_OFFSET_SECONDS, probe, ProbeRequestError } from './probe.js';
+import { checkTarget, DEFAULT_POLICY, type TargetPolicy } from '../net/policy.js';
+import { DEFAULT_MODULE_NAME, DEFAULT_TIMEOUT_OFFSET_SECONDS, probe } from '../probe.js';
+import { ProbeRequestError } from '../types.js';
 import { TimeoutHeaderError } from './timeout.js';
 
 export const moduleUnknownTotal = describeMetric('blackbox_module_unknown_total', 'Count of unknown modules requested by probes', 'counter');

@@ -4,10 +4,11 @@
  * it reports. Literals (including inet_aton forms such as `2852039166`) never touch DNS.
  */
 import { lookup } from 'node:dns/promises';
-import { describeMetric, type MetricSink } from '../common/metrics.js';
-import type { AddressSelection } from './module.js';
-import { normalizeIPLiteral, ipBytes, embeddedIPv4 } from './policy.js';
-import { ProbeError, type ProbeContext } from './types.js';
+import { raceAbort } from '../../common/abort.js';
+import { describeMetric, type MetricSink } from '../../common/metrics.js';
+import { ProbeError, type ProbeContext } from '../types.js';
+import type { AddressSelection } from './config.js';
+import { normalizeIPLiteral, parseAddress } from './policy.js';
 
 export const probeDNSLookupTimeSeconds = describeMetric(
   'probe_dns_lookup_time_seconds',
@@ -31,30 +32,11 @@ export interface ResolvedAddress {
 
 /** FNV-1a (32-bit) of the address bytes (4 for IPv4, 16 for IPv6), as blackbox's ipHash. */
 export function ipHash(ip: string): number {
-  const bytes = ipBytes(ip);
-  if (bytes === undefined) return 0;
-  const data = embeddedIPv4(bytes) ?? bytes;
+  const address = parseAddress(ip);
+  if (address === undefined) return 0;
   let hash = 0x811c9dc5;
-  for (const byte of data) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  for (const byte of address.toByteArray()) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
   return hash;
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
-      },
-    );
-  });
 }
 
 function pick(
@@ -89,7 +71,7 @@ export async function resolveTarget(host: string, selection: AddressSelection, c
     const family = selection.ip_protocol_fallback ? 0 : selection.preferred_ip_protocol === 'ip4' ? 4 : 6;
     let addresses: { address: string; family: number }[];
     try {
-      addresses = await abortable(lookup(host, { all: true, family, verbatim: true }), context.signal);
+      addresses = await raceAbort(lookup(host, { all: true, family, verbatim: true }), context.signal);
     } catch (error) {
       if (context.signal.aborted) throw new ProbeError('timeout', `resolving ${host} timed out`, { cause: error });
       throw new ProbeError('dns', `resolving ${host} failed: ${(error as Error).message}`, { cause: error });

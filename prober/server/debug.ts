@@ -4,9 +4,10 @@
  */
 import { pino } from 'pino';
 import { stringify } from 'yaml';
-import { toLogfmt, type Logger } from '../common/logging.js';
-import { formatDuration } from './duration.js';
-import type { Module, StatusCodeRange } from './module.js';
+import { toLogfmt, type Logger } from '../../common/logging.js';
+import { formatDuration } from '../../common/duration.js';
+import type { StatusCodeRange } from '../http/config.js';
+import type { Module } from '../module.js';
 
 const REDACTED = '<secret>';
 const SECRET_KEYS = new Set(['password', 'bearer_token', 'key']);

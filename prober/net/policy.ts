@@ -1,11 +1,12 @@
 /**
  * Which targets may be probed. Checked on the host name before resolution and on every resolved
  * address (each redirect hop too), so `/probe` cannot be turned into a way to read cloud metadata.
- * Addresses are compared as 16 bytes (IPv4 as IPv4-mapped IPv6), so `::ffff:169.254.169.254`
+ * Addresses are compared with ipaddr.js, IPv4-mapped IPv6 as IPv4, so `::ffff:169.254.169.254`
  * matches `169.254.0.0/16`, and IPv4 literals are read the way inet_aton reads them
  * (`2852039166`, `0xA9FEA9FE`, `0251.0376.0251.0376`), as the system resolver would.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 export interface TargetPolicyOptions {
   /** CIDRs or addresses; when this or `allowHosts` is non-empty, only matching targets are probed. */
@@ -34,88 +35,22 @@ export interface TargetPolicy {
 
 interface Network {
   text: string;
-  bytes: Uint8Array;
-  bits: number;
+  range: [ipaddr.IPv4 | ipaddr.IPv6, number];
 }
 
 /** Parses an IPv4 address in any form inet_aton accepts (1 to 4 parts, decimal, 0x hex or 0 octal). */
 export function parseIPv4Literal(text: string): Uint8Array | undefined {
-  if (text === '' || text.endsWith('.')) return undefined;
-  const parts = text.split('.');
-  if (parts.length > 4) return undefined;
-  const numbers: number[] = [];
-  for (const part of parts) {
-    let value: number;
-    if (/^0[xX][0-9a-fA-F]*$/.test(part)) value = part.length === 2 ? 0 : parseInt(part.slice(2), 16);
-    else if (/^0[0-7]*$/.test(part)) value = part.length === 1 ? 0 : parseInt(part.slice(1), 8);
-    else if (/^[1-9][0-9]*$/.test(part)) value = parseInt(part, 10);
-    else return undefined;
-    numbers.push(value);
-  }
-  const bytes = new Uint8Array(4);
-  for (let i = 0; i < numbers.length - 1; i++) {
-    const value = numbers[i]!;
-    if (value > 255) return undefined;
-    bytes[i] = value;
-  }
-  // The last part fills every byte that is left (so "2852039166" is one 32-bit number).
-  const restBytes = 4 - (numbers.length - 1);
-  let last = numbers[numbers.length - 1]!;
-  if (last >= 2 ** (8 * restBytes)) return undefined;
-  for (let i = 3; i >= numbers.length - 1; i--) {
-    bytes[i] = last % 256;
-    last = Math.floor(last / 256);
-  }
-  return bytes;
+  return ipaddr.IPv4.isValid(text) ? Uint8Array.from(ipaddr.IPv4.parse(text).octets) : undefined;
 }
 
-function parseIPv6Literal(text: string): Uint8Array | undefined {
-  const zone = text.indexOf('%');
-  const address = zone >= 0 ? text.slice(0, zone) : text;
-  if (!isIPv6(address)) return undefined;
-  let hex = address;
-  const lastColon = hex.lastIndexOf(':');
-  const tail = hex.slice(lastColon + 1);
-  if (tail.includes('.')) {
-    const v4 = parseIPv4Literal(tail);
-    if (v4 === undefined) return undefined;
-    hex = `${hex.slice(0, lastColon + 1)}${((v4[0]! << 8) | v4[1]!).toString(16)}:${((v4[2]! << 8) | v4[3]!).toString(16)}`;
-  }
-  const [head = '', rest] = hex.split('::') as [string, string | undefined];
-  const headGroups = head === '' ? [] : head.split(':');
-  const tailGroups = rest === undefined || rest === '' ? [] : rest.split(':');
-  const zeros = rest === undefined ? 0 : 8 - headGroups.length - tailGroups.length;
-  const groups = [...headGroups, ...Array<string>(zeros).fill('0'), ...tailGroups];
-  if (groups.length !== 8) return undefined;
-  const bytes = new Uint8Array(16);
-  groups.forEach((group, i) => {
-    const value = parseInt(group, 16);
-    bytes[2 * i] = value >> 8;
-    bytes[2 * i + 1] = value & 0xff;
-  });
-  return bytes;
+function unbracket(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
-function mapped(v4: Uint8Array): Uint8Array {
-  const bytes = new Uint8Array(16);
-  bytes[10] = 0xff;
-  bytes[11] = 0xff;
-  bytes.set(v4, 12);
-  return bytes;
-}
-
-/** The 16-byte form of an IP literal (IPv4 forms as IPv4-mapped IPv6), or undefined for a name. */
-export function ipBytes(host: string): Uint8Array | undefined {
-  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  const v4 = parseIPv4Literal(bare);
-  if (v4 !== undefined) return mapped(v4);
-  return parseIPv6Literal(bare);
-}
-
-/** The IPv4 bytes of an IPv4 or IPv4-mapped address, else undefined. */
-export function embeddedIPv4(bytes: Uint8Array): Uint8Array | undefined {
-  for (let i = 0; i < 10; i++) if (bytes[i] !== 0) return undefined;
-  return bytes[10] === 0xff && bytes[11] === 0xff ? bytes.subarray(12) : undefined;
+/** An IP literal as an address (IPv4-mapped IPv6 as IPv4), or undefined for a name. */
+export function parseAddress(host: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  const bare = unbracket(host);
+  return ipaddr.isValid(bare) ? ipaddr.process(bare) : undefined;
 }
 
 /**
@@ -123,7 +58,7 @@ export function embeddedIPv4(bytes: Uint8Array): Uint8Array | undefined {
  * or undefined when `host` is a name that needs DNS.
  */
 export function normalizeIPLiteral(host: string): { ip: string; family: 4 | 6 } | undefined {
-  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  const bare = unbracket(host);
   if (isIPv4(bare)) return { ip: bare, family: 4 };
   if (isIPv6(bare.split('%')[0] ?? '')) return { ip: bare, family: 6 };
   const v4 = parseIPv4Literal(bare);
@@ -133,22 +68,20 @@ export function normalizeIPLiteral(host: string): { ip: string; family: 4 | 6 } 
 function parseNetwork(text: string): Network {
   const slash = text.indexOf('/');
   const addressText = slash >= 0 ? text.slice(0, slash) : text;
-  const isV4 = isIPv4(addressText);
-  const bytes = isV4 ? mapped(parseIPv4Literal(addressText)!) : parseIPv6Literal(addressText);
-  if (bytes === undefined || (!isV4 && !isIPv6(addressText))) throw new Error(`invalid network ${JSON.stringify(text)}: not an IP address or CIDR`);
-  const maxBits = isV4 ? 32 : 128;
+  // Rules take only the usual spellings (isIPv4/isIPv6); inet_aton forms are for targets.
+  if (!isIPv4(addressText) && !isIPv6(addressText)) throw new Error(`invalid network ${JSON.stringify(text)}: not an IP address or CIDR`);
+  const address = ipaddr.parse(addressText);
+  const maxBits = address.kind() === 'ipv4' ? 32 : 128;
   const prefix = slash >= 0 ? text.slice(slash + 1) : String(maxBits);
   if (!/^[0-9]+$/.test(prefix) || Number(prefix) > maxBits) throw new Error(`invalid network ${JSON.stringify(text)}: prefix must be 0-${maxBits}`);
-  return { text, bytes, bits: Number(prefix) + (isV4 ? 96 : 0) };
+  return { text, range: [address, Number(prefix)] };
 }
 
-function contains(network: Network, address: Uint8Array): boolean {
-  const fullBytes = network.bits >> 3;
-  for (let i = 0; i < fullBytes; i++) if (network.bytes[i] !== address[i]) return false;
-  const restBits = network.bits & 7;
-  if (restBits === 0) return true;
-  const mask = (0xff << (8 - restBits)) & 0xff;
-  return ((network.bytes[fullBytes]! ^ address[fullBytes]!) & mask) === 0;
+/** IPv4 addresses also match IPv6 rules through their IPv4-mapped form (`::ffff:0:0/96`). */
+function contains(network: Network, address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+  const [base, bits] = network.range;
+  if (address.kind() === base.kind()) return address.match(base, bits);
+  return address instanceof ipaddr.IPv4 && base instanceof ipaddr.IPv6 && address.toIPv4MappedAddress().match(base, bits);
 }
 
 function normalizeHostName(host: string): string {
@@ -177,14 +110,14 @@ export function createTargetPolicy(options: TargetPolicyOptions = {}): TargetPol
     return denied === undefined ? undefined : `host ${host} is denied by the target policy (${denied.pattern})`;
   };
   const checkAddress = (ip: string, host: string): string | undefined => {
-    const bytes = ipBytes(ip);
-    if (bytes === undefined) return `${ip} is not an IP address`;
-    const denied = deny.find((network) => contains(network, bytes));
+    const address = parseAddress(ip);
+    if (address === undefined) return `${ip} is not an IP address`;
+    const denied = deny.find((network) => contains(network, address));
     const what = ip === host ? `address ${ip}` : `address ${ip} of ${host}`;
     if (denied !== undefined) return `${what} is denied by the target policy (${denied.text})`;
     if (!restricted) return undefined;
     const name = normalizeHostName(host);
-    if (allow.some((network) => contains(network, bytes)) || allowHosts.some((rule) => rule.matches(name))) return undefined;
+    if (allow.some((network) => contains(network, address)) || allowHosts.some((rule) => rule.matches(name))) return undefined;
     return `${what} is not in the target policy's allow list`;
   };
   return { checkHost, checkAddress };
@@ -217,6 +150,6 @@ export function targetHost(target: string): string {
  */
 export function checkTarget(target: string, policy: TargetPolicy = DEFAULT_POLICY): { allowed: true } | { allowed: false; reason: string } {
   const host = targetHost(target);
-  const reason = policy.checkHost(host) ?? (ipBytes(host) !== undefined ? policy.checkAddress(normalizeIPLiteral(host)!.ip, host) : undefined);
+  const reason = policy.checkHost(host) ?? (parseAddress(host) !== undefined ? policy.checkAddress(normalizeIPLiteral(host)!.ip, host) : undefined);
   return reason === undefined ? { allowed: true } : { allowed: false, reason };
 }

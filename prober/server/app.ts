@@ -1,13 +1,14 @@
 /** The prober as a fastify instance (landing page + proberPlugin), ready for `listen` or `inject`. */
 import type { FastifyInstance } from 'fastify';
-import { landingPageHtml, registerLandingPage } from '../common/landing-page.js';
-import { silentLogger, type Logger } from '../common/logging.js';
-import { createServer } from '../common/server.js';
-import { VERSION } from '../common/version.js';
-import type { WebConfig } from '../common/web-config.js';
-import { ConfigStore } from './config-store.js';
+import { landingPageHtml, registerLandingPage } from '../../common/landing-page.js';
+import { silentLogger, type Logger } from '../../common/logging.js';
+import { createServer } from '../../common/server.js';
+import { VERSION } from '../../common/version.js';
+import type { WebConfig } from '../../common/web-config.js';
+import { ConfigStore } from '../config-store.js';
+import { PROTOCOL_TITLES } from '../protocols.js';
 import { proberPlugin, type ProberPluginOptions } from './plugin.js';
-import { registerSchedulerService, type SchedulerService } from './scheduler/service.js';
+import { registerSchedulerService, type SchedulerService } from '../scheduler/service.js';
 
 export interface ProberAppOptions extends Omit<ProberPluginOptions, 'store'> {
   /** Default: the built-in modules. */
@@ -22,7 +23,7 @@ export interface ProberAppOptions extends Omit<ProberPluginOptions, 'store'> {
 
 const LANDING_PAGE = {
   name: 'Platypus Prober',
-  description: 'Probes endpoints over HTTP, TCP, DNS, ICMP and gRPC, compatible with blackbox_exporter.',
+  description: `Probes endpoints over ${PROTOCOL_TITLES}, compatible with blackbox_exporter.`,
   version: VERSION,
   links: [
     { href: '/probe?target=prometheus.io&module=http_2xx', text: 'Probe prometheus.io for http_2xx' },

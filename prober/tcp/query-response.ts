@@ -6,10 +6,12 @@
  */
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { MetricSink } from '../common/metrics.js';
-import type { QueryResponseStep, TLSConfig } from './module.js';
-import { addTLSMetrics, startTLS, verificationError } from './tls.js';
-import { ProbeError, type ProbeContext } from './types.js';
+import { raceAbort } from '../../common/abort.js';
+import type { MetricSink } from '../../common/metrics.js';
+import type { TLSConfig } from '../net/config.js';
+import { addTLSMetrics, requireTrusted, startTLS } from '../net/tls.js';
+import { ProbeError, type ProbeContext } from '../types.js';
+import type { QueryResponseStep } from './config.js';
 
 /** bufio.Scanner's default maximum token size. */
 const MAX_LINE_BYTES = 64 * 1024;
@@ -69,15 +71,9 @@ export class LineReader {
         return trimCR(last);
       }
       if (signal.aborted) throw new ProbeError('timeout', 'Error reading from connection: deadline reached');
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          signal.removeEventListener('abort', done);
-          this.wake = undefined;
-          resolve();
-        };
-        this.wake = done;
-        signal.addEventListener('abort', done, { once: true });
-      });
+      // Woken by data, end or error; an abort ends the wait and the loop above reports it.
+      await raceAbort(new Promise<void>((resolve) => (this.wake = resolve)), signal).catch(() => undefined);
+      this.wake = undefined;
     }
   }
 
@@ -95,87 +91,71 @@ function trimCR(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
-function write(socket: Socket, text: string, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(new ProbeError('timeout', 'Failed to send: deadline reached'));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.write(text, (error) => {
-      signal.removeEventListener('abort', onAbort);
-      if (error) reject(new ProbeError('connect_error', `Failed to send: ${error.message}`, { cause: error }));
-      else resolve();
-    });
-  });
+async function write(socket: Socket, text: string, signal: AbortSignal): Promise<void> {
+  const written = new Promise<void>((resolve, reject) => socket.write(text, (error) => (error ? reject(error) : resolve())));
+  try {
+    await raceAbort(written, signal);
+  } catch (error) {
+    if (signal.aborted) throw new ProbeError('timeout', 'Failed to send: deadline reached');
+    throw new ProbeError('connect_error', `Failed to send: ${(error as Error).message}`, { cause: error });
+  }
 }
 
+/** The connection a dialogue runs on; both fields are updated as it goes. */
 export interface Dialogue {
   /** The socket to use, and to destroy, afterwards: a TLSSocket after STARTTLS. */
   socket: Socket;
   /** Whether an `expect` step read to the end of the stream without a match. */
   failedDueToRegex: boolean;
-  success: boolean;
 }
 
 /**
- * Runs the steps. Failures are logged and given to context.fail; ProbeErrors never escape.
- * `serverName` is the target host, the default TLS server name for STARTTLS.
+ * Runs the steps; a failed step throws a ProbeError. `serverName` is the target host, the default
+ * TLS server name for STARTTLS.
  */
 export async function runQueryResponse(
-  socket: Socket,
+  dialogue: Dialogue,
   steps: readonly QueryResponseStep[],
   tlsConfig: TLSConfig,
   serverName: string,
   sink: MetricSink,
   context: ProbeContext,
-): Promise<Dialogue> {
+): Promise<void> {
   const { logger, signal } = context;
-  const dialogue: Dialogue = { socket, failedDueToRegex: false, success: false };
-  let reader = new LineReader(socket);
-  try {
-    for (const [index, step] of steps.entries()) {
-      logger.info({ entry_number: index }, 'Processing query response entry');
-      let send = step.send;
-      if (step.expect !== undefined) {
-        let match: RegExpExecArray | null = null;
-        let line: string | undefined;
-        while ((line = await reader.nextLine(signal)) !== undefined) {
-          logger.debug({ line }, 'Read line');
-          match = step.expect.exec(line);
-          if (match !== null) {
-            logger.info({ regexp: step.expect.source, line }, 'Regexp matched');
-            break;
-          }
+  let reader = new LineReader(dialogue.socket);
+  for (const [index, step] of steps.entries()) {
+    logger.info({ entry_number: index }, 'Processing query response entry');
+    let send = step.send;
+    if (step.expect !== undefined) {
+      let match: RegExpExecArray | null = null;
+      let line: string | undefined;
+      while ((line = await reader.nextLine(signal)) !== undefined) {
+        logger.debug({ line }, 'Read line');
+        match = step.expect.exec(line);
+        if (match !== null) {
+          logger.info({ regexp: step.expect.source, line }, 'Regexp matched');
+          break;
         }
-        if (match === null) {
-          dialogue.failedDueToRegex = true;
-          logger.error({ regexp: step.expect.source }, 'Regexp did not match');
-          context.fail('query_response');
-          return dialogue;
-        }
-        dialogue.failedDueToRegex = false;
-        if (send !== undefined) send = expandTemplate(send, match);
       }
-      if (send !== undefined && send !== '') {
-        logger.debug({ line: send }, 'Sending line');
-        await write(dialogue.socket, `${send}\n`, signal);
+      if (match === null) {
+        dialogue.failedDueToRegex = true;
+        throw new ProbeError('query_response', `Regexp did not match: ${step.expect.source}`);
       }
-      if (step.starttls) {
-        const secure: TLSSocket = await startTLS(reader.detach(), tlsConfig, serverName, signal);
-        dialogue.socket = secure;
-        // Reported even for an untrusted chain, so an expired certificate can still alert.
-        addTLSMetrics(sink, secure);
-        const untrusted = verificationError(secure, tlsConfig);
-        if (untrusted !== undefined) throw new ProbeError('tls', `TLS Handshake (client) failed: ${untrusted}`);
-        logger.info('TLS Handshake (client) succeeded.');
-        reader = new LineReader(secure);
-      }
+      dialogue.failedDueToRegex = false;
+      if (send !== undefined) send = expandTemplate(send, match);
     }
-    dialogue.success = true;
-    return dialogue;
-  } catch (error) {
-    if (!(error instanceof ProbeError)) throw error;
-    logger.error({ reason: error.reason }, error.message);
-    context.fail(error.reason);
-    return dialogue;
+    if (send !== undefined && send !== '') {
+      logger.debug({ line: send }, 'Sending line');
+      await write(dialogue.socket, `${send}\n`, signal);
+    }
+    if (step.starttls) {
+      const secure: TLSSocket = await startTLS(reader.detach(), tlsConfig, serverName, signal);
+      dialogue.socket = secure;
+      // Reported even for an untrusted chain, so an expired certificate can still alert.
+      addTLSMetrics(sink, secure);
+      requireTrusted(secure, tlsConfig, 'TLS Handshake (client) failed: ');
+      logger.info('TLS Handshake (client) succeeded.');
+      reader = new LineReader(secure);
+    }
   }
 }

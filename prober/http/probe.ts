@@ -6,14 +6,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Client } from 'undici';
-import { describeMetric, type MetricSink } from '../common/metrics.js';
-import { VERSION } from '../common/version.js';
-import { readBody, DEFAULT_BODY_SIZE_LIMIT, type BodyResult } from './http/body.js';
-import { hopConnector, type HopConnection, type HopTarget } from './http/connector.js';
-import type { HeaderMatch, HTTPProbeConfig } from './module.js';
-import { chooseProtocol, resolveTarget, type ResolvedAddress } from './resolve.js';
-import { addTLSMetrics } from './tls.js';
-import { ProbeError, type FailureReason, type ProbeContext, type ProbeFn } from './types.js';
+import { describeMetric, type MetricSink } from '../../common/metrics.js';
+import { VERSION } from '../../common/version.js';
+import { chooseProtocol, resolveTarget, type ResolvedAddress } from '../net/resolve.js';
+import { addTLSMetrics } from '../net/tls.js';
+import { ProbeError, type FailureReason, type ProbeContext, type ProbeFn } from '../types.js';
+import { readBody, DEFAULT_BODY_SIZE_LIMIT, type BodyResult } from './body.js';
+import type { HeaderMatch, HTTPProbeConfig } from './config.js';
+import { hopConnector, type HopConnection, type HopTarget } from './connector.js';
 
 export const probeHTTPDurationSeconds = describeMetric(
   'probe_http_duration_seconds',
@@ -126,6 +126,16 @@ function requestFailure(error: unknown, connection: HopConnection, signal: Abort
   return new ProbeError(reason, `HTTP request failed: ${(error as Error).message}`, { cause: error });
 }
 
+/** A hop that failed, with the connect and TLS timings (and certificate) it got before failing. */
+class HopError extends ProbeError {
+  constructor(
+    failure: ProbeError,
+    readonly connection: HopConnection,
+  ) {
+    super(failure.reason, failure.message, { cause: failure.cause });
+  }
+}
+
 const EXCHANGE_FINISHED = new Error('probe exchange finished');
 
 /** One request over a new connection; the Client is destroyed when `done` is called. */
@@ -175,9 +185,7 @@ async function exchange(
     return { statusCode: response.statusCode, headers: response.headers, body: response.body, connection, done };
   } catch (error) {
     done();
-    const failure = requestFailure(error, connection, context.signal);
-    (failure as ProbeError & { connection?: HopConnection }).connection = connection;
-    throw failure;
+    throw new HopError(requestFailure(error, connection, context.signal), connection);
   }
 }
 
@@ -210,29 +218,30 @@ function redirectMethod(status: number, method: string): { method: string; keepB
   return { method: method === 'HEAD' ? 'HEAD' : 'GET', keepBody: false };
 }
 
-type Fail = (reason: FailureReason, message: string) => false;
-
-/** blackbox's checks of the final response, in its order; reads the body within the limit. */
+/**
+ * blackbox's checks of the final response, in its order; reads the body within the limit. Every
+ * check still runs after one failed (they all report), and the first failure is returned.
+ */
 async function evaluateResponse(
   response: HopResponse & { done(graceful?: boolean): void },
   config: HTTPProbeConfig,
   outcome: Outcome,
   sink: MetricSink,
-  fail: Fail,
   signal: AbortSignal,
   { readBody: wanted = true } = {},
-): Promise<boolean> {
+): Promise<ProbeError | undefined> {
   const { connection } = response;
   const headersAt = performance.now();
-  let success = true;
+  const failures: ProbeError[] = [];
+  const fail = (reason: FailureReason, message: string): void => void failures.push(new ProbeError(reason, message));
   outcome.statusCode = response.statusCode;
   outcome.contentLength = contentLength(response.headers, response.statusCode);
-  if (!statusAccepted(config, response.statusCode)) success = fail('status_code', `Invalid HTTP response status code ${response.statusCode}`);
-  if (success) {
+  if (!statusAccepted(config, response.statusCode)) fail('status_code', `Invalid HTTP response status code ${response.statusCode}`);
+  if (failures.length === 0) {
     const mismatch = headerMismatch(response.headers, config.fail_if_header_matches, config.fail_if_header_not_matches);
     if (mismatch !== undefined) {
       outcome.failedDueToRegex = true;
-      success = fail('header_regex', mismatch);
+      fail('header_regex', mismatch);
     }
   }
   const bodyRegexes = config.fail_if_body_matches_regexp.length + config.fail_if_body_not_matches_regexp.length > 0;
@@ -241,7 +250,7 @@ async function evaluateResponse(
     bodyResult = await readBody(response.body, {
       limit: config.body_size_limit > 0 ? config.body_size_limit : DEFAULT_BODY_SIZE_LIMIT,
       compression: config.compression === 'identity' ? '' : config.compression,
-      keepText: success && bodyRegexes,
+      keepText: failures.length === 0 && bodyRegexes,
       signal,
     });
   } else {
@@ -251,20 +260,20 @@ async function evaluateResponse(
   outcome.phases.transfer += (performance.now() - headersAt) / 1000;
   outcome.uncompressedLength = bodyResult.uncompressedBytes;
   // As blackbox, a body that cannot be read fails the probe but the other checks still report.
-  if (bodyResult.error !== undefined) success = fail(bodyResult.error.reason, bodyResult.error.message);
+  if (bodyResult.error !== undefined) fail(bodyResult.error.reason, bodyResult.error.message);
   if (bodyResult.text !== undefined) {
     const text = bodyResult.text;
     const matched = config.fail_if_body_matches_regexp.find((regex) => regex.test(text));
     const missed = config.fail_if_body_not_matches_regexp.find((regex) => !regex.test(text));
     if (matched !== undefined || missed !== undefined) {
       outcome.failedDueToRegex = true;
-      success = fail('body_regex', matched !== undefined ? `body matched ${matched.source}` : `body did not match ${missed!.source}`);
+      fail('body_regex', matched !== undefined ? `body matched ${matched.source}` : `body did not match ${missed!.source}`);
     }
   }
   outcome.version = protocolVersion(connection.protocol);
   if (config.valid_http_versions.length > 0) {
     const wanted = config.valid_http_versions.map((v) => (v === 'HTTP/2' ? 'HTTP/2.0' : v));
-    if (!wanted.includes(connection.protocol ?? '')) success = fail('http_version', `Invalid HTTP version number ${connection.protocol ?? 'unknown'}`);
+    if (!wanted.includes(connection.protocol ?? '')) fail('http_version', `Invalid HTTP version number ${connection.protocol ?? 'unknown'}`);
   }
   const lastModified = headerValues(response.headers, 'last-modified')[0];
   const lastModifiedMs = lastModified === undefined ? NaN : Date.parse(lastModified);
@@ -272,11 +281,11 @@ async function evaluateResponse(
   if (connection.tls !== undefined) {
     outcome.ssl = true;
     addTLSMetrics(sink, connection.tls);
-    if (config.fail_if_ssl) success = fail('ssl_required', 'Final request was over SSL');
+    if (config.fail_if_ssl) fail('ssl_required', 'Final request was over SSL');
   } else if (config.fail_if_not_ssl) {
-    success = fail('ssl_required', 'Final request was not over SSL');
+    fail('ssl_required', 'Final request was not over SSL');
   }
-  return success;
+  return failures[0];
 }
 
 export const probeHTTP: ProbeFn = async (target, module, sink, context) => {
@@ -291,17 +300,11 @@ export const probeHTTP: ProbeFn = async (target, module, sink, context) => {
     version: 0,
     failedDueToRegex: false,
   };
-  const fail: Fail = (reason, message) => {
-    context.fail(reason);
-    context.logger.debug({ reason }, message);
-    return false;
-  };
-
   let url: URL;
   try {
     url = new URL(/^https?:\/\//i.test(target) ? target : `http://${target}`);
   } catch {
-    return fail('protocol', `could not parse target URL ${target}`);
+    throw new ProbeError('protocol', `could not parse target URL ${target}`);
   }
   const targetHost = url.host;
   const skipResolve = config.proxy_url !== undefined && config.skip_resolve_phase_with_proxy;
@@ -325,12 +328,11 @@ export const probeHTTP: ProbeFn = async (target, module, sink, context) => {
       try {
         response = await exchange(url, address, config, { method, body, headers: requestHeaders(config, url, url.host === targetHost) }, context);
       } catch (error) {
-        const connection = (error as { connection?: HopConnection }).connection;
-        if (connection !== undefined) {
-          outcome.phases.connect += connection.connectSeconds;
-          outcome.phases.tls += connection.tlsSeconds;
+        if (error instanceof HopError) {
+          outcome.phases.connect += error.connection.connectSeconds;
+          outcome.phases.tls += error.connection.tlsSeconds;
           // Our extension: an untrusted certificate's expiry is still reported, so it can alert.
-          if (connection.tls !== undefined) addTLSMetrics(sink, connection.tls);
+          if (error.connection.tls !== undefined) addTLSMetrics(sink, error.connection.tls);
         }
         throw error;
       }
@@ -348,9 +350,8 @@ export const probeHTTP: ProbeFn = async (target, module, sink, context) => {
       if (isRedirect && config.follow_redirects && outcome.redirects >= MAX_REDIRECTS) {
         // As Go's client: the refused redirect is counted and its response is the final one, unread.
         outcome.redirects++;
-        fail('redirect', `stopped after ${MAX_REDIRECTS} redirects`);
-        await evaluateResponse(response, config, outcome, sink, fail, context.signal, { readBody: false });
-        return false;
+        await evaluateResponse(response, config, outcome, sink, context.signal, { readBody: false });
+        throw new ProbeError('redirect', `stopped after ${MAX_REDIRECTS} redirects`);
       }
       if (isRedirect && config.follow_redirects) {
         response.body.destroy();
@@ -372,11 +373,10 @@ export const probeHTTP: ProbeFn = async (target, module, sink, context) => {
         continue;
       }
 
-      return await evaluateResponse(response, config, outcome, sink, fail, context.signal);
+      const failure = await evaluateResponse(response, config, outcome, sink, context.signal);
+      if (failure !== undefined) throw failure;
+      return;
     }
-  } catch (error) {
-    const failure = error instanceof ProbeError ? error : new ProbeError('internal', String(error), { cause: error });
-    return fail(failure.reason, failure.message);
   } finally {
     emit(sink, outcome);
   }

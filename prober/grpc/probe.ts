@@ -3,15 +3,15 @@
  * or TLS with ALPN h2. Success means the call returned OK with SERVING.
  */
 import type { Socket } from 'node:net';
-import { describeMetric, type MetricSink } from '../common/metrics.js';
-import { checkHealth, GRPC_DEADLINE_EXCEEDED, GRPC_OK, GRPC_UNAVAILABLE, type CheckResult } from './grpc/client.js';
-import { SERVING_STATUSES } from './grpc/health-proto.js';
-import { parsePort, splitHostPort } from './host-port.js';
-import type { Module } from './module.js';
-import { chooseProtocol } from './resolve.js';
-import { connectTCP } from './tcp.js';
-import { addTLSMetrics, probeSSLEarliestCertExpiry, startTLS, verificationError } from './tls.js';
-import { ProbeError, type FailureReason, type ProbeContext } from './types.js';
+import { describeMetric, type MetricSink } from '../../common/metrics.js';
+import type { Module } from '../module.js';
+import { dial, type Endpoint } from '../net/dial.js';
+import { parsePort, splitHostPort } from '../net/host-port.js';
+import { chooseProtocol } from '../net/resolve.js';
+import { addTLSMetrics, probeSSLEarliestCertExpiry, requireTrusted, startTLS } from '../net/tls.js';
+import { ProbeError, type FailureReason, type ProbeContext, type ProbeFn } from '../types.js';
+import { checkHealth, GRPC_DEADLINE_EXCEEDED, GRPC_OK, GRPC_UNAVAILABLE, type CheckResult } from './client.js';
+import { SERVING_STATUSES } from './health-proto.js';
 
 const probeGRPCDurationSeconds = describeMetric('probe_grpc_duration_seconds', 'Duration of gRPC request by phase', 'gauge', ['phase']);
 const probeGRPCSSL = describeMetric('probe_grpc_ssl', 'Indicates if SSL was used for the connection', 'gauge');
@@ -61,24 +61,20 @@ function addMetrics(sink: MetricSink, outcome: Outcome): void {
 
 /** Connects (and handshakes); a failure becomes the gRPC status Go's client would report. */
 async function open(
-  endpoint: Parameters<typeof connectTCP>[0],
+  endpoint: Endpoint,
   host: string,
   module: Module,
   sink: MetricSink,
   context: ProbeContext,
   outcome: Outcome,
 ): Promise<Socket> {
-  const socket = await connectTCP(endpoint, context.signal);
+  const socket = await dial(endpoint, context.signal);
   const config = module.grpc;
   if (!config.tls) return socket;
   const secure = await startTLS(socket, config.tls_config, host, context.signal, ['h2']);
   addTLSMetrics(sink, secure);
   outcome.tlsMetrics = true;
-  const untrusted = verificationError(secure, config.tls_config);
-  if (untrusted !== undefined) {
-    secure.destroy();
-    throw new ProbeError('tls', untrusted);
-  }
+  requireTrusted(secure, config.tls_config);
   if (secure.alpnProtocol !== 'h2') {
     secure.destroy();
     throw new ProbeError('tls', `the server did not negotiate h2 over TLS (ALPN ${String(secure.alpnProtocol)})`);
@@ -86,7 +82,7 @@ async function open(
   return secure;
 }
 
-export async function probeGRPC(target: string, module: Module, sink: MetricSink, context: ProbeContext): Promise<boolean> {
+export const probeGRPC: ProbeFn = async (target, module, sink, context) => {
   const config = module.grpc;
   const { logger } = context;
   const outcome: Outcome = { resolveSeconds: 0, tlsMetrics: false };
@@ -98,7 +94,14 @@ export async function probeGRPC(target: string, module: Module, sink: MetricSink
     const checkStart = performance.now();
     try {
       logger.debug({ tls: config.tls }, config.tls ? 'Dialing GRPC with TLS' : 'Dialing GRPC without TLS');
-      const socket = await open({ ip: resolved.ip, family: resolved.family, port, sourceAddress: config.source_ip_address }, host, module, sink, context, outcome);
+      const socket = await open(
+        { host: resolved.ip, family: resolved.family, port, sourceAddress: config.source_ip_address, label: `${resolved.ip} port ${port}` },
+        host,
+        module,
+        sink,
+        context,
+        outcome,
+      );
       const authority = `${config.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
       outcome.check = await checkHealth(socket, authority, config.service, context.signal);
       if (outcome.check.grpcStatus === GRPC_DEADLINE_EXCEEDED && context.signal.aborted) reason = 'timeout';
@@ -113,17 +116,13 @@ export async function probeGRPC(target: string, module: Module, sink: MetricSink
     const servingName = servingStatus === undefined ? undefined : (SERVING_STATUSES[servingStatus] ?? String(servingStatus));
     if (grpcStatus === GRPC_OK && servingStatus === 1) {
       logger.debug({ serving_status: servingName }, 'Health check succeeded');
-      return true;
+      return;
     }
-    logger.error({ grpc_status: grpcStatus, grpc_message: grpcMessage, serving_status: servingName }, "can't connect grpc server or service not serving");
-    context.fail(reason ?? 'grpc_status');
-    return false;
-  } catch (error) {
-    if (!(error instanceof ProbeError)) throw error;
-    logger.error({ reason: error.reason }, error.message);
-    context.fail(error.reason);
-    return false;
+    throw new ProbeError(
+      reason ?? 'grpc_status',
+      `can't connect grpc server or service not serving: grpc_status=${grpcStatus} grpc_message=${JSON.stringify(grpcMessage)} serving_status=${servingName ?? 'none'}`,
+    );
   } finally {
     addMetrics(sink, outcome);
   }
-}
+};

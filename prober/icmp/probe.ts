@@ -5,10 +5,10 @@
  * probe_icmp_reply_hop_limit when a reply came back.
  */
 import { execFile } from 'node:child_process';
-import { describeMetric, type MetricSink } from '../common/metrics.js';
-import type { ICMPProbeConfig, Module } from './module.js';
-import { chooseProtocol, type ResolvedAddress } from './resolve.js';
-import { ProbeError, type ProbeContext } from './types.js';
+import { describeMetric } from '../../common/metrics.js';
+import { chooseProtocol, type ResolvedAddress } from '../net/resolve.js';
+import { ProbeError, type ProbeFn } from '../types.js';
+import type { ICMPProbeConfig } from './config.js';
 
 const probeICMPDurationSeconds = describeMetric('probe_icmp_duration_seconds', 'Duration of icmp request by phase', 'gauge', ['phase']);
 const probeICMPReplyHopLimit = describeMetric('probe_icmp_reply_hop_limit', 'Replied packet hop limit (TTL for ipv4)', 'gauge');
@@ -79,7 +79,7 @@ function runPing(args: string[], signal: AbortSignal): Promise<PingRun> {
   });
 }
 
-export async function probeICMP(target: string, module: Module, sink: MetricSink, context: ProbeContext): Promise<boolean> {
+export const probeICMP: ProbeFn = async (target, module, sink, context) => {
   const config = module.icmp;
   const { logger } = context;
   const phases = { resolve: 0, setup: 0, rtt: 0 };
@@ -100,16 +100,10 @@ export async function probeICMP(target: string, module: Module, sink: MetricSink
     phases.rtt = reply.rttSeconds;
     hopLimit = reply.hopLimit;
     logger.info({ rtt_seconds: reply.rttSeconds, hop_limit: reply.hopLimit }, 'Found matching reply packet');
-    return true;
-  } catch (error) {
-    if (!(error instanceof ProbeError)) throw error;
-    logger.error({ reason: error.reason }, error.message);
-    context.fail(error.reason);
-    return false;
   } finally {
     sink.add(probeICMPDurationSeconds, phases.resolve, ['resolve']);
     sink.add(probeICMPDurationSeconds, phases.rtt, ['rtt']);
     sink.add(probeICMPDurationSeconds, phases.setup, ['setup']);
     if (hopLimit !== undefined) sink.add(probeICMPReplyHopLimit, hopLimit);
   }
-}
+};

@@ -3,11 +3,12 @@
  * invalid certificate's expiry can still be reported) and blackbox's TLS families, read from the
  * peer certificate chain.
  */
+import { once } from 'node:events';
 import { isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type DetailedPeerCertificate, type SecureVersion, type TLSSocket } from 'node:tls';
-import { describeMetric, type MetricSink } from '../common/metrics.js';
-import type { TLSConfig, TLSVersion } from './module.js';
-import { ProbeError } from './types.js';
+import { describeMetric, type MetricSink } from '../../common/metrics.js';
+import { ProbeError } from '../types.js';
+import type { TLSConfig, TLSVersion } from './config.js';
 
 export const probeSSLEarliestCertExpiry = describeMetric(
   'probe_ssl_earliest_cert_expiry',
@@ -136,13 +137,14 @@ export function addTLSMetrics(sink: MetricSink, from: TLSSocket | TLSState): voi
   sink.add(probeTLSVersionInfo, 1, [tlsVersionLabel(state.protocol)]);
 }
 
-/** Why the peer is not trusted under `config` (chain or name), or undefined when it is. */
-export function verificationError(socket: TLSSocket, config: TLSConfig): string | undefined {
-  if (config.insecure_skip_verify || socket.authorized) return undefined;
-  return `certificate verification failed: ${String(socket.authorizationError ?? 'unknown error')}`;
+/** Throws ProbeError('tls') and destroys the socket when the peer is not trusted under `config` (chain or name). */
+export function requireTrusted(socket: TLSSocket, config: TLSConfig, context = ''): void {
+  if (config.insecure_skip_verify || socket.authorized) return;
+  socket.destroy();
+  throw new ProbeError('tls', `${context}certificate verification failed: ${String(socket.authorizationError ?? 'unknown error')}`);
 }
 
-/** Node TLS options for `config`; verification is left to verificationError(). */
+/** Node TLS options for `config`; verification is left to requireTrusted(). */
 export function tlsOptions(config: TLSConfig, host: string, alpn?: string[]): ConnectionOptions {
   const serverName = config.server_name ?? host;
   const options: ConnectionOptions = {
@@ -161,34 +163,17 @@ export function tlsOptions(config: TLSConfig, host: string, alpn?: string[]): Co
 
 /**
  * Runs a client handshake over a connected socket. Resolves once the handshake is done, whether
- * or not the peer is trusted (check verificationError); rejects with a ProbeError('tls') when the
+ * or not the peer is trusted (check requireTrusted); rejects with a ProbeError('tls') when the
  * handshake fails, or 'timeout' when `signal` aborts first. The socket is destroyed on failure.
  */
-export function startTLS(socket: Socket, config: TLSConfig, host: string, signal: AbortSignal, alpn?: string[]): Promise<TLSSocket> {
-  return new Promise((resolve, reject) => {
-    const secure = tlsConnect({ ...tlsOptions(config, host, alpn), socket });
-    const cleanup = (): void => {
-      signal.removeEventListener('abort', onAbort);
-      secure.off('error', onError);
-      secure.off('secureConnect', onSecure);
-    };
-    const onAbort = (): void => {
-      cleanup();
-      secure.destroy();
-      reject(new ProbeError('timeout', 'TLS handshake timed out'));
-    };
-    const onError = (error: Error): void => {
-      cleanup();
-      secure.destroy();
-      reject(new ProbeError('tls', `TLS handshake failed: ${error.message}`, { cause: error }));
-    };
-    const onSecure = (): void => {
-      cleanup();
-      resolve(secure);
-    };
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    secure.once('error', onError);
-    secure.once('secureConnect', onSecure);
-  });
+export async function startTLS(socket: Socket, config: TLSConfig, host: string, signal: AbortSignal, alpn?: string[]): Promise<TLSSocket> {
+  const secure = tlsConnect({ ...tlsOptions(config, host, alpn), socket });
+  try {
+    await once(secure, 'secureConnect', { signal });
+    return secure;
+  } catch (error) {
+    secure.destroy();
+    if (signal.aborted) throw new ProbeError('timeout', 'TLS handshake timed out');
+    throw new ProbeError('tls', `TLS handshake failed: ${(error as Error).message}`, { cause: error });
+  }
 }

@@ -1,2 +1,0 @@
-/** Moved to common/ (flags and the web config use it too). */
-export * from '../common/duration.js';
