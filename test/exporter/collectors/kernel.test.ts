@@ -1,0 +1,14 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { filefdCollector } from '../../../exporter/collectors/filefd.js';
+import { createCollector, expected, scrape } from './fixture.js';
+
+const cases = [
+  [filefdCollector, 'filefd.prom'],
+] as const;
+
+for (const [definition, file] of cases) {
+  test(`${definition.name} renders the fixture as expected/${file}`, async () => {
+    assert.equal(await scrape(createCollector(definition)), expected(file));
+  });
+}

@@ -1,0 +1,11 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseFileNr } from '../../../exporter/procfs/filefd.js';
+import { fixture } from './fixture.js';
+
+test('parseFileNr: allocated and maximum; the always-zero middle field is dropped', () => {
+  assert.deepEqual(parseFileNr(fixture('proc/sys/fs/file-nr')), { allocated: 895, maximum: 2466112 });
+  assert.deepEqual(parseFileNr('1 0 9\n'), { allocated: 1, maximum: 9 });
+  assert.throws(() => parseFileNr('1\t0\n', 'proc/sys/fs/file-nr'), /proc\/sys\/fs\/file-nr: expected 3 numbers, got "1\\t0"/);
+  assert.throws(() => parseFileNr('1\t0\tlots\n', 'file-nr'), /file-nr: expected a number, got "lots"/);
+});
