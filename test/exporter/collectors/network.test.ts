@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { netstatCollector } from '../../../exporter/collectors/netstat.js';
+import { defineSockstatCollector } from '../../../exporter/collectors/sockstat.js';
+import type { HostPaths } from '../../../exporter/types.js';
+import { createCollector, expected, fixturePaths, scrape } from './fixture.js';
+
+const cases = [
+  [defineSockstatCollector({ pageSize: 4096 }), 'sockstat.prom'],
+  [netstatCollector, 'netstat.prom'],
+] as const;
+
+for (const [definition, file] of cases) {
+  test(`${definition.name} renders the fixture as expected/${file}`, async () => {
+    assert.equal(await scrape(createCollector(definition)), expected(file));
+  });
+}
+
+/** A procfs root holding only `files` (path → content), removed when the test ends. */
+export function procTree(t: TestContext, files: Record<string, string>): HostPaths {
+  const root = mkdtempSync(join(tmpdir(), 'platypus-proc-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return { ...fixturePaths, procfs: root };
+}
+
+test('sockstat: a kernel without IPv6 has no sockstat6, and IPv4 alone is reported', async (t) => {
+  const paths = procTree(t, { 'net/sockstat': 'sockets: used 3\nTCP: inuse 1 mem 2\n' });
+  const text = await scrape(createCollector(defineSockstatCollector({ pageSize: 16384 }), { paths }));
+  assert.match(text, /^node_sockstat_sockets_used 3$/m);
+  assert.match(text, /^node_sockstat_TCP_mem_bytes 32768$/m);
+  assert.doesNotMatch(text, /TCP6/);
+});
+
+test('netstat: snmp6 is optional (IPv6 disabled); netstat and snmp are not', async (t) => {
+  const paths = procTree(t, {
+    'net/netstat': 'TcpExt: ListenDrops\nTcpExt: 4\n',
+    'net/snmp': 'Tcp: CurrEstab\nTcp: 2\n',
+  });
+  const text = await scrape(createCollector(netstatCollector, { paths }));
+  assert.match(text, /^node_netstat_TcpExt_ListenDrops 4$/m);
+  assert.match(text, /^node_netstat_Tcp_CurrEstab 2$/m);
+  const noSnmp = procTree(t, { 'net/netstat': '' });
+  await assert.rejects(scrape(createCollector(netstatCollector, { paths: noSnmp })), /ENOENT.*net\/snmp/);
+});

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseNetstat, parseSnmp6 } from '../../../exporter/procfs/netstat.js';
+import { parseSockstat } from '../../../exporter/procfs/sockstat.js';
+import { fixture } from './fixture.js';
+
+test('parseSockstat: sockets used, then each protocol with only the keys the kernel printed', () => {
+  const stat = parseSockstat(fixture('proc/net/sockstat'));
+  assert.equal(stat.used, 36);
+  assert.deepEqual(stat.protocols[0], { protocol: 'TCP', values: new Map([['inuse', 20], ['orphan', 0], ['tw', 7], ['alloc', 20], ['mem', 98]]) });
+  assert.deepEqual(stat.protocols.find((p) => p.protocol === 'FRAG')?.values, new Map([['inuse', 0], ['memory', 0]]));
+  const six = parseSockstat(fixture('proc/net/sockstat6'));
+  assert.equal(six.used, undefined);
+  assert.deepEqual(six.protocols.map((p) => p.protocol), ['TCP6', 'UDP6', 'UDPLITE6', 'RAW6', 'FRAG6']);
+  assert.throws(() => parseSockstat('TCP: inuse\n', 'net/sockstat'), /net\/sockstat line 1: expected "PROTO: key value …"/);
+  assert.throws(() => parseSockstat('sockets: used 1\nTCP: inuse x\n', 'net/sockstat'), /net\/sockstat line 2, inuse: expected a number, got "x"/);
+});
+
+test('parseNetstat: header and values line pairs, negative values kept', () => {
+  const netstat = parseNetstat(fixture('proc/net/netstat'));
+  assert.deepEqual([...netstat.keys()], ['TcpExt', 'IpExt', 'MPTcpExt']);
+  assert.equal(netstat.get('TcpExt')?.get('ListenDrops'), 2658);
+  const snmp = parseNetstat(fixture('proc/net/snmp'), '/proc/net/snmp');
+  assert.equal(snmp.get('Tcp')?.get('MaxConn'), -1);
+  assert.equal(snmp.get('IcmpMsg')?.get('OutType3'), 1);
+  assert.throws(() => parseNetstat('Tcp: A B\nTcp: 1\n', 'snmp'), /snmp line 2: 1 values for 2 names/);
+  assert.throws(() => parseNetstat('Tcp: A\n', 'snmp'), /snmp line 1: header without a values line/);
+  assert.throws(() => parseNetstat('Tcp: A\nUdp: 1\n', 'snmp'), /snmp line 2: expected "Tcp:" values after line 1, got "Udp:"/);
+  assert.throws(() => parseNetstat('Tcp: A\nTcp: z\n', 'snmp'), /snmp line 2, A: expected a number, got "z"/);
+});
+
+test('parseSnmp6: protocol up to the first "6"; lines without one are skipped', () => {
+  const snmp6 = parseSnmp6(fixture('proc/net/snmp6'));
+  assert.deepEqual([...snmp6.keys()], ['Ip6', 'Icmp6', 'Udp6', 'UdpLite6']);
+  assert.equal(snmp6.get('Ip6')?.get('InReceives'), 14);
+  assert.deepEqual(parseSnmp6('Ip6InReceives 5\nNoSix 3\nlonely\n'), new Map([['Ip6', new Map([['InReceives', 5]])]]));
+  assert.throws(() => parseSnmp6('Ip6InReceives many\n', 'snmp6'), /snmp6 line 1, Ip6InReceives: expected a number, got "many"/);
+});
