@@ -3,14 +3,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { conntrackCollector } from '../../../exporter/collectors/conntrack.js';
 import { netstatCollector } from '../../../exporter/collectors/netstat.js';
 import { defineSockstatCollector } from '../../../exporter/collectors/sockstat.js';
-import type { HostPaths } from '../../../exporter/types.js';
+import { NoDataError, type HostPaths } from '../../../exporter/types.js';
 import { createCollector, expected, fixturePaths, scrape } from './fixture.js';
 
 const cases = [
   [defineSockstatCollector({ pageSize: 4096 }), 'sockstat.prom'],
   [netstatCollector, 'netstat.prom'],
+  [conntrackCollector, 'conntrack.prom'],
 ] as const;
 
 for (const [definition, file] of cases) {
@@ -48,4 +50,9 @@ test('netstat: snmp6 is optional (IPv6 disabled); netstat and snmp are not', asy
   assert.match(text, /^node_netstat_Tcp_CurrEstab 2$/m);
   const noSnmp = procTree(t, { 'net/netstat': '' });
   await assert.rejects(scrape(createCollector(netstatCollector, { paths: noSnmp })), /ENOENT.*net\/snmp/);
+});
+
+test('conntrack: no nf_conntrack module means no data (success 0), not an error', async (t) => {
+  const paths = procTree(t, { 'net/sockstat': '' });
+  await assert.rejects(scrape(createCollector(conntrackCollector, { paths })), (error) => error instanceof NoDataError && /nf_conntrack_count not found/.test(error.message));
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parseConntrackStat } from '../../../exporter/procfs/conntrack.js';
 import { parseNetstat, parseSnmp6 } from '../../../exporter/procfs/netstat.js';
 import { parseSockstat } from '../../../exporter/procfs/sockstat.js';
 import { fixture } from './fixture.js';
@@ -35,4 +36,16 @@ test('parseSnmp6: protocol up to the first "6"; lines without one are skipped', 
   assert.equal(snmp6.get('Ip6')?.get('InReceives'), 14);
   assert.deepEqual(parseSnmp6('Ip6InReceives 5\nNoSix 3\nlonely\n'), new Map([['Ip6', new Map([['InReceives', 5]])]]));
   assert.throws(() => parseSnmp6('Ip6InReceives many\n', 'snmp6'), /snmp6 line 1, Ip6InReceives: expected a number, got "many"/);
+});
+
+test('parseConntrackStat: hexadecimal per-CPU rows summed by column name', () => {
+  const totals = parseConntrackStat(fixture('proc/net/stat/nf_conntrack'));
+  assert.equal(totals.get('found'), 0x1f + 0x21);
+  assert.equal(totals.get('ignore'), 0xff + 0x101);
+  assert.equal(totals.get('search_restart'), 15);
+  // Before Linux 2.6.35 there is no search_restart column: absent, not 0.
+  assert.equal(parseConntrackStat('entries found\n00000001 0000000a\n').get('search_restart'), undefined);
+  assert.throws(() => parseConntrackStat('entries found\n00000001\n', 'nf_conntrack'), /nf_conntrack line 2: 1 values for 2 columns/);
+  assert.throws(() => parseConntrackStat('entries found\n00000001 zz\n', 'nf_conntrack'), /nf_conntrack line 2, found: expected a hexadecimal number, got "zz"/);
+  assert.throws(() => parseConntrackStat('', 'nf_conntrack'), /nf_conntrack: empty/);
 });
