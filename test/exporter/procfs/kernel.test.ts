@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { singleNumber } from '../../../exporter/procfs/fields.js';
 import { parseFileNr } from '../../../exporter/procfs/filefd.js';
 import { fixture } from './fixture.js';
 
@@ -8,4 +9,11 @@ test('parseFileNr: allocated and maximum; the always-zero middle field is droppe
   assert.deepEqual(parseFileNr('1 0 9\n'), { allocated: 1, maximum: 9 });
   assert.throws(() => parseFileNr('1\t0\n', 'proc/sys/fs/file-nr'), /proc\/sys\/fs\/file-nr: expected 3 numbers, got "1\\t0"/);
   assert.throws(() => parseFileNr('1\t0\tlots\n', 'file-nr'), /file-nr: expected a number, got "lots"/);
+});
+
+test('singleNumber: one number per file, surrounding whitespace allowed', () => {
+  assert.equal(singleNumber(fixture('proc/sys/kernel/random/poolsize'), 'poolsize'), 256);
+  assert.equal(singleNumber(' 12\n', 'x'), 12);
+  assert.throws(() => singleNumber('', 'random/entropy_avail'), /random\/entropy_avail: expected a number, got ""/);
+  assert.throws(() => singleNumber('1 2\n', 'x'), /x: expected a number, got "1 2"/);
 });
