@@ -1,35 +1,24 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { conntrackCollector } from '../../../exporter/collectors/conntrack.js';
+import { softnetCollector } from '../../../exporter/collectors/softnet.js';
 import { netstatCollector } from '../../../exporter/collectors/netstat.js';
 import { defineSockstatCollector } from '../../../exporter/collectors/sockstat.js';
-import { NoDataError, type HostPaths } from '../../../exporter/types.js';
-import { createCollector, expected, fixturePaths, scrape } from './fixture.js';
+import { NoDataError } from '../../../exporter/types.js';
+import { createCollector, expected, scrape } from './fixture.js';
+import { procTree } from './proc-tree.js';
 
 const cases = [
   [defineSockstatCollector({ pageSize: 4096 }), 'sockstat.prom'],
   [netstatCollector, 'netstat.prom'],
   [conntrackCollector, 'conntrack.prom'],
+  [softnetCollector, 'softnet.prom'],
 ] as const;
 
 for (const [definition, file] of cases) {
   test(`${definition.name} renders the fixture as expected/${file}`, async () => {
     assert.equal(await scrape(createCollector(definition)), expected(file));
   });
-}
-
-/** A procfs root holding only `files` (path → content), removed when the test ends. */
-export function procTree(t: TestContext, files: Record<string, string>): HostPaths {
-  const root = mkdtempSync(join(tmpdir(), 'platypus-proc-'));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  return { ...fixturePaths, procfs: root };
 }
 
 test('sockstat: a kernel without IPv6 has no sockstat6, and IPv4 alone is reported', async (t) => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseConntrackStat } from '../../../exporter/procfs/conntrack.js';
 import { parseNetstat, parseSnmp6 } from '../../../exporter/procfs/netstat.js';
+import { parseSoftnet } from '../../../exporter/procfs/softnet.js';
 import { parseSockstat } from '../../../exporter/procfs/sockstat.js';
 import { fixture } from './fixture.js';
 
@@ -48,4 +49,17 @@ test('parseConntrackStat: hexadecimal per-CPU rows summed by column name', () =>
   assert.throws(() => parseConntrackStat('entries found\n00000001\n', 'nf_conntrack'), /nf_conntrack line 2: 1 values for 2 columns/);
   assert.throws(() => parseConntrackStat('entries found\n00000001 zz\n', 'nf_conntrack'), /nf_conntrack line 2, found: expected a hexadecimal number, got "zz"/);
   assert.throws(() => parseConntrackStat('', 'nf_conntrack'), /nf_conntrack: empty/);
+});
+
+test('parseSoftnet: columns by kernel version; older kernels leave the newer fields out and number CPUs by line', () => {
+  const [cpu0, cpu1] = parseSoftnet(fixture('proc/net/softnet_stat'));
+  assert.deepEqual(cpu0, { cpu: 0, processed: 0x5d2f, dropped: 3, timeSqueezed: 1, cpuCollision: 2, receivedRps: 10, flowLimitCount: 0, backlogLength: 4 });
+  assert.equal(cpu1?.cpu, 1);
+  // Linux 2.6.39 to 4.17: ten columns; the CPU number comes from the line's position.
+  const old = parseSoftnet('00000010 0 0 0 0 0 0 0 0 00000002\n00000020 0 0 0 0 0 0 0 0 00000003\n');
+  assert.deepEqual(old[1], { cpu: 1, processed: 32, dropped: 0, timeSqueezed: 0, cpuCollision: 0, receivedRps: 3 });
+  // Linux 5.14+ skips offline CPUs, so the 13th column, not the position, is the CPU.
+  assert.equal(parseSoftnet('1 0 0 0 0 0 0 0 0 0 0 0 00000003\n')[0]?.cpu, 3);
+  assert.throws(() => parseSoftnet('1 2 3\n', 'softnet_stat'), /softnet_stat line 1: expected at least 9 columns, got 3/);
+  assert.throws(() => parseSoftnet('1 0 0 0 0 0 0 0 0 x\n', 'softnet_stat'), /softnet_stat line 1, column 10: expected a hexadecimal number, got "x"/);
 });
