@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { singleNumber } from '../../../exporter/procfs/fields.js';
+import { parseSchedstat } from '../../../exporter/procfs/schedstat.js';
 import { parseFileNr } from '../../../exporter/procfs/filefd.js';
 import { fixture } from './fixture.js';
 
@@ -16,4 +17,14 @@ test('singleNumber: one number per file, surrounding whitespace allowed', () => 
   assert.equal(singleNumber(' 12\n', 'x'), 12);
   assert.throws(() => singleNumber('', 'random/entropy_avail'), /random\/entropy_avail: expected a number, got ""/);
   assert.throws(() => singleNumber('1 2\n', 'x'), /x: expected a number, got "1 2"/);
+});
+
+test('parseSchedstat: cpu lines only, nanoseconds to seconds', () => {
+  assert.deepEqual(parseSchedstat(fixture('proc/schedstat')), [
+    { cpu: '0', runningSeconds: 2035.146416553, waitingSeconds: 95.422167212, timeslices: 61530 },
+    { cpu: '1', runningSeconds: 1923.459012356, waitingSeconds: 82.214598301, timeslices: 50342 },
+  ]);
+  assert.deepEqual(parseSchedstat('version 15\ntimestamp 1\ndomain0 3 1 2\n'), []);
+  assert.throws(() => parseSchedstat('cpu0 1 2 3\n', 'schedstat'), /schedstat line 1: expected at least 9 values after cpu0, got 3/);
+  assert.throws(() => parseSchedstat('version 15\ncpu0 0 0 0 0 0 0 1 two 3\n', 'schedstat'), /schedstat line 2: expected a number, got "two"/);
 });
