@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { conntrackCollector } from '../../../exporter/collectors/conntrack.js';
 import { softnetCollector } from '../../../exporter/collectors/softnet.js';
+import { udpQueuesCollector } from '../../../exporter/collectors/udp_queues.js';
 import { netstatCollector } from '../../../exporter/collectors/netstat.js';
 import { defineSockstatCollector } from '../../../exporter/collectors/sockstat.js';
 import { NoDataError } from '../../../exporter/types.js';
@@ -13,6 +14,7 @@ const cases = [
   [netstatCollector, 'netstat.prom'],
   [conntrackCollector, 'conntrack.prom'],
   [softnetCollector, 'softnet.prom'],
+  [udpQueuesCollector, 'udp_queues.prom'],
 ] as const;
 
 for (const [definition, file] of cases) {
@@ -44,4 +46,19 @@ test('netstat: snmp6 is optional (IPv6 disabled); netstat and snmp are not', asy
 test('conntrack: no nf_conntrack module means no data (success 0), not an error', async (t) => {
   const paths = procTree(t, { 'net/sockstat': '' });
   await assert.rejects(scrape(createCollector(conntrackCollector, { paths })), (error) => error instanceof NoDataError && /nf_conntrack_count not found/.test(error.message));
+});
+
+const UDP_HEADER = '   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n';
+const udpSocket = (sl: number, tx: string, rx: string): string =>
+  `${String(sl).padStart(5)}: 00000000:0035 00000000:0000 07 ${tx}:${rx} 00 00000000 00000000     0        0 ${10000 + sl} 2 0000000000000000 0\n`;
+
+test('udp_queues: a file far larger than one read is summed in pieces; a bad line is named by its number', async (t) => {
+  const sockets = 6000;
+  const many = UDP_HEADER + Array.from({ length: sockets }, (_, i) => udpSocket(i, '00000001', '00000010')).join('');
+  assert.ok(many.length > 4 * 64 * 1024);
+  const text = await scrape(createCollector(udpQueuesCollector, { paths: procTree(t, { 'net/udp': many }) }));
+  assert.equal(text.split('\n').filter((line) => line.startsWith('node_')).join('\n'), `node_udp_queues{queue="tx",ip="v4"} ${sockets}\nnode_udp_queues{queue="rx",ip="v4"} ${sockets * 16}`);
+  const broken = UDP_HEADER + Array.from({ length: 4000 }, (_, i) => (i === 3500 ? udpSocket(i, 'zz', '0') : udpSocket(i, '1', '1'))).join('');
+  await assert.rejects(scrape(createCollector(udpQueuesCollector, { paths: procTree(t, { 'net/udp': broken }) })), /net\/udp line 3502, tx_queue: expected a hexadecimal number, got "zz"/);
+  await assert.rejects(scrape(createCollector(udpQueuesCollector, { paths: procTree(t, { stat: '' }) })), NoDataError);
 });

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { parseConntrackStat } from '../../../exporter/procfs/conntrack.js';
 import { parseNetstat, parseSnmp6 } from '../../../exporter/procfs/netstat.js';
 import { parseSoftnet } from '../../../exporter/procfs/softnet.js';
+import { parseUdpQueues } from '../../../exporter/procfs/udp.js';
 import { parseSockstat } from '../../../exporter/procfs/sockstat.js';
 import { fixture } from './fixture.js';
 
@@ -62,4 +63,12 @@ test('parseSoftnet: columns by kernel version; older kernels leave the newer fie
   assert.equal(parseSoftnet('1 0 0 0 0 0 0 0 0 0 0 0 00000003\n')[0]?.cpu, 3);
   assert.throws(() => parseSoftnet('1 2 3\n', 'softnet_stat'), /softnet_stat line 1: expected at least 9 columns, got 3/);
   assert.throws(() => parseSoftnet('1 0 0 0 0 0 0 0 0 x\n', 'softnet_stat'), /softnet_stat line 1, column 10: expected a hexadecimal number, got "x"/);
+});
+
+test('parseUdpQueues: tx and rx queues summed over sockets, the header skipped', () => {
+  assert.deepEqual(parseUdpQueues(fixture('proc/net/udp')), { txQueueBytes: 0x100 + 0x20, rxQueueBytes: 0x340 });
+  assert.deepEqual(parseUdpQueues(fixture('proc/net/udp6')), { txQueueBytes: 0, rxQueueBytes: 0xa00 });
+  assert.deepEqual(parseUdpQueues(''), { txQueueBytes: 0, rxQueueBytes: 0 });
+  assert.throws(() => parseUdpQueues('  1: 0:0 0:0 07 0000 00 0 0 0 0 1\n', 'udp', 10), /udp line 10, rx_queue: expected a hexadecimal number, got ""/);
+  assert.throws(() => parseUdpQueues('  1: 0:0 0:0 07\n', 'udp'), /udp line 1: expected a socket line/);
 });
