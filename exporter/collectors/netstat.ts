@@ -16,7 +16,7 @@ export const netstatDefaults: NetstatOptions = {
 };
 
 export const netstatFlags = {
-  fields: { flag: 'collector.netstat.fields', help: 'Regexp of fields to return for netstat collector.' },
+  fields: { flag: 'collector.netstat.fields', kind: 'regexp', help: 'Regexp of fields to return for netstat collector.' },
 } as const;
 
 const descriptors = new DescriptorCache('untyped', (key) => {

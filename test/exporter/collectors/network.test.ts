@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { conntrackCollector } from '../../../exporter/collectors/conntrack.js';
 import { softnetCollector } from '../../../exporter/collectors/softnet.js';
 import { udpQueuesCollector } from '../../../exporter/collectors/udp_queues.js';
+import { arpCollector, defineArpCollector } from '../../../exporter/collectors/arp.js';
 import { netstatCollector } from '../../../exporter/collectors/netstat.js';
 import { defineSockstatCollector } from '../../../exporter/collectors/sockstat.js';
 import { NoDataError } from '../../../exporter/types.js';
@@ -15,6 +16,7 @@ const cases = [
   [conntrackCollector, 'conntrack.prom'],
   [softnetCollector, 'softnet.prom'],
   [udpQueuesCollector, 'udp_queues.prom'],
+  [arpCollector, 'arp.prom'],
 ] as const;
 
 for (const [definition, file] of cases) {
@@ -61,4 +63,12 @@ test('udp_queues: a file far larger than one read is summed in pieces; a bad lin
   const broken = UDP_HEADER + Array.from({ length: 4000 }, (_, i) => (i === 3500 ? udpSocket(i, 'zz', '0') : udpSocket(i, '1', '1'))).join('');
   await assert.rejects(scrape(createCollector(udpQueuesCollector, { paths: procTree(t, { 'net/udp': broken }) })), /net\/udp line 3502, tx_queue: expected a hexadecimal number, got "zz"/);
   await assert.rejects(scrape(createCollector(udpQueuesCollector, { paths: procTree(t, { stat: '' }) })), NoDataError);
+});
+
+test('arp: --collector.arp.device-include and device-exclude, never both', async () => {
+  const devices = async (options: Parameters<typeof defineArpCollector>[0]): Promise<string[]> =>
+    [...(await scrape(createCollector(defineArpCollector(options)))).matchAll(/device="([^"]+)"/g)].map((match) => match[1] as string);
+  assert.deepEqual(await devices({ deviceInclude: /^eth/ }), ['eth0', 'eth1']);
+  assert.deepEqual(await devices({ deviceExclude: /^eth/ }), ['br-lan']);
+  assert.throws(() => createCollector(defineArpCollector({ deviceInclude: /a/, deviceExclude: /b/ })), /arp: device include and device exclude are mutually exclusive/);
 });

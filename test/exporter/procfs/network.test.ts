@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parseArp } from '../../../exporter/procfs/arp.js';
 import { parseConntrackStat } from '../../../exporter/procfs/conntrack.js';
 import { parseNetstat, parseSnmp6 } from '../../../exporter/procfs/netstat.js';
 import { parseSoftnet } from '../../../exporter/procfs/softnet.js';
@@ -71,4 +72,13 @@ test('parseUdpQueues: tx and rx queues summed over sockets, the header skipped',
   assert.deepEqual(parseUdpQueues(''), { txQueueBytes: 0, rxQueueBytes: 0 });
   assert.throws(() => parseUdpQueues('  1: 0:0 0:0 07 0000 00 0 0 0 0 1\n', 'udp', 10), /udp line 10, rx_queue: expected a hexadecimal number, got ""/);
   assert.throws(() => parseUdpQueues('  1: 0:0 0:0 07\n', 'udp'), /udp line 1: expected a socket line/);
+});
+
+test('parseArp: one entry per neighbour, incomplete ones (flags 0x0) included', () => {
+  const entries = parseArp(fixture('proc/net/arp'));
+  assert.equal(entries.length, 4);
+  assert.deepEqual(entries[2], { ip: '198.51.100.9', hwAddress: '00:00:00:00:00:00', flags: 0, device: 'eth1' });
+  assert.deepEqual(parseArp('IP address       HW type     Flags       HW address            Mask     Device\n'), []);
+  assert.throws(() => parseArp('IP address HW\n10.0.0.1 0x1 0x2 aa:bb *\n', 'arp'), /arp line 2: expected 6 columns, got 5/);
+  assert.throws(() => parseArp('10.0.0.1 0x1 0xq aa:bb * eth0\n', 'arp'), /arp line 1, flags: expected a hexadecimal number, got "0xq"/);
 });
