@@ -1,12 +1,11 @@
 /** `node_nfs_*`: NFS client RPC and per-procedure counters, from /proc/net/rpc/nfs. */
 import { describeMetric } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
+import { fixedValues, parseLabelledLines } from '../procfs/fields.js';
 import {
-  fixedValues,
   NFS_V2_PROCEDURES,
   NFS_V3_PROCEDURES,
   NFS_V4_CLIENT_PROCEDURES,
-  parseRpcStats,
   procedureCounts,
 } from '../procfs/nfs.js';
 import { readOptionalProcFile } from '../procfs/read.js';
@@ -36,7 +35,7 @@ export const nfsCollector: CollectorDefinition = {
         // No NFS client module loaded.
         const text = readOptionalProcFile(nfsPath);
         if (text === undefined) throw new NoDataError(`${nfsPath} not found`);
-        const lines = parseRpcStats(text, nfsPath);
+        const lines = parseLabelledLines(text, nfsPath);
         const net = lines.get('net');
         if (net !== undefined) {
           const [, udp, tcp, tcpConnections] = fixedValues(net, 'net', 4) as [number, number, number, number];

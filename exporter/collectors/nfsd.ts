@@ -1,14 +1,12 @@
 /** `node_nfsd_*`: NFS server cache, I/O, thread, RPC and per-operation counters, from /proc/net/rpc/nfsd. */
 import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
+import { fixedValues, parseLabelledLines, type LabelledLine } from '../procfs/fields.js';
 import {
-  fixedValues,
   NFS_V2_PROCEDURES,
   NFS_V3_PROCEDURES,
   NFS_V4_SERVER_OPERATIONS,
-  parseRpcStats,
   procedureCounts,
-  type RpcStatLine,
 } from '../procfs/nfs.js';
 import { readOptionalProcFile } from '../procfs/read.js';
 import { NoDataError, type CollectorDefinition, type MetricSink } from '../types.js';
@@ -47,7 +45,7 @@ const VERSIONS = [
   ['proc4ops', '4', NFS_V4_SERVER_OPERATIONS],
 ] as const;
 
-function addRequests(sink: MetricSink, lines: Map<string, RpcStatLine>): void {
+function addRequests(sink: MetricSink, lines: Map<string, LabelledLine>): void {
   for (const [label, proto, names] of VERSIONS) {
     const line = lines.get(label);
     if (line === undefined) continue;
@@ -69,7 +67,7 @@ export const nfsdCollector: CollectorDefinition = {
         // No NFS server module loaded.
         const text = readOptionalProcFile(nfsdPath);
         if (text === undefined) throw new NoDataError(`${nfsdPath} not found`);
-        const lines = parseRpcStats(text, nfsdPath);
+        const lines = parseLabelledLines(text, nfsdPath);
         for (const [label, count, positions] of SCALAR_LINES) {
           const line = lines.get(label);
           if (line === undefined) continue;

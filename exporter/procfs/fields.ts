@@ -41,3 +41,27 @@ export function hexadecimal(token: string | undefined, where: string): number {
 export function singleNumber(text: string, source: string): number {
   return decimal(text.trim(), source);
 }
+
+export interface LabelledLine {
+  values: number[];
+  /** Names the file and line, for errors found after parsing. */
+  where: string;
+}
+
+/** `label value value …` lines (nfs, nfsd, xfs stats) by label; values stay positional. */
+export function parseLabelledLines(text: string, source: string): Map<string, LabelledLine> {
+  const lines = new Map<string, LabelledLine>();
+  for (const line of numberedLines(text)) {
+    const [label, ...tokens] = fieldsOf(line.text);
+    const where = `${source} line ${line.number}`;
+    if (label === undefined || tokens.length === 0) throw new Error(`${where}: expected "label value …", got ${JSON.stringify(line.text)}`);
+    lines.set(label, { values: tokens.map((token) => decimal(token, `${where}, ${label}`)), where });
+  }
+  return lines;
+}
+
+/** The values of a line that must have at least `count` of them. */
+export function fixedValues(line: LabelledLine, label: string, count: number): number[] {
+  if (line.values.length < count) throw new Error(`${line.where}: expected ${count} values for "${label}", got ${line.values.length}`);
+  return line.values;
+}

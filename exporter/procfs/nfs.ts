@@ -1,9 +1,9 @@
 /**
- * /proc/net/rpc/nfs (client) and /proc/net/rpc/nfsd (server): `label value …` lines. Procedure lines
+ * /proc/net/rpc/nfs (client) and /proc/net/rpc/nfsd (server) are `label value …` lines (`parseLabelledLines`). Procedure lines
  * (`proc3 22 v1 … v22`) start with their count; their values follow the kernel's procedure order,
  * named by the lists below (the names node_exporter reports).
  */
-import { decimal, fieldsOf, numberedLines } from './fields.js';
+import type { LabelledLine } from './fields.js';
 
 export const NFS_V2_PROCEDURES = [
   'Null', 'GetAttr', 'SetAttr', 'Root', 'Lookup', 'ReadLink', 'Read', 'WrCache', 'Write',
@@ -34,32 +34,8 @@ export const NFS_V4_SERVER_OPERATIONS = [
   'RestoreFH', 'SaveFH', 'SecInfo', 'SetAttr', 'SetClientID', 'SetClientIDConfirm', 'Verify', 'Write', 'RelLockOwner',
 ] as const;
 
-export interface RpcStatLine {
-  values: number[];
-  /** Names the file and line, for errors found later. */
-  where: string;
-}
-
-/** Every line by its label; values stay positional. */
-export function parseRpcStats(text: string, source: string): Map<string, RpcStatLine> {
-  const lines = new Map<string, RpcStatLine>();
-  for (const line of numberedLines(text)) {
-    const [label, ...tokens] = fieldsOf(line.text);
-    const where = `${source} line ${line.number}`;
-    if (label === undefined || tokens.length === 0) throw new Error(`${where}: expected "label value …", got ${JSON.stringify(line.text)}`);
-    lines.set(label, { values: tokens.map((token) => decimal(token, `${where}, ${label}`)), where });
-  }
-  return lines;
-}
-
-/** The values of a line that must have at least `count` of them. */
-export function fixedValues(line: RpcStatLine, label: string, count: number): number[] {
-  if (line.values.length < count) throw new Error(`${line.where}: expected ${count} values for "${label}", got ${line.values.length}`);
-  return line.values;
-}
-
 /** A procedure line as name → count, for the names the kernel printed (older kernels print fewer). */
-export function procedureCounts(line: RpcStatLine, names: readonly string[]): Map<string, number> {
+export function procedureCounts(line: LabelledLine, names: readonly string[]): Map<string, number> {
   const [declared, ...counts] = line.values;
   if (declared !== counts.length) throw new Error(`${line.where}: declares ${declared} procedures but lists ${counts.length}`);
   const byName = new Map<string, number>();
