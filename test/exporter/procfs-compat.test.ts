@@ -19,6 +19,7 @@ import { schedstatCollector } from '../../exporter/collectors/schedstat.js';
 import { softnetCollector } from '../../exporter/collectors/softnet.js';
 import { sockstatCollector } from '../../exporter/collectors/sockstat.js';
 import { udpQueuesCollector } from '../../exporter/collectors/udp_queues.js';
+import { xfsCollector } from '../../exporter/collectors/xfs.js';
 import type { CollectorDefinition } from '../../exporter/types.js';
 import { createCollector } from './collectors/fixture.js';
 import { labelNames, parseExposition, type Family } from '../helpers/exposition.js';
@@ -40,6 +41,7 @@ const COLLECTORS: readonly CollectorDefinition[] = [
   softnetCollector,
   sockstatCollector,
   udpQueuesCollector,
+  xfsCollector,
 ];
 
 /** Families (or single series, with their labels sorted) node_exporter added after 1.5 in these collectors. */

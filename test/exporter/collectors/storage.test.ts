@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mdadmCollector } from '../../../exporter/collectors/mdadm.js';
+import { xfsCollector } from '../../../exporter/collectors/xfs.js';
 import { NoDataError } from '../../../exporter/types.js';
 import { createCollector, expected, scrape } from './fixture.js';
-import { procTree } from './proc-tree.js';
+import { procTree, sysTree } from './proc-tree.js';
 
 const cases = [
   [mdadmCollector, 'mdadm.prom'],
+  [xfsCollector, 'xfs.prom'],
 ] as const;
 
 for (const [definition, file] of cases) {
@@ -17,4 +19,22 @@ for (const [definition, file] of cases) {
 
 test('mdadm: no /proc/mdstat (md driver not loaded) means no data', async (t) => {
   await assert.rejects(scrape(createCollector(mdadmCollector, { paths: procTree(t, { stat: '' }) })), NoDataError);
+});
+
+test('xfs: no XFS loaded means nothing; a line an older kernel lacks is left out', async (t) => {
+  assert.equal(await scrape(createCollector(xfsCollector, { paths: sysTree(t, { 'block/sda/size': '1' }) })), '');
+  const paths = sysTree(t, { 'fs/xfs/stats/stats': 'rw 1 2\n', 'fs/xfs/vdb/stats/stats': 'rw 7 9\n' });
+  assert.equal(
+    await scrape(createCollector(xfsCollector, { paths })),
+    [
+      '# HELP node_xfs_read_calls_total Number of read(2) system calls made to files in a filesystem.',
+      '# TYPE node_xfs_read_calls_total counter',
+      'node_xfs_read_calls_total{device="vdb"} 9',
+      '# HELP node_xfs_write_calls_total Number of write(2) system calls made to files in a filesystem.',
+      '# TYPE node_xfs_write_calls_total counter',
+      'node_xfs_write_calls_total{device="vdb"} 7',
+      '',
+    ].join('\n'),
+  );
+  await assert.rejects(scrape(createCollector(xfsCollector, { paths: sysTree(t, { 'fs/xfs/vdb/stats/stats': 'rw 7\n' }) })), /vdb\/stats\/stats line 1: expected 2 values for "rw", got 1/);
 });
