@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { singleNumber } from '../../../exporter/procfs/fields.js';
 import { parseSchedstat } from '../../../exporter/procfs/schedstat.js';
+import { parseSelinuxConfigMode, parseSelinuxEnforce } from '../../../exporter/procfs/selinux.js';
 import { parseFileNr } from '../../../exporter/procfs/filefd.js';
 import { fixture } from './fixture.js';
 
@@ -27,4 +28,14 @@ test('parseSchedstat: cpu lines only, nanoseconds to seconds', () => {
   assert.deepEqual(parseSchedstat('version 15\ntimestamp 1\ndomain0 3 1 2\n'), []);
   assert.throws(() => parseSchedstat('cpu0 1 2 3\n', 'schedstat'), /schedstat line 1: expected at least 9 values after cpu0, got 3/);
   assert.throws(() => parseSchedstat('version 15\ncpu0 0 0 0 0 0 0 1 two 3\n', 'schedstat'), /schedstat line 2: expected a number, got "two"/);
+});
+
+test('SELinux modes: config SELINUX= and selinuxfs enforce', () => {
+  assert.equal(parseSelinuxConfigMode(fixture('rootfs/etc/selinux/config')), 1);
+  assert.equal(parseSelinuxConfigMode('SELINUX=permissive\n'), 0);
+  assert.equal(parseSelinuxConfigMode('SELINUX = "disabled"\n'), -1);
+  assert.equal(parseSelinuxConfigMode('# SELINUX=enforcing\nSELINUXTYPE=targeted\n'), -1);
+  assert.equal(parseSelinuxEnforce('1'), 1);
+  assert.equal(parseSelinuxEnforce('0\n'), 0);
+  assert.equal(parseSelinuxEnforce('?'), -1);
 });
