@@ -11,6 +11,7 @@ import { arpCollector } from '../../exporter/collectors/arp.js';
 import { conntrackCollector } from '../../exporter/collectors/conntrack.js';
 import { entropyCollector } from '../../exporter/collectors/entropy.js';
 import { filefdCollector } from '../../exporter/collectors/filefd.js';
+import { ipvsCollector } from '../../exporter/collectors/ipvs.js';
 import { mdadmCollector } from '../../exporter/collectors/mdadm.js';
 import { nfsCollector } from '../../exporter/collectors/nfs.js';
 import { nfsdCollector } from '../../exporter/collectors/nfsd.js';
@@ -33,6 +34,7 @@ const COLLECTORS: readonly CollectorDefinition[] = [
   conntrackCollector,
   entropyCollector,
   filefdCollector,
+  ipvsCollector,
   mdadmCollector,
   netstatCollector,
   nfsCollector,

@@ -4,6 +4,7 @@ import { conntrackCollector } from '../../../exporter/collectors/conntrack.js';
 import { softnetCollector } from '../../../exporter/collectors/softnet.js';
 import { udpQueuesCollector } from '../../../exporter/collectors/udp_queues.js';
 import { arpCollector, defineArpCollector } from '../../../exporter/collectors/arp.js';
+import { defineIpvsCollector, ipvsCollector } from '../../../exporter/collectors/ipvs.js';
 import { netstatCollector } from '../../../exporter/collectors/netstat.js';
 import { defineSockstatCollector } from '../../../exporter/collectors/sockstat.js';
 import { NoDataError } from '../../../exporter/types.js';
@@ -17,6 +18,7 @@ const cases = [
   [softnetCollector, 'softnet.prom'],
   [udpQueuesCollector, 'udp_queues.prom'],
   [arpCollector, 'arp.prom'],
+  [ipvsCollector, 'ipvs.prom'],
 ] as const;
 
 for (const [definition, file] of cases) {
@@ -71,4 +73,17 @@ test('arp: --collector.arp.device-include and device-exclude, never both', async
   assert.deepEqual(await devices({ deviceInclude: /^eth/ }), ['eth0', 'eth1']);
   assert.deepEqual(await devices({ deviceExclude: /^eth/ }), ['br-lan']);
   assert.throws(() => createCollector(defineArpCollector({ deviceInclude: /a/, deviceExclude: /b/ })), /arp: device include and device exclude are mutually exclusive/);
+});
+
+test('ipvs: --collector.ipvs.backend-labels sums the backends that share the chosen labels', async (t) => {
+  const text = await scrape(createCollector(defineIpvsCollector({ backendLabels: ['proto', 'local_port'] })));
+  const active = text.split('\n').filter((line) => line.startsWith('node_ipvs_backend_connections_active'));
+  assert.deepEqual(active, [
+    'node_ipvs_backend_connections_active{local_port="3306",proto="TCP"} 2243',
+    'node_ipvs_backend_connections_active{local_port="53",proto="UDP"} 0',
+    'node_ipvs_backend_connections_active{local_port="80",proto="TCP"} 3',
+    'node_ipvs_backend_connections_active{local_port="0",proto="FWM"} 0',
+  ]);
+  assert.throws(() => createCollector(defineIpvsCollector({ backendLabels: ['proto', 'vip', 'colour'] })), /ipvs: unknown backend labels: colour, vip/);
+  await assert.rejects(scrape(createCollector(ipvsCollector, { paths: procTree(t, { stat: '' }) })), NoDataError);
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseArp } from '../../../exporter/procfs/arp.js';
+import { parseIpvsBackends, parseIpvsStats } from '../../../exporter/procfs/ipvs.js';
 import { parseConntrackStat } from '../../../exporter/procfs/conntrack.js';
 import { parseNetstat, parseSnmp6 } from '../../../exporter/procfs/netstat.js';
 import { parseSoftnet } from '../../../exporter/procfs/softnet.js';
@@ -81,4 +82,35 @@ test('parseArp: one entry per neighbour, incomplete ones (flags 0x0) included', 
   assert.deepEqual(parseArp('IP address       HW type     Flags       HW address            Mask     Device\n'), []);
   assert.throws(() => parseArp('IP address HW\n10.0.0.1 0x1 0x2 aa:bb *\n', 'arp'), /arp line 2: expected 6 columns, got 5/);
   assert.throws(() => parseArp('10.0.0.1 0x1 0xq aa:bb * eth0\n', 'arp'), /arp line 1, flags: expected a hexadecimal number, got "0xq"/);
+});
+
+test('parseIpvsStats: the hexadecimal totals of the third line', () => {
+  assert.deepEqual(parseIpvsStats(fixture('proc/net/ip_vs_stats')), {
+    connections: 0x16aa370, incomingPackets: 0xe33656e5, outgoingPackets: 0, incomingBytes: 0x51d8c8883ab3, outgoingBytes: 0,
+  });
+  assert.throws(() => parseIpvsStats('a\nb\n 1 2 3\n', 'ip_vs_stats'), /ip_vs_stats line 3: expected 5 hexadecimal totals, got " 1 2 3"/);
+});
+
+test('parseIpvsBackends: services and real servers; addresses printed as Go prints them', () => {
+  const backends = parseIpvsBackends(fixture('proc/net/ip_vs'));
+  assert.equal(backends.length, 10);
+  assert.deepEqual(backends[0], {
+    proto: 'TCP', localAddress: '192.168.0.22', localPort: 3306, localMark: '',
+    remoteAddress: '192.168.82.22', remotePort: 3306, weight: 100, activeConnections: 248, inactiveConnections: 2,
+  });
+  assert.deepEqual(backends.at(-1), {
+    proto: 'FWM', localAddress: '', localPort: 0, localMark: '10001000',
+    remoteAddress: '192.168.50.59', remotePort: 3306, weight: 0, activeConnections: 0, inactiveConnections: 2,
+  });
+  assert.equal(backends[7]?.remoteAddress, '2001:db8:0:1::3');
+  const remote = (address: string): string | undefined =>
+    parseIpvsBackends(`FWM 1 wlc\n  -> [${address}]:0050 Route 1 0 0\n`)[0]?.remoteAddress;
+  assert.equal(remote('0000:0000:0000:0000:0000:ffff:c0a8:0001'), '192.168.0.1');
+  assert.equal(remote('0001:0002:0003:0004:0005:0006:0007:0008'), '1:2:3:4:5:6:7:8');
+  assert.equal(remote('0001:0000:0002:0000:0003:0000:0004:0000'), '1:0:2:0:3:0:4:0');
+  assert.equal(remote('0001:0000:0000:0002:0000:0000:0003:0004'), '1::2:0:0:3:4');
+  assert.equal(remote('0000:0000:0000:0000:0000:0000:0000:0000'), '::');
+  assert.throws(() => parseIpvsBackends('  -> C0A8323A:0CEA Route 0 0 1\n', 'ip_vs'), /ip_vs line 1: a real server before any virtual service/);
+  assert.throws(() => parseIpvsBackends('TCP 10.0.0.1:80 wlc\n', 'ip_vs'), /ip_vs line 1: expected a hexadecimal address:port, got "10.0.0.1:80"/);
+  assert.throws(() => parseIpvsBackends('FWM 1 wlc\n  -> C0A8323A:0CEA Route x 0 1\n', 'ip_vs'), /ip_vs line 2, weight: expected a number, got "x"/);
 });
