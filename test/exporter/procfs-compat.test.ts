@@ -5,8 +5,9 @@
  * be listed below as 1.5 → 1.10 differences.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { test } from 'node:test';
-import { renderText, MetricFamilies } from '../../common/metrics.js';
+import { MetricFamilies, renderText } from '../../common/metrics.js';
 import { arpCollector } from '../../exporter/collectors/arp.js';
 import { conntrackCollector } from '../../exporter/collectors/conntrack.js';
 import { entropyCollector } from '../../exporter/collectors/entropy.js';
@@ -64,7 +65,17 @@ const RENAMED_SINCE_1_5 = new Map<string, string>([]);
 /** Flags whose 1.5 default differs from 1.10's: both sides get 1.10's value. */
 const SAME_OPTIONS = [`--collector.netstat.fields=${netstatDefaults.fields.source}`];
 
-async function ours(): Promise<Map<string, Family>> {
+/** promtool's complaints about an exposition, one per line. */
+function promtoolProblems(promtool: string, text: string): Promise<string[]> {
+  return new Promise((resolve) => {
+    const child = execFile(promtool, ['check', 'metrics'], { encoding: 'utf8' }, (_error, stdout, stderr) =>
+      resolve(`${stdout}${stderr}`.split('\n').filter((line) => line.trim() !== '')),
+    );
+    child.stdin?.end(text);
+  });
+}
+
+async function ourText(): Promise<string> {
   const families = new MetricFamilies();
   for (const definition of COLLECTORS) {
     try {
@@ -73,7 +84,7 @@ async function ours(): Promise<Map<string, Family>> {
       assert.fail(`${definition.name}: ${String(error)}`);
     }
   }
-  return parseExposition(renderText(families.families()));
+  return renderText(families.families());
 }
 
 async function scrapeInto(definition: CollectorDefinition): Promise<MetricFamilies> {
@@ -99,8 +110,10 @@ test('procfs collectors on the fixture tree: node_exporter 1.5 families, types, 
     ...SAME_OPTIONS,
   ], { cwd: ROOT });
   await waitForHttp(theirs, `http://127.0.0.1:${port}/metrics`);
-  const them = parseExposition(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
-  const us = await ours();
+  const theirText = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const them = parseExposition(theirText);
+  const text = await ourText();
+  const us = parseExposition(text);
 
   for (const definition of COLLECTORS) {
     const success = them.get('node_scrape_collector_success')?.samples.find((sample) => sample.labels.collector === definition.name);
@@ -139,4 +152,11 @@ test('procfs collectors on the fixture tree: node_exporter 1.5 families, types, 
     if (!us.has(name)) problems.push(`${name}: listed as added since 1.5 but the fixtures do not produce it`);
   }
   assert.deepEqual(problems, []);
+
+  // promtool may only say about ours what it says about node_exporter's same families (camelCase netstat names, entropy in bits).
+  const promtool = requireBinary('promtool', 'prometheus');
+  const allowed = new Set(await promtoolProblems(promtool, theirText));
+  const lint = await promtoolProblems(promtool, text);
+  assert.deepEqual(lint.filter((line) => !allowed.has(line)), []);
+  assert.ok(lint.some((line) => line.startsWith('node_netstat_')), 'promtool ran and saw the netstat families');
 });
