@@ -22,6 +22,7 @@ import { softnetCollector } from '../../exporter/collectors/softnet.js';
 import { sockstatCollector } from '../../exporter/collectors/sockstat.js';
 import { udpQueuesCollector } from '../../exporter/collectors/udp_queues.js';
 import { xfsCollector } from '../../exporter/collectors/xfs.js';
+import { zfsCollector } from '../../exporter/collectors/zfs.js';
 import type { CollectorDefinition } from '../../exporter/types.js';
 import { createCollector } from './collectors/fixture.js';
 import { labelNames, parseExposition, type Family } from '../helpers/exposition.js';
@@ -45,6 +46,7 @@ const COLLECTORS: readonly CollectorDefinition[] = [
   sockstatCollector,
   udpQueuesCollector,
   xfsCollector,
+  zfsCollector,
 ];
 
 /** Families (or single series, with their labels sorted) node_exporter added after 1.5 in these collectors. */
@@ -57,6 +59,9 @@ const ADDED_SINCE_1_5 = new Map([
   ['node_md_degraded', 'mdadm: from /sys/block/md*/md, added in 1.6'],
   ['node_nfsd_requests_total{method="SetClientID",proto="4"}', 'nfsd: NFSv4.0 operation 35, added in 1.9'],
   ['node_nfsd_requests_total{method="SetClientIDConfirm",proto="4"}', 'nfsd: NFSv4.0 operation 36, added in 1.9'],
+  ['node_zfs_arc_memory_available_bytes', 'zfs: signed (type 3) kstats, read since 1.6; 1.5 read unsigned ones only'],
+  ['node_zfs_zpool_state{state="suspended",zpool="backup"}', 'zfs: the suspended pool state, added in 1.6'],
+  ['node_zfs_zpool_state{state="suspended",zpool="tank"}', 'zfs: the suspended pool state, added in 1.6'],
 ]);
 
 /** 1.5 name → 1.10 name, for families node_exporter renamed in these collectors. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parseNamedKstat, parsePoolIoKstat } from '../../../exporter/procfs/kstat.js';
 import { parseMdstat } from '../../../exporter/procfs/mdstat.js';
 import { fixture } from './fixture.js';
 
@@ -28,4 +29,27 @@ test('parseMdstat: empty, reshape and DELAYED; malformed arrays name the line', 
   assert.throws(() => parseMdstat('md9 : active raid1 sda[0]\n      many blocks [1/1] [U]\n', 'mdstat'), /mdstat line 2, blocks: expected a number, got "many"/);
   assert.throws(() => parseMdstat('md9 : active raid1 sda[0]\n      10 blocks super 1.2\n', 'mdstat'), /mdstat line 2: expected "\[total\/active\] \[U_…\]" for md9/);
   assert.throws(() => parseMdstat('md9 : active raid1 sda[0]\n      10 blocks [1/1] [U]\n      recovery = 1%\n', 'mdstat'), /mdstat line 3: expected "\(done\/total\)" blocks for md9/);
+});
+
+test('parseNamedKstat: integer rows (signed and unsigned) and string rows after the header', () => {
+  const arc = parseNamedKstat(fixture('proc/spl/kstat/zfs/arcstats'), 'arcstats');
+  assert.equal(arc.numbers.get('hits'), 8772612);
+  assert.equal(arc.numbers.get('memory_available_bytes'), -922337203);
+  const objset = parseNamedKstat(fixture('proc/spl/kstat/zfs/tank/objset-0x36'), 'objset');
+  assert.equal(objset.strings.get('dataset_name'), 'tank/home');
+  assert.equal(objset.numbers.has('dataset_name'), false);
+  assert.deepEqual(parseNamedKstat('1 1 0x01\nname type data\nlabel 7 a b  c\nratio 5 0.5\n', 'k').strings.get('label'), 'a b  c');
+  assert.equal(parseNamedKstat('1 1 0x01\nname type data\nratio 5 0.5\n', 'k').numbers.size, 0, 'other kstat types are skipped');
+  assert.throws(() => parseNamedKstat('hits 4 5\n', 'zfs/arcstats'), /zfs\/arcstats: no "name type data" header/);
+  assert.throws(() => parseNamedKstat('x\nname type data\nhits 4 many\n', 'zfs/arcstats'), /zfs\/arcstats line 3, hits: expected a number, got "many"/);
+});
+
+test('parsePoolIoKstat: names line, then values line', () => {
+  const io = parsePoolIoKstat(fixture('proc/spl/kstat/zfs/tank/io'), 'tank/io');
+  assert.equal(io.get('nread'), 1884160);
+  assert.equal(io.get('rupdate'), 32953472831062);
+  assert.equal(io.size, 12);
+  assert.throws(() => parsePoolIoKstat('12 3 0x00\n', 'tank/io'), /tank\/io: no "nread …" header/);
+  assert.throws(() => parsePoolIoKstat('12 3\nnread nwritten\n', 'tank/io'), /tank\/io: no values after the header/);
+  assert.throws(() => parsePoolIoKstat('12 3\nnread nwritten\n1\n', 'tank/io'), /tank\/io line 3: 1 values for 2 names/);
 });
