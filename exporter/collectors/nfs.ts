@@ -1,15 +1,10 @@
 /** `node_nfs_*`: NFS client RPC and per-procedure counters, from /proc/net/rpc/nfs. */
 import { describeMetric } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
-import { fixedValues, parseLabelledLines } from '../procfs/fields.js';
-import {
-  NFS_V2_PROCEDURES,
-  NFS_V3_PROCEDURES,
-  NFS_V4_CLIENT_PROCEDURES,
-  procedureCounts,
-} from '../procfs/nfs.js';
-import { readOptionalProcFile } from '../procfs/read.js';
-import { NoDataError, type CollectorDefinition } from '../types.js';
+import { fixedValues } from '../procfs/fields.js';
+import { NFS_V2_PROCEDURES, NFS_V3_PROCEDURES, NFS_V4_CLIENT_PROCEDURES } from '../procfs/nfs.js';
+import type { CollectorDefinition } from '../types.js';
+import { addNetworkLine, addProcedureLines, readRpcStats, type ProcedureLines } from './rpc-stats.js';
 
 const packets = describeMetric('node_nfs_packets_total', 'Total NFSd network packets (sent+received) by protocol type.', 'counter', ['protocol']);
 const connections = describeMetric('node_nfs_connections_total', 'Total number of NFSd TCP connections.', 'counter');
@@ -18,11 +13,11 @@ const retransmissions = describeMetric('node_nfs_rpc_retransmissions_total', 'Nu
 const authRefreshes = describeMetric('node_nfs_rpc_authentication_refreshes_total', 'Number of RPC authentication refreshes performed.', 'counter');
 const requests = describeMetric('node_nfs_requests_total', 'Number of NFS procedures invoked.', 'counter', ['proto', 'method']);
 
-const VERSIONS = [
+const VERSIONS: ProcedureLines = [
   ['proc2', '2', NFS_V2_PROCEDURES],
   ['proc3', '3', NFS_V3_PROCEDURES],
   ['proc4', '4', NFS_V4_CLIENT_PROCEDURES],
-] as const;
+];
 
 export const nfsCollector: CollectorDefinition = {
   name: 'nfs',
@@ -32,17 +27,8 @@ export const nfsCollector: CollectorDefinition = {
     const nfsPath = procFilePath(paths, 'net/rpc/nfs');
     return {
       async update(sink) {
-        // No NFS client module loaded.
-        const text = readOptionalProcFile(nfsPath);
-        if (text === undefined) throw new NoDataError(`${nfsPath} not found`);
-        const lines = parseLabelledLines(text, nfsPath);
-        const net = lines.get('net');
-        if (net !== undefined) {
-          const [, udp, tcp, tcpConnections] = fixedValues(net, 'net', 4) as [number, number, number, number];
-          sink.add(packets, udp, ['udp']);
-          sink.add(packets, tcp, ['tcp']);
-          sink.add(connections, tcpConnections);
-        }
+        const lines = readRpcStats(nfsPath);
+        addNetworkLine(sink, lines, packets, connections);
         const rpc = lines.get('rpc');
         if (rpc !== undefined) {
           const [calls, retransmitted, refreshed] = fixedValues(rpc, 'rpc', 3) as [number, number, number];
@@ -50,11 +36,7 @@ export const nfsCollector: CollectorDefinition = {
           sink.add(retransmissions, retransmitted);
           sink.add(authRefreshes, refreshed);
         }
-        for (const [label, proto, names] of VERSIONS) {
-          const line = lines.get(label);
-          if (line === undefined) continue;
-          for (const [method, count] of procedureCounts(line, names)) sink.add(requests, count, [proto, method]);
-        }
+        addProcedureLines(sink, lines, VERSIONS, requests);
       },
     };
   },

@@ -1,15 +1,10 @@
 /** `node_nfsd_*`: NFS server cache, I/O, thread, RPC and per-operation counters, from /proc/net/rpc/nfsd. */
 import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
-import { fixedValues, parseLabelledLines, type LabelledLine } from '../procfs/fields.js';
-import {
-  NFS_V2_PROCEDURES,
-  NFS_V3_PROCEDURES,
-  NFS_V4_SERVER_OPERATIONS,
-  procedureCounts,
-} from '../procfs/nfs.js';
-import { readOptionalProcFile } from '../procfs/read.js';
-import { NoDataError, type CollectorDefinition, type MetricSink } from '../types.js';
+import { fixedValues, type LabelledLine } from '../procfs/fields.js';
+import { NFS_V2_PROCEDURES, NFS_V3_PROCEDURES, NFS_V4_SERVER_OPERATIONS } from '../procfs/nfs.js';
+import type { CollectorDefinition, MetricSink } from '../types.js';
+import { addNetworkLine, addProcedureLines, readRpcStats, type ProcedureLines } from './rpc-stats.js';
 
 const c = (name: string, help: string): MetricDesc => describeMetric(`node_nfsd_${name}`, help, 'counter');
 
@@ -39,18 +34,14 @@ const requests = describeMetric('node_nfsd_requests_total', 'Total number NFSd R
 
 /** node_exporter leaves out the null procedure and the unused or public/root file-handle operations. */
 const SKIPPED = new Set(['Null', 'Op0Unused', 'Op1Unused', 'Op2Future', 'PutPubFH', 'PutRootFH']);
-const VERSIONS = [
+const VERSIONS: ProcedureLines = [
   ['proc2', '2', NFS_V2_PROCEDURES],
   ['proc3', '3', NFS_V3_PROCEDURES],
   ['proc4ops', '4', NFS_V4_SERVER_OPERATIONS],
-] as const;
+];
 
 function addRequests(sink: MetricSink, lines: Map<string, LabelledLine>): void {
-  for (const [label, proto, names] of VERSIONS) {
-    const line = lines.get(label);
-    if (line === undefined) continue;
-    for (const [method, count] of procedureCounts(line, names)) if (!SKIPPED.has(method)) sink.add(requests, count, [proto, method]);
-  }
+  addProcedureLines(sink, lines, VERSIONS, requests, SKIPPED);
   // Since Linux 6.6: GETATTRs answered from a write delegation.
   const delegated = lines.get('wdeleg_getattr');
   if (delegated !== undefined) sink.add(requests, fixedValues(delegated, 'wdeleg_getattr', 1)[0] as number, ['4', 'WdelegGetattr']);
@@ -64,23 +55,14 @@ export const nfsdCollector: CollectorDefinition = {
     const nfsdPath = procFilePath(paths, 'net/rpc/nfsd');
     return {
       async update(sink) {
-        // No NFS server module loaded.
-        const text = readOptionalProcFile(nfsdPath);
-        if (text === undefined) throw new NoDataError(`${nfsdPath} not found`);
-        const lines = parseLabelledLines(text, nfsdPath);
+        const lines = readRpcStats(nfsdPath);
         for (const [label, count, positions] of SCALAR_LINES) {
           const line = lines.get(label);
           if (line === undefined) continue;
           const values = fixedValues(line, label, count);
           for (const [position, desc] of positions) sink.add(desc, values[position] as number);
         }
-        const net = lines.get('net');
-        if (net !== undefined) {
-          const [, udp, tcp, tcpConnections] = fixedValues(net, 'net', 4) as [number, number, number, number];
-          sink.add(packets, udp, ['udp']);
-          sink.add(packets, tcp, ['tcp']);
-          sink.add(connections, tcpConnections);
-        }
+        addNetworkLine(sink, lines, packets, connections);
         const rpc = lines.get('rpc');
         if (rpc !== undefined) {
           const [calls, , badFormat, badAuth, badClient] = fixedValues(rpc, 'rpc', 5) as [number, number, number, number, number];

@@ -5,21 +5,16 @@ import { schedstatCollector } from '../../../exporter/collectors/schedstat.js';
 import { selinuxCollector } from '../../../exporter/collectors/selinux.js';
 import { filefdCollector } from '../../../exporter/collectors/filefd.js';
 import { NoDataError } from '../../../exporter/types.js';
-import { createCollector, expected, scrape } from './fixture.js';
+import { createCollector, scrape } from './fixture.js';
+import { testRendersFixture } from './renders.js';
 import { procTree, sysTree } from './proc-tree.js';
 
-const cases = [
+testRendersFixture([
   [filefdCollector, 'filefd.prom'],
   [entropyCollector, 'entropy.prom'],
   [schedstatCollector, 'schedstat.prom'],
   [selinuxCollector, 'selinux.prom'],
-] as const;
-
-for (const [definition, file] of cases) {
-  test(`${definition.name} renders the fixture as expected/${file}`, async () => {
-    assert.equal(await scrape(createCollector(definition)), expected(file));
-  });
-}
+]);
 
 test('schedstat: a kernel without CONFIG_SCHEDSTATS means no data (success 0), not an error', async (t) => {
   const paths = procTree(t, { stat: '' });

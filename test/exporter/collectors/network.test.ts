@@ -8,10 +8,11 @@ import { defineIpvsCollector, ipvsCollector } from '../../../exporter/collectors
 import { netstatCollector } from '../../../exporter/collectors/netstat.js';
 import { defineSockstatCollector } from '../../../exporter/collectors/sockstat.js';
 import { NoDataError } from '../../../exporter/types.js';
-import { createCollector, expected, scrape } from './fixture.js';
+import { createCollector, scrape } from './fixture.js';
+import { testRendersFixture } from './renders.js';
 import { procTree } from './proc-tree.js';
 
-const cases = [
+testRendersFixture([
   [defineSockstatCollector({ pageSize: 4096 }), 'sockstat.prom'],
   [netstatCollector, 'netstat.prom'],
   [conntrackCollector, 'conntrack.prom'],
@@ -19,13 +20,7 @@ const cases = [
   [udpQueuesCollector, 'udp_queues.prom'],
   [arpCollector, 'arp.prom'],
   [ipvsCollector, 'ipvs.prom'],
-] as const;
-
-for (const [definition, file] of cases) {
-  test(`${definition.name} renders the fixture as expected/${file}`, async () => {
-    assert.equal(await scrape(createCollector(definition)), expected(file));
-  });
-}
+]);
 
 test('sockstat: a kernel without IPv6 has no sockstat6, and IPv4 alone is reported', async (t) => {
   const paths = procTree(t, { 'net/sockstat': 'sockets: used 3\nTCP: inuse 1 mem 2\n' });

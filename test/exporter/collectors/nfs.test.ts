@@ -3,18 +3,16 @@ import { test } from 'node:test';
 import { nfsCollector } from '../../../exporter/collectors/nfs.js';
 import { nfsdCollector } from '../../../exporter/collectors/nfsd.js';
 import { NoDataError } from '../../../exporter/types.js';
-import { createCollector, expected, scrape } from './fixture.js';
+import { createCollector, scrape } from './fixture.js';
+import { testRendersFixture } from './renders.js';
 import { procTree } from './proc-tree.js';
 
-const cases = [
+testRendersFixture([
   [nfsCollector, 'nfs.prom'],
   [nfsdCollector, 'nfsd.prom'],
-] as const;
+]);
 
-for (const [definition, file] of cases) {
-  test(`${definition.name} renders the fixture as expected/${file}`, async () => {
-    assert.equal(await scrape(createCollector(definition)), expected(file));
-  });
+for (const definition of [nfsCollector, nfsdCollector]) {
   test(`${definition.name}: no module loaded (no file) means no data`, async (t) => {
     await assert.rejects(scrape(createCollector(definition, { paths: procTree(t, { stat: '' }) })), NoDataError);
   });

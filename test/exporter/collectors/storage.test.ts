@@ -4,20 +4,15 @@ import { mdadmCollector } from '../../../exporter/collectors/mdadm.js';
 import { xfsCollector } from '../../../exporter/collectors/xfs.js';
 import { zfsCollector } from '../../../exporter/collectors/zfs.js';
 import { NoDataError } from '../../../exporter/types.js';
-import { createCollector, expected, scrape } from './fixture.js';
+import { createCollector, scrape } from './fixture.js';
+import { testRendersFixture } from './renders.js';
 import { procTree, sysTree } from './proc-tree.js';
 
-const cases = [
+testRendersFixture([
   [mdadmCollector, 'mdadm.prom'],
   [xfsCollector, 'xfs.prom'],
   [zfsCollector, 'zfs.prom'],
-] as const;
-
-for (const [definition, file] of cases) {
-  test(`${definition.name} renders the fixture as expected/${file}`, async () => {
-    assert.equal(await scrape(createCollector(definition)), expected(file));
-  });
-}
+]);
 
 test('mdadm: no /proc/mdstat (md driver not loaded) means no data', async (t) => {
   await assert.rejects(scrape(createCollector(mdadmCollector, { paths: procTree(t, { stat: '' }) })), NoDataError);
