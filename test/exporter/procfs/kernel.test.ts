@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { singleNumber } from '../../../exporter/procfs/fields.js';
 import { parseSchedstat } from '../../../exporter/procfs/schedstat.js';
 import { parseSelinuxConfigMode, parseSelinuxEnforce } from '../../../exporter/procfs/selinux.js';
+import { parseAuxvPageSize, systemPageSize } from '../../../exporter/procfs/auxv.js';
 import { parseFileNr } from '../../../exporter/procfs/filefd.js';
 import { fixture } from './fixture.js';
 
@@ -38,4 +39,25 @@ test('SELinux modes: config SELINUX= and selinuxfs enforce', () => {
   assert.equal(parseSelinuxEnforce('1'), 1);
   assert.equal(parseSelinuxEnforce('0\n'), 0);
   assert.equal(parseSelinuxEnforce('?'), -1);
+});
+
+test('parseAuxvPageSize: AT_PAGESZ from native-endian (type, value) pairs; none before AT_NULL is undefined', () => {
+  const auxv = (pairs: [number, number][], littleEndian: boolean): Buffer => {
+    const buffer = Buffer.alloc(pairs.length * 16);
+    pairs.forEach(([type, value], i) => {
+      if (littleEndian) {
+        buffer.writeBigUInt64LE(BigInt(type), i * 16);
+        buffer.writeBigUInt64LE(BigInt(value), i * 16 + 8);
+      } else {
+        buffer.writeBigUInt64BE(BigInt(type), i * 16);
+        buffer.writeBigUInt64BE(BigInt(value), i * 16 + 8);
+      }
+    });
+    return buffer;
+  };
+  assert.equal(parseAuxvPageSize(auxv([[33, 1], [6, 16384], [0, 0]], true), true), 16384);
+  assert.equal(parseAuxvPageSize(auxv([[6, 65536], [0, 0]], false), false), 65536);
+  assert.equal(parseAuxvPageSize(auxv([[33, 1], [0, 0], [6, 4096]], true), true), undefined);
+  assert.equal(parseAuxvPageSize(Buffer.alloc(7), true), undefined);
+  assert.ok([4096, 16384, 65536].includes(systemPageSize()), 'this machine reports a usual page size');
 });
