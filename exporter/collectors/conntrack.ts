@@ -1,5 +1,5 @@
 /** `node_nf_conntrack_entries`, `_entries_limit` and `node_nf_conntrack_stat_*` from /proc/sys/net/netfilter and /proc/net/stat/nf_conntrack. */
-import { describeMetric } from '../../common/metrics.js';
+import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
 import { parseConntrackStat } from '../procfs/conntrack.js';
 import { singleNumber } from '../procfs/fields.js';
@@ -9,7 +9,7 @@ import { NoDataError, type CollectorDefinition } from '../types.js';
 const entries = describeMetric('node_nf_conntrack_entries', 'Number of currently allocated flow entries for connection tracking.', 'gauge');
 const limit = describeMetric('node_nf_conntrack_entries_limit', 'Maximum size of connection tracking table.', 'gauge');
 /** Summed over CPUs; gauges named without `_total`, as node_exporter has them. */
-const stats: readonly [string, ReturnType<typeof describeMetric>][] = [
+const stats: readonly [string, MetricDesc][] = [
   ['found', 'Number of searched entries which were successful.'],
   ['invalid', 'Number of packets seen which can not be tracked.'],
   ['ignore', 'Number of packets seen which are already connected to a conntrack entry.'],

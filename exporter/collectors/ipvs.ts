@@ -1,7 +1,7 @@
 /** `node_ipvs_*`: IP Virtual Server totals and per-backend connections and weights, from /proc/net/ip_vs_stats and ip_vs. */
-import { describeMetric } from '../../common/metrics.js';
+import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
-import { parseIpvsBackends, parseIpvsStats, type IpvsBackend } from '../procfs/ipvs.js';
+import { parseIpvsBackends, parseIpvsStats, type IpvsBackend, type IpvsStats } from '../procfs/ipvs.js';
 import { readOptionalProcFile, readProcFile } from '../procfs/read.js';
 import { NoDataError, type CollectorDefinition, type MetricSink } from '../types.js';
 
@@ -19,7 +19,7 @@ export const ipvsFlags = {
   backendLabels: { flag: 'collector.ipvs.backend-labels', kind: 'comma-separated list', help: 'Comma separated list for IPVS backend stats labels.' },
 } as const;
 
-const totals: readonly [keyof ReturnType<typeof parseIpvsStats>, ReturnType<typeof describeMetric>][] = [
+const totals: readonly [keyof IpvsStats, MetricDesc][] = [
   ['connections', describeMetric('node_ipvs_connections_total', 'The total number of connections made.', 'counter')],
   ['incomingPackets', describeMetric('node_ipvs_incoming_packets_total', 'The total number of incoming packets.', 'counter')],
   ['outgoingPackets', describeMetric('node_ipvs_outgoing_packets_total', 'The total number of outgoing packets.', 'counter')],

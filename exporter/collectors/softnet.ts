@@ -1,12 +1,12 @@
 /** `node_softnet_*{cpu}` from /proc/net/softnet_stat. */
-import { describeMetric } from '../../common/metrics.js';
+import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
 import { readProcFile } from '../procfs/read.js';
 import { parseSoftnet, type SoftnetStat } from '../procfs/softnet.js';
 import type { CollectorDefinition } from '../types.js';
 
 const CPU = ['cpu'];
-const families: readonly [keyof SoftnetStat, ReturnType<typeof describeMetric>][] = [
+const families: readonly [keyof SoftnetStat, MetricDesc][] = [
   ['processed', describeMetric('node_softnet_processed_total', 'Number of processed packets', 'counter', CPU)],
   ['dropped', describeMetric('node_softnet_dropped_total', 'Number of dropped packets', 'counter', CPU)],
   ['timeSqueezed', describeMetric('node_softnet_times_squeezed_total', 'Number of times processing packets ran out of quota', 'counter', CPU)],

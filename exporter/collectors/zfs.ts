@@ -1,7 +1,7 @@
 /** `node_zfs_*` (untyped, as node_exporter): ZFS module kstats and per-pool I/O, dataset and state, from /proc/spl/kstat/zfs. */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeMetric } from '../../common/metrics.js';
+import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
 import { parseNamedKstat, parsePoolIoKstat } from '../procfs/kstat.js';
 import { readProcFile } from '../procfs/read.js';
@@ -30,11 +30,11 @@ const moduleDescs = new DescriptorCache('untyped', (key) => {
   const [prefix, file, name] = key.split(' ') as [string, string, string];
   return { name: `node_${prefix}_${metricName(name)}`, help: `kstat.zfs.misc.${file}.${name}` };
 });
-const poolIo = new Map<string, ReturnType<typeof describeMetric>>();
-const datasets = new Map<string, ReturnType<typeof describeMetric>>();
+const poolIo = new Map<string, MetricDesc>();
+const datasets = new Map<string, MetricDesc>();
 const poolState = describeMetric('node_zfs_zpool_state', 'kstat.zfs.misc.state', 'gauge', ['zpool', 'state']);
 
-function cached(cache: Map<string, ReturnType<typeof describeMetric>>, name: string, make: () => ReturnType<typeof describeMetric>): ReturnType<typeof describeMetric> {
+function cached(cache: Map<string, MetricDesc>, name: string, make: () => MetricDesc): MetricDesc {
   let desc = cache.get(name);
   if (desc === undefined) {
     desc = make();
