@@ -12,6 +12,7 @@ import { arpCollector } from '../../exporter/collectors/arp.js';
 import { conntrackCollector } from '../../exporter/collectors/conntrack.js';
 import { entropyCollector } from '../../exporter/collectors/entropy.js';
 import { filefdCollector } from '../../exporter/collectors/filefd.js';
+import { interruptsCollector } from '../../exporter/collectors/interrupts.js';
 import { ipvsCollector } from '../../exporter/collectors/ipvs.js';
 import { mdadmCollector } from '../../exporter/collectors/mdadm.js';
 import { nfsCollector } from '../../exporter/collectors/nfs.js';
@@ -36,6 +37,7 @@ const COLLECTORS: readonly CollectorDefinition[] = [
   conntrackCollector,
   entropyCollector,
   filefdCollector,
+  interruptsCollector,
   ipvsCollector,
   mdadmCollector,
   netstatCollector,

@@ -4,6 +4,7 @@ import { singleNumber } from '../../../exporter/procfs/fields.js';
 import { parseSchedstat } from '../../../exporter/procfs/schedstat.js';
 import { parseSelinuxConfigMode, parseSelinuxEnforce } from '../../../exporter/procfs/selinux.js';
 import { parseAuxvPageSize, systemPageSize } from '../../../exporter/procfs/auxv.js';
+import { parseInterrupts } from '../../../exporter/procfs/interrupts.js';
 import { parseFileNr } from '../../../exporter/procfs/filefd.js';
 import { fixture } from './fixture.js';
 
@@ -60,4 +61,13 @@ test('parseAuxvPageSize: AT_PAGESZ from native-endian (type, value) pairs; none 
   assert.equal(parseAuxvPageSize(auxv([[33, 1], [0, 0], [6, 4096]], true), true), undefined);
   assert.equal(parseAuxvPageSize(Buffer.alloc(7), true), undefined);
   assert.ok([4096, 16384, 65536].includes(systemPageSize()), 'this machine reports a usual page size');
+});
+
+test('parseInterrupts: per-CPU counts; numbered interrupts split controller and devices; ERR and MIS skipped', () => {
+  const all = parseInterrupts(fixture('proc/interrupts'));
+  assert.deepEqual(all.find((each) => each.name === '24'), { name: '24', info: 'IO-APIC', devices: '5-edge ACPI:Ged', perCpu: [1, 0] });
+  assert.deepEqual(all.find((each) => each.name === 'NMI'), { name: 'NMI', info: 'Non-maskable interrupts', devices: '', perCpu: [0, 0] });
+  assert.equal(all.some((each) => each.name === 'MIS' || each.name === 'ERR'), false);
+  assert.throws(() => parseInterrupts('  CPU0 CPU1\n  1: 4 x IO-APIC 1-edge i8042\n', 'interrupts'), /interrupts line 2, 1: expected a number, got "x"/);
+  assert.throws(() => parseInterrupts('', 'interrupts'), /interrupts: empty/);
 });
