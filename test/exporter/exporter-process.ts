@@ -8,6 +8,7 @@ import { startProcess, waitForHttp, type RunningProcess } from '../helpers/proce
 import { waitFor } from '../helpers/wait.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const FIXTURES = join(ROOT, 'test/fixtures/exporter');
 const CLI = join(ROOT, 'exporter/cli.ts');
 
 function cliArgs(args: readonly string[]): string[] {
