@@ -224,8 +224,8 @@ export class Panel {
   private server: Server | undefined;
   /** Requests still to answer with 503 (a dropped check is its attempt and its retry). */
   failNext = 0;
-  constructor(readonly port: number, private readonly delayMs = 0) {}
-  get url(): string { return `http://127.0.0.1:${this.port}/`; }
+  constructor(readonly port: number, private readonly delayMs = 0, readonly host = '127.0.0.1') {}
+  get url(): string { return `http://${this.host}:${this.port}/`; }
   async start(): Promise<void> {
     this.server = createServer((_req, res) => {
       if (this.failNext > 0) {
@@ -236,7 +236,7 @@ export class Panel {
       setTimeout(() => res.end('ok'), this.delayMs);
     });
     this.server.keepAliveTimeout = 60_000;
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(this.port, this.host, resolve));
   }
   async stop(): Promise<void> {
     const server = this.server;

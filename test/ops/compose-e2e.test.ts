@@ -1,0 +1,80 @@
+// docker-compose.yml as an operator runs it (test/ops/compose-harness.ts): the checkout's files,
+// edited only where docs/stack.md tells the operator to (panel lists, secrets), every service with
+// its exact command, volumes, working directory and user, the shipped intervals. Slack is a local
+// webhook, the SMTP server is smtp.example.com:587 as shipped (STARTTLS with a certificate the
+// services trust, and the password of the secret file).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parse } from 'yaml';
+import { freePort } from '../helpers/ports.js';
+import { startSlackReceiver, slackText } from '../helpers/slack-receiver.js';
+import { startSmtpSink } from '../helpers/smtp-sink.js';
+import { createTestCA, tempDir as tlsTempDir } from '../helpers/tls.js';
+import { waitFor } from '../helpers/wait.js';
+import { ComposeStack, checkoutProject } from './compose-harness.js';
+import { Panel, instantQuery } from './stack.js';
+
+const SMTP_PASSWORD = 'correct horse battery staple';
+
+test('compose stack: two panels down → one Slack message and one email naming both within 60 s, nothing before', async (t) => {
+  const checkout = checkoutProject();
+  const alertmanagerYml = parse(readFileSync(join(checkout, 'alertmanager/alertmanager.yml'), 'utf8')) as { global: { smtp_smarthost: string } };
+  const [smtpHost, smtpPort] = alertmanagerYml.global.smtp_smarthost.split(':') as [string, string];
+  const ca = createTestCA(tlsTempDir(t));
+  const stack = ComposeStack.create(t, checkout, { outsideNames: [smtpHost, 'panels.test'], trustedCA: ca.cert });
+
+  const slack = await startSlackReceiver(t, stack.gateway);
+  const smtp = await startSmtpSink(t, {
+    host: stack.gateway,
+    port: Number(smtpPort),
+    tls: ca.issue({ commonName: smtpHost, dnsNames: [smtpHost], notAfter: new Date(Date.now() + 30 * 86_400_000) }),
+    password: SMTP_PASSWORD,
+  });
+  const panels = { a: new Panel(await freePort(), 0, stack.gateway), b: new Panel(await freePort(), 0, stack.gateway), c: new Panel(await freePort(), 0, stack.gateway) };
+  for (const panel of Object.values(panels)) {
+    await panel.start();
+    t.after(() => panel.stop());
+  }
+  const urlOf = (panel: Panel): string => `http://panels.test:${panel.port}/`;
+
+  // What docs/stack.md asks of the operator: their panels and hosts, and the secrets (the webhook
+  // URL as `echo` writes it, the password without a newline).
+  writeFileSync(join(checkout, 'prometheus/targets/panels.json'),
+    JSON.stringify(Object.entries(panels).map(([name, panel]) => ({ targets: [urlOf(panel)], labels: { panel: name } }))));
+  writeFileSync(join(checkout, 'prometheus/targets/nodes.yml'), "- targets: ['host.docker.internal:9100']\n  labels: {panel: local}\n");
+  writeFileSync(join(checkout, 'alertmanager/secrets/slack_webhook_url'), `${slack.url}\n`);
+  writeFileSync(join(checkout, 'alertmanager/secrets/smtp_password'), SMTP_PASSWORD);
+
+  for (const service of ['exporter', 'prober', 'alertmanager', 'alertmanager-2', 'prometheus']) stack.start(service);
+  const prometheus = `http://${stack.address('prometheus')}:9090`;
+  await waitFor('every panel and the exporter up in Prometheus', async () =>
+    (await instantQuery(prometheus, 'probe_success{job="prober"} == 1')).length === 3
+    && (await instantQuery(prometheus, 'up{job="node"} == 1')).length === 1, { timeoutMs: 90_000, intervalMs: 1_000 });
+  const alertmanager = `http://${stack.address('alertmanager')}:9093`;
+  await waitFor('the Alertmanagers to see each other', async () => {
+    const status = (await (await fetch(`${alertmanager}/api/v2/status`)).json()) as { cluster: { peers: unknown[] } };
+    return status.cluster.peers.length === 2;
+  }, { timeoutMs: 30_000 });
+
+  assert.deepEqual(slack.messages.map(slackText), [], 'nothing in Slack before the outage');
+  assert.deepEqual(smtp.mails.map((m) => m.subject), [], 'no email before the outage');
+
+  await Promise.all([panels.a.stop(), panels.b.stop()]);
+  const names = (text: string): boolean => text.includes(urlOf(panels.a)) && text.includes(urlOf(panels.b));
+  const message = await waitFor('the Slack message naming both panels', () => slack.messages.find((m) => names(slackText(m))), { timeoutMs: 60_000, intervalMs: 250 });
+  const mail = await waitFor('the email naming both panels', () => smtp.mails.find((m) => names(m.subject ?? '')), { timeoutMs: 60_000, intervalMs: 250 });
+  assert.match(slackText(message), /PanelDown: 2 firing/);
+  assert.match(slackText(message), /connect_refused/);
+  assert.equal(mail.subject, `[FIRING:2] PanelDown: ${urlOf(panels.a)}, ${urlOf(panels.b)}`);
+  assert.equal(smtp.refusedLogins, 0);
+
+  // Past group_interval (15s): no second message or email for the same outage, c never named.
+  await sleep(20_000);
+  const aboutPanels = slack.messages.filter((m) => /PanelDown/.test(slackText(m)));
+  assert.equal(aboutPanels.length, 1, aboutPanels.map(slackText).join('\n---\n'));
+  assert.equal(smtp.mails.filter((m) => /PanelDown/.test(m.subject ?? '')).length, 1);
+  assert.ok(!slack.messages.some((m) => slackText(m).includes(urlOf(panels.c))));
+});
