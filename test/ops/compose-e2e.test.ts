@@ -2,7 +2,9 @@
 // edited only where docs/stack.md tells the operator to (panel lists, secrets), every service with
 // its exact command, volumes, working directory and user, the shipped intervals. Slack is a local
 // webhook, the SMTP server is smtp.example.com:587 as shipped (STARTTLS with a certificate the
-// services trust, and the password of the secret file).
+// services trust, and the password of the secret file), the dead man's switch another local webhook.
+// Then the prober is killed while the panels are still down: ProberDown arrives, critical, naming
+// the panels, and no "resolved" is sent for them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +21,7 @@ import { Panel, instantQuery } from './stack.js';
 
 const SMTP_PASSWORD = 'correct horse battery staple';
 
-test('compose stack: two panels down → one Slack message and one email naming both within 60 s, nothing before', async (t) => {
+test('compose stack: two panels down → one Slack message and one email naming both within 60 s, nothing before; the prober dies → ProberDown, no resolved', { timeout: 480_000 }, async (t) => {
   const checkout = checkoutProject();
   const alertmanagerYml = parse(readFileSync(join(checkout, 'alertmanager/alertmanager.yml'), 'utf8')) as { global: { smtp_smarthost: string } };
   const [smtpHost, smtpPort] = alertmanagerYml.global.smtp_smarthost.split(':') as [string, string];
@@ -27,6 +29,7 @@ test('compose stack: two panels down → one Slack message and one email naming 
   const stack = ComposeStack.create(t, checkout, { outsideNames: [smtpHost, 'panels.test'], trustedCA: ca.cert });
 
   const slack = await startSlackReceiver(t, stack.gateway);
+  const deadMansSwitch = await startSlackReceiver(t, stack.gateway);
   const smtp = await startSmtpSink(t, {
     host: stack.gateway,
     port: Number(smtpPort),
@@ -47,6 +50,7 @@ test('compose stack: two panels down → one Slack message and one email naming 
   writeFileSync(join(checkout, 'prometheus/targets/nodes.yml'), "- targets: ['host.docker.internal:9100']\n  labels: {panel: local}\n");
   writeFileSync(join(checkout, 'alertmanager/secrets/slack_webhook_url'), `${slack.url}\n`);
   writeFileSync(join(checkout, 'alertmanager/secrets/smtp_password'), SMTP_PASSWORD);
+  writeFileSync(join(checkout, 'alertmanager/secrets/deadmansswitch_url'), `${deadMansSwitch.url}\n`);
 
   for (const service of ['exporter', 'prober', 'alertmanager', 'alertmanager-2', 'prometheus']) stack.start(service);
   const prometheus = `http://${stack.address('prometheus')}:9090`;
@@ -59,13 +63,18 @@ test('compose stack: two panels down → one Slack message and one email naming 
     return status.cluster.peers.length === 2;
   }, { timeoutMs: 30_000 });
 
+  await waitFor('a Watchdog ping at the dead man\'s switch', () => deadMansSwitch.messages.length > 0, { timeoutMs: 60_000 });
+  assert.match(slackText(deadMansSwitch.messages[0]!), /Watchdog/);
   assert.deepEqual(slack.messages.map(slackText), [], 'nothing in Slack before the outage');
   assert.deepEqual(smtp.mails.map((m) => m.subject), [], 'no email before the outage');
 
   await Promise.all([panels.a.stop(), panels.b.stop()]);
+  const outageAt = performance.now();
+  const since = (start: number): string => `${((performance.now() - start) / 1000).toFixed(1)} s`;
   const names = (text: string): boolean => text.includes(urlOf(panels.a)) && text.includes(urlOf(panels.b));
   const message = await waitFor('the Slack message naming both panels', () => slack.messages.find((m) => names(slackText(m))), { timeoutMs: 60_000, intervalMs: 250 });
   const mail = await waitFor('the email naming both panels', () => smtp.mails.find((m) => names(m.subject ?? '')), { timeoutMs: 60_000, intervalMs: 250 });
+  t.diagnostic(`outage → Slack and email: ${since(outageAt)}`);
   assert.match(slackText(message), /PanelDown: 2 firing/);
   assert.match(slackText(message), /connect_refused/);
   assert.equal(mail.subject, `[FIRING:2] PanelDown: ${urlOf(panels.a)}, ${urlOf(panels.b)}`);
@@ -77,4 +86,20 @@ test('compose stack: two panels down → one Slack message and one email naming 
   assert.equal(aboutPanels.length, 1, aboutPanels.map(slackText).join('\n---\n'));
   assert.equal(smtp.mails.filter((m) => /PanelDown/.test(m.subject ?? '')).length, 1);
   assert.ok(!slack.messages.some((m) => slackText(m).includes(urlOf(panels.c))));
+
+  // The only prober dies during the outage: within 2 minutes a critical ProberDown names the panels
+  // it covered, and PanelDown is never resolved for the panels still down.
+  await stack.kill('prober');
+  const killedAt = performance.now();
+  const proberDown = await waitFor('ProberDown in Slack', () => slack.messages.find((m) => /ProberDown: 1 firing/.test(slackText(m))), { timeoutMs: 120_000, intervalMs: 500 });
+  t.diagnostic(`prober killed → ProberDown in Slack: ${since(killedAt)}`);
+  assert.equal(proberDown.attachments[0]!.color, 'danger');
+  const covered = /watched from there: (.*)\.$/m.exec(slackText(proberDown))?.[1]?.split(', ').sort();
+  assert.deepEqual(covered, [`${urlOf(panels.a)} (down)`, `${urlOf(panels.b)} (down)`, urlOf(panels.c)].sort(), slackText(proberDown));
+  await waitFor('ProberDown by email', () => smtp.mails.find((m) => /ProberDown/.test(m.subject ?? '')), { timeoutMs: 30_000 });
+  await sleep(20_000); // past group_interval once more
+  assert.deepEqual(slack.messages.map(slackText).filter((text) => /RESOLVED|resolved \*/.test(text)), [], 'no resolved notice');
+  assert.deepEqual(smtp.mails.map((m) => m.subject).filter((subject) => /RESOLVED/.test(subject ?? '')), []);
+  const firing = await instantQuery(prometheus, 'ALERTS{alertname="PanelDown", alertstate="firing"}');
+  assert.deepEqual(firing.map((s) => s.metric.panel).sort(), ['a', 'b']);
 });
