@@ -48,6 +48,9 @@ const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const PUBLISHED_IMAGES: Array<{ image: RegExp; defaults: ImageDefaults }> = [
   { image: /^prom\/prometheus:/, defaults: { entrypoint: ['/usr/bin/prometheus'], workdir: '/prometheus', user: 'nobody', env: {} } },
   { image: /^prom\/alertmanager:/, defaults: { entrypoint: ['/usr/bin/prometheus-alertmanager'], workdir: '/alertmanager', user: 'nobody', env: {} } },
+  { image: /^victoriametrics\/victoria-metrics:/, defaults: { entrypoint: ['/usr/bin/victoria-metrics'], workdir: '/', user: 'root', env: {} } },
+  { image: /^victoriametrics\/vmagent:/, defaults: { entrypoint: ['/usr/bin/vmagent'], workdir: '/', user: 'root', env: {} } },
+  { image: /^victoriametrics\/vmalert:/, defaults: { entrypoint: ['/usr/bin/vmalert'], workdir: '/', user: 'root', env: {} } },
 ];
 
 // Users of those images and of node:*-slim, by name.
@@ -69,7 +72,7 @@ function dockerfileDefaults(dockerfile: string): ImageDefaults {
 /** A copy of the files an operator edits (compose file, configs, secrets), as in their checkout. */
 export function checkoutProject(): string {
   const dir = tempDir('checkout');
-  for (const path of ['docker-compose.yml', 'Dockerfile', 'prometheus', 'alertmanager', 'grafana']) {
+  for (const path of ['docker-compose.yml', 'docker-compose.sharded.yml', 'Dockerfile', 'prometheus', 'alertmanager', 'grafana']) {
     cpSync(join(ROOT, path), join(dir, path), { recursive: true });
   }
   return dir;
@@ -92,6 +95,8 @@ function freeSubnet(): string {
 }
 
 export interface ComposeStackOptions {
+  /** The compose file, relative to the project (default docker-compose.yml). */
+  composeFile?: string;
   /** More names every service resolves, each to the test's own address (the gateway). */
   outsideNames?: string[];
   /** A PEM certificate added to every service's system trust store (for the test's TLS servers). */
@@ -109,7 +114,7 @@ export class ComposeStack {
   private readonly work = tempDir('compose-run');
 
   private constructor(private readonly t: TestContext, readonly projectDir: string, private readonly options: ComposeStackOptions) {
-    this.compose = parse(readFileSync(join(projectDir, 'docker-compose.yml'), 'utf8')) as ComposeFile;
+    this.compose = parse(readFileSync(join(projectDir, options.composeFile ?? 'docker-compose.yml'), 'utf8')) as ComposeFile;
     requireBinary('ip', 'iproute2');
     requireBinary('unshare', 'util-linux');
     requireBinary('nsenter', 'util-linux');
@@ -126,7 +131,7 @@ export class ComposeStack {
     });
   }
 
-  /** Prepares the network of the services of `projectDir`/docker-compose.yml (nothing runs yet). */
+  /** Prepares the network of the services of the project's compose file (nothing runs yet). */
   static create(t: TestContext, projectDir: string, options: ComposeStackOptions = {}): ComposeStack {
     return new ComposeStack(t, projectDir, options);
   }

@@ -26,11 +26,13 @@ interface Service {
 const compose = loadYaml('docker-compose.yml') as { services: Record<string, Service> };
 const services = compose.services;
 
-test('docker-compose config accepts docker-compose.yml', () => {
-  const dockerCompose = requireBinary('docker-compose', 'docker-compose');
-  const result = spawnSync(dockerCompose, ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: repoPath(''), encoding: 'utf8' });
-  assert.equal(result.status, 0, result.stderr);
-});
+for (const file of ['docker-compose.yml', 'docker-compose.sharded.yml']) {
+  test(`docker-compose config accepts ${file}`, () => {
+    const dockerCompose = requireBinary('docker-compose', 'docker-compose');
+    const result = spawnSync(dockerCompose, ['-f', file, 'config', '-q'], { cwd: repoPath(''), encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+  });
+}
 
 test('the stack has its services (an Alertmanager pair), with pinned images', () => {
   assert.deepEqual(Object.keys(services).sort(), ['alertmanager', 'alertmanager-2', 'exporter', 'grafana', 'prober', 'prometheus']);
