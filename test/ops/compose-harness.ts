@@ -7,8 +7,8 @@
 // bridge made for the test, where service names resolve (through the /etc/hosts of its root) to the
 // address the harness gave each service. Nothing in the project is rewritten.
 import { execFileSync } from 'node:child_process';
-import { chownSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chownSync, cpSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
 import { parse } from 'yaml';
 import { requireBinary, startProcess, type RunningProcess } from '../helpers/process.js';
@@ -242,7 +242,10 @@ export class ComposeStack {
       `printf %s ${quote(this.hostsFile(name))} > ${quote(`${tree}/etc/hosts`)}`,
       ...(this.options.trustedCA === undefined ? [] : [`printf '%s\\n' ${quote(this.options.trustedCA)} >> ${quote(`${tree}/etc/ssl/certs/ca-certificates.crt`)}`]),
       ...this.mounts(name, service, user, workdir).flatMap(([source, target, readOnly]) => [
-        `mkdir -p ${quote(tree + target)}`,
+        // A file (a secret) is bound onto a file, a folder onto a folder.
+        statSync(source).isDirectory()
+          ? `mkdir -p ${quote(tree + target)}`
+          : `mkdir -p ${quote(dirname(tree + target))} && touch ${quote(tree + target)}`,
         `mount --rbind ${quote(source)} ${quote(tree + target)}`,
         ...(readOnly ? [`mount -o remount,bind,ro ${quote(tree + target)}`] : []),
       ]),
