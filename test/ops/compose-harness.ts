@@ -3,9 +3,11 @@
 // service's exact `command:` and environment, its volumes, secrets and extra_hosts, in the image's
 // working directory and as the image's user. Each service gets a mount namespace whose root is a
 // copy-on-write overlay of this machine's (so /etc/alertmanager, /alertmanager, /prometheus… can exist
-// without touching the host) and, unless `network_mode: host`, a network namespace of its own on a
-// bridge made for the test, where service names resolve (through the /etc/hosts of its root) to the
-// address the harness gave each service. Nothing in the project is rewritten.
+// without touching the host) and a network namespace of its own on a bridge made for the test,
+// where service names resolve (through the /etc/hosts of its root) to the address the harness gave
+// each service. The services of `network_mode: host` share one namespace that stands for the Docker
+// host (`host-gateway`), so that stacks of concurrent tests never compete for this machine's ports.
+// Nothing in the project is rewritten.
 import { execFileSync } from 'node:child_process';
 import { chownSync, cpSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -107,6 +109,8 @@ export class ComposeStack {
   readonly compose: ComposeFile;
   /** This machine's address on the stack's network: the test's own servers listen here. */
   readonly gateway: string;
+  /** The address of the namespace standing for the Docker host (network_mode: host, host-gateway). */
+  private readonly dockerHost: string;
   private readonly addresses = new Map<string, string>();
   private readonly running = new Map<string, RunningProcess>();
   private readonly id = Math.random().toString(16).slice(2, 8);
@@ -125,9 +129,9 @@ export class ComposeStack {
     ip('link', 'add', this.bridge, 'type', 'bridge');
     ip('addr', 'add', `${this.gateway}/24`, 'dev', this.bridge);
     ip('link', 'set', this.bridge, 'up');
+    this.dockerHost = `${prefix}.254`;
     Object.entries(this.compose.services).forEach(([name, service], i) => {
-      if (service.network_mode === 'host') this.addresses.set(name, this.gateway);
-      else this.addresses.set(name, `${prefix}.${i + 2}`);
+      this.addresses.set(name, service.network_mode === 'host' ? this.dockerHost : `${prefix}.${i + 2}`);
     });
   }
 
@@ -144,11 +148,16 @@ export class ComposeStack {
   }
 
   private namespace(service: string): string {
+    if (this.compose.services[service]!.network_mode === 'host') return `pl${this.id}-host`;
     return `pl${this.id}-${[...this.addresses.keys()].indexOf(service)}`;
   }
 
+  private readonly namespaces = new Set<string>();
+
   private connect(service: string): void {
     const ns = this.namespace(service);
+    if (this.namespaces.has(ns)) return;
+    this.namespaces.add(ns);
     const veth = `${ns}h`;
     ip('netns', 'add', ns);
     ip('link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns);
@@ -164,7 +173,7 @@ export class ComposeStack {
     for (const [name, address] of this.addresses) lines.push(`${address}\t${name}`);
     for (const entry of this.compose.services[service]!.extra_hosts ?? []) {
       const [name, target] = entry.split(':') as [string, string];
-      lines.push(`${target === 'host-gateway' ? this.gateway : target}\t${name}`);
+      lines.push(`${target === 'host-gateway' ? this.dockerHost : target}\t${name}`);
     }
     for (const name of this.options.outsideNames ?? []) lines.push(`${this.gateway}\t${name}`);
     return `${lines.join('\n')}\n`;
@@ -253,13 +262,8 @@ export class ComposeStack {
       `exec chroot --userspec=${user[0]}:${user[1]} --groups=${user[1]} ${quote(tree)} env -i --chdir=${quote(workdir)} ${
         Object.entries(env).map(([key, value]) => quote(`${key}=${value}`)).join(' ')} ${this.program(service, defaults).map(quote).join(' ')}`,
     ].join('\n');
-    const inNamespace = ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', script];
-    let command = inNamespace;
-    if (service.network_mode !== 'host') {
-      this.connect(name);
-      command = ['nsenter', `--net=/run/netns/${this.namespace(name)}`, ...inNamespace];
-    }
-    const running = startProcess(this.t, command[0]!, command.slice(1));
+    this.connect(name);
+    const running = startProcess(this.t, 'nsenter', [`--net=/run/netns/${this.namespace(name)}`, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', script]);
     this.running.set(name, running);
     return running;
   }
@@ -277,10 +281,8 @@ export class ComposeStack {
 
   private async teardown(): Promise<void> {
     for (const running of this.running.values()) await running.stop();
-    for (const name of this.running.keys()) {
-      if (this.compose.services[name]!.network_mode !== 'host') {
-        try { ip('netns', 'del', this.namespace(name)); } catch { /* already gone */ }
-      }
+    for (const ns of this.namespaces) {
+      try { ip('netns', 'del', ns); } catch { /* already gone */ }
     }
     try { ip('link', 'del', this.bridge); } catch { /* already gone */ }
     rmSync(this.work, { recursive: true, force: true });
