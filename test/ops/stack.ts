@@ -28,7 +28,7 @@ export interface AlertmanagerOverrides {
   smarthost: string;
   /** Where Watchdog pings go (default: a closed port; it fires only when Prometheus runs the rules). */
   deadMansSwitchUrl?: string;
-  /** Replaces the route's group_wait / group_interval (the shipped ones are 10s / 15s). */
+  /** Replaces the route's group_wait / group_interval (the shipped ones are 15s / 15s). */
   groupWait?: string;
   groupInterval?: string;
 }
