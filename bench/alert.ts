@@ -1,6 +1,6 @@
 /**
  * `npm run bench:alert`: with the SHIPPED intervals (prober check every 10s with one retry, prober
- * scraped every 5s, probe rules every 5s, PanelDown `for: 20s`, Alertmanager group_wait 10s and
+ * scraped every 5s, probe rules every 5s, PanelDown `for: 20s`, Alertmanager group_wait 15s and
  * group_interval 15s), the
  * time from a panel's server stopping to the Slack message and to the email naming it, over
  * BENCH_TRIALS trials (default 3). A panel that answers in 3s (inside the 5s timeout) and a panel
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     '## Alert latency (`npm run bench:alert`)',
     '',
     'Shipped intervals (prober checks every 10s with one retry, scraped every 5s, probe rules every 5s, `PanelDown` `for: 20s`,',
-    'Alertmanager `group_wait: 10s`, `group_interval: 15s`); real exporter, prober, Prometheus 2.42 and Alertmanager 0.25 on loopback, local Slack',
+    'Alertmanager `group_wait: 15s`, `group_interval: 15s`); real exporter, prober, Prometheus 2.42 and Alertmanager 0.25 on loopback, local Slack',
     'webhook and SMTP sink. Time from a panel\'s web server stopping (connection refused) to the Slack message and the email',
     `naming it. ${TRIALS} trials; run on ${new Date().toISOString().slice(0, 10)}.`,
     '',

@@ -19,6 +19,7 @@ required=(
   python3:python3-minimal
   wrk:wrk
   docker-compose:docker-compose
+  victoria-metrics:victoria-metrics
 )
 
 missing=()

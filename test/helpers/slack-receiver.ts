@@ -14,8 +14,8 @@ export interface SlackReceiver {
   messages: SlackMessage[];
 }
 
-/** A local stand-in for Slack's incoming webhook: records every message, answers `ok`. */
-export async function startSlackReceiver(t: TestContext): Promise<SlackReceiver> {
+/** A local stand-in for Slack's incoming webhook on `host`: records every message, answers `ok`. */
+export async function startSlackReceiver(t: TestContext, host = '127.0.0.1'): Promise<SlackReceiver> {
   const messages: SlackMessage[] = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -31,13 +31,13 @@ export async function startSlackReceiver(t: TestContext): Promise<SlackReceiver>
   });
   // Alertmanager keeps connections open longer than Node's 5 s default and would reuse closed ones.
   server.keepAliveTimeout = 10 * 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   t.after(() => new Promise<void>((resolve) => {
     server.closeAllConnections();
     server.close(() => resolve());
   }));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/services/T000/B000/XXXX`, messages };
+  return { url: `http://${host}:${port}/services/T000/B000/XXXX`, messages };
 }
 
 /** The title and text of every attachment of a message, as one string. */

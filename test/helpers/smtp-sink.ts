@@ -7,16 +7,34 @@ export interface SmtpSink {
   /** `host:port` for Alertmanager's `smtp_smarthost`. */
   smarthost: string;
   mails: ParsedMail[];
+  /** Logins refused because of a wrong password (only when `password` is given). */
+  refusedLogins: number;
 }
 
-/** A local SMTP server that accepts any mail (no TLS, any or no login) and keeps it parsed. */
-export async function startSmtpSink(t: TestContext): Promise<SmtpSink> {
+export interface SmtpSinkOptions {
+  host?: string;
+  port?: number;
+  /** Offer STARTTLS with this certificate (otherwise STARTTLS is turned off). */
+  tls?: { key: string; cert: string };
+  /** Accept only this password (any user); otherwise any or no login. */
+  password?: string;
+}
+
+/** A local SMTP server that accepts any mail and keeps it parsed. */
+export async function startSmtpSink(t: TestContext, options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const mails: ParsedMail[] = [];
+  const sink = { mails, refusedLogins: 0 };
   const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    onAuth: (_auth, _session, callback) => callback(null, { user: 'alertmanager' }),
+    authOptional: options.password === undefined,
+    ...(options.tls === undefined ? { disabledCommands: ['STARTTLS'] } : { key: options.tls.key, cert: options.tls.cert }),
+    allowInsecureAuth: options.tls === undefined,
+    onAuth: (auth, _session, callback) => {
+      if (options.password !== undefined && auth.password !== options.password) {
+        sink.refusedLogins += 1;
+        return callback(new Error('Invalid username or password'));
+      }
+      callback(null, { user: auth.username ?? 'alertmanager' });
+    },
     onData: (stream, _session, callback) => {
       simpleParser(stream)
         .then((mail) => {
@@ -27,8 +45,9 @@ export async function startSmtpSink(t: TestContext): Promise<SmtpSink> {
     },
     logger: false,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const { port } = server.server.address() as AddressInfo;
-  return { smarthost: `127.0.0.1:${port}`, mails };
+  return Object.assign(sink, { smarthost: `${host}:${port}` });
 }

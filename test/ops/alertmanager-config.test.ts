@@ -27,6 +27,8 @@ const routes: Array<[string[], string]> = [
   [['alertname=PanelSlow', 'severity=warning'], 'slack'],
   [['alertname=CPUHigh', 'severity=warning', 'instance=h:9100'], 'slack'],
   [['alertname=Unlabelled'], 'slack'],
+  [['alertname=Watchdog', 'severity=none'], 'deadmansswitch'],
+  [['alertname=ProberDown', 'severity=critical', 'instance=prober:9115'], 'slack-and-email'],
 ];
 
 for (const [labels, receiver] of routes) {
@@ -35,11 +37,11 @@ for (const [labels, receiver] of routes) {
   });
 }
 
-test('secrets come only from files, repeat is hourly, resolved notices are on', () => {
+test('secrets come only from files, repeat is hourly, resolved notices are on (not to the dead man\'s switch)', () => {
   const shipped = loadYaml('alertmanager/alertmanager.yml') as {
     global: Record<string, unknown>;
     route: { repeat_interval: string; group_by: string[] };
-    receivers: Array<{ slack_configs?: Array<Record<string, unknown>>; email_configs?: Array<Record<string, unknown>> }>;
+    receivers: Array<{ name: string; slack_configs?: Array<Record<string, unknown>>; email_configs?: Array<Record<string, unknown>> }>;
   };
   assert.equal(shipped.global.slack_api_url, undefined);
   assert.equal(shipped.global.smtp_auth_password, undefined);
@@ -49,9 +51,31 @@ test('secrets come only from files, repeat is hourly, resolved notices are on', 
   assert.deepEqual(shipped.route.group_by, ['alertname']);
   for (const receiver of shipped.receivers) {
     for (const notifier of [...(receiver.slack_configs ?? []), ...(receiver.email_configs ?? [])]) {
-      assert.equal(notifier.send_resolved, true);
+      assert.equal(notifier.send_resolved, receiver.name !== 'deadmansswitch', receiver.name);
       assert.equal(notifier.api_url, undefined);
       assert.equal(notifier.auth_password, undefined);
     }
+  }
+});
+
+/** Every `*_file` key of a config, with its value, wherever it is. */
+function fileKeys(node: unknown, path = ''): Array<[string, unknown]> {
+  if (Array.isArray(node)) return node.flatMap((item, i) => fileKeys(item, `${path}[${i}]`));
+  if (node === null || typeof node !== 'object') return [];
+  return Object.entries(node).flatMap(([key, value]) =>
+    key.endsWith('_file') ? [[`${path}.${key}`, value] as [string, unknown]] : fileKeys(value, `${path}.${key}`));
+}
+
+// Alertmanager opens these files relative to its working directory (/alertmanager in its image),
+// not to alertmanager.yml: only absolute paths inside the folder compose mounts are found.
+test('every secret file is an absolute path inside the folder compose mounts at /etc/alertmanager', () => {
+  const compose = loadYaml('docker-compose.yml') as { services: Record<string, { image?: string; volumes?: string[] }> };
+  const mounts = Object.values(compose.services).filter((s) => s.image?.startsWith('prom/alertmanager:'))
+    .map((s) => s.volumes?.find((v) => v.startsWith('./alertmanager:'))?.split(':')[1]);
+  assert.deepEqual([...new Set(mounts)], ['/etc/alertmanager']);
+  const keys = fileKeys(loadYaml('alertmanager/alertmanager.yml'));
+  assert.ok(keys.length >= 3, keys.join(' '));
+  for (const [key, value] of keys) {
+    assert.match(String(value), /^\/etc\/alertmanager\/secrets\/[\w.-]+$/, key);
   }
 });

@@ -26,11 +26,13 @@ interface Service {
 const compose = loadYaml('docker-compose.yml') as { services: Record<string, Service> };
 const services = compose.services;
 
-test('docker-compose config accepts docker-compose.yml', () => {
-  const dockerCompose = requireBinary('docker-compose', 'docker-compose');
-  const result = spawnSync(dockerCompose, ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: repoPath(''), encoding: 'utf8' });
-  assert.equal(result.status, 0, result.stderr);
-});
+for (const file of ['docker-compose.yml', 'docker-compose.sharded.yml']) {
+  test(`docker-compose config accepts ${file}`, () => {
+    const dockerCompose = requireBinary('docker-compose', 'docker-compose');
+    const result = spawnSync(dockerCompose, ['-f', file, 'config', '-q'], { cwd: repoPath(''), encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+  });
+}
 
 test('the stack has its services (an Alertmanager pair), with pinned images', () => {
   assert.deepEqual(Object.keys(services).sort(), ['alertmanager', 'alertmanager-2', 'exporter', 'grafana', 'prober', 'prometheus']);
@@ -225,4 +227,30 @@ test('the Dockerfile is multi-stage and runs as a non-root user', () => {
   assert.match(dockerfile, /^COPY --from=build /m);
   const users = dockerfile.match(/^USER (\S+)/gm) ?? [];
   assert.ok(users.length > 0 && !users.at(-1)!.endsWith(' root'));
+});
+
+// The Debian package that provides what each pinned image runs (the harness runs that package).
+const TESTED_BY: Array<[RegExp, string]> = [
+  [/^prom\/prometheus:/, 'prometheus'],
+  [/^prom\/alertmanager:/, 'prometheus-alertmanager'],
+  [/^victoriametrics\//, 'victoria-metrics'],
+];
+
+test('every pinned image is listed in docs/stack.md with the version the tests run, and any difference explained', () => {
+  const rows = readFileSync(repoPath('docs/stack.md'), 'utf8').split('\n').filter((line) => line.startsWith('| `'));
+  const images = new Set(['docker-compose.yml', 'docker-compose.sharded.yml'].flatMap((file) =>
+    Object.values((loadYaml(file) as { services: Record<string, Service> }).services).flatMap((s) => s.image ?? [])));
+  for (const image of images) {
+    const row = rows.find((line) => line.startsWith(`| \`${image}\` |`));
+    assert.ok(row, `${image}: no row in docs/stack.md "Versions"`);
+    const [, tested = '', difference = ''] = row.split('|').slice(1).map((cell) => cell.trim());
+    const debianPackage = TESTED_BY.find(([pattern]) => pattern.test(image))?.[1];
+    if (debianPackage === undefined) continue;
+    const installed = spawnSync('dpkg-query', ['-W', '-f=${Version}', debianPackage], { encoding: 'utf8' }).stdout.replace(/^\d+:/, '').match(/^[\d.]+/)?.[0];
+    assert.ok(installed, `${debianPackage} is not installed`);
+    assert.equal(tested, `${debianPackage} ${installed}`, `${image}: the tests run ${debianPackage} ${installed}`);
+    const pinned = image.split(':v')[1];
+    if (pinned === installed) assert.equal(difference, 'same version', image);
+    else assert.ok(difference.length > 80, `${image}: pinned ${pinned}, tested ${installed}: list what differs for the shipped files`);
+  }
 });

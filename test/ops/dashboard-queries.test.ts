@@ -9,27 +9,12 @@ import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DASHBOARDS } from '../../grafana/src/dashboards.js';
+import { dashboardQueries, withVariables } from './dashboards.js';
 import { createTestCA, tempDir as tlsTempDir } from '../helpers/tls.js';
 import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
 import { readdirSync } from 'node:fs';
 import { instantQuery, loadYaml, repoPath, startExporter, startPrometheus, startProber, tempDir, writePanels } from './stack.js';
-
-interface Query { dashboard: string; panel: string; expr: string }
-
-function dashboardQueries(): Query[] {
-  return Object.values(DASHBOARDS).flatMap((build) => {
-    const board = build();
-    return (board.panels ?? []).flatMap((panel) => {
-      if (!('targets' in panel)) return [];
-      return (panel.targets ?? []).map((target) => ({
-        dashboard: board.title ?? '',
-        panel: panel.title ?? '',
-        expr: (target as { expr?: string }).expr ?? '',
-      }));
-    });
-  });
-}
 
 test('every dashboard query and every metric the rules read returns data from the real stack', async (t) => {
   const ok = createHttpServer((_req, res) => res.end('ok'));
@@ -61,10 +46,7 @@ test('every dashboard query and every metric the rules read returns data from th
 
   const queries = dashboardQueries();
   assert.ok(queries.length >= 20, `only ${queries.length} queries`);
-  const substitute = (expr: string): string => expr
-    .replaceAll('$instance', exporter.address)
-    .replaceAll('$target', '.+')
-    .replaceAll('$__rate_interval', '1m');
+  const substitute = (expr: string): string => withVariables(expr, exporter.address);
   const empty = new Set(queries);
   await waitFor('every dashboard query to return data', async () => {
     for (const query of [...empty]) {

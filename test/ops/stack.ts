@@ -26,7 +26,9 @@ export function tempDir(prefix: string): string {
 export interface AlertmanagerOverrides {
   slackUrl: string;
   smarthost: string;
-  /** Replaces the route's group_wait / group_interval (the shipped ones are 10s / 15s). */
+  /** Where Watchdog pings go (default: a closed port; it fires only when Prometheus runs the rules). */
+  deadMansSwitchUrl?: string;
+  /** Replaces the route's group_wait / group_interval (the shipped ones are 15s / 15s). */
   groupWait?: string;
   groupInterval?: string;
 }
@@ -40,6 +42,10 @@ export function alertmanagerConfig(dir: string, overrides: AlertmanagerOverrides
   writeFileSync(slackSecret, `${overrides.slackUrl}\n`);
   writeFileSync(smtpSecret, 'test-password\n');
   global.slack_api_url_file = slackSecret;
+  const deadMansSwitchSecret = join(dir, 'deadmansswitch_url');
+  writeFileSync(deadMansSwitchSecret, `${overrides.deadMansSwitchUrl ?? 'http://127.0.0.1:9/ping'}\n`);
+  const deadMansSwitch = (config.receivers as Array<{ name: string; slack_configs: Yaml[] }>).find((r) => r.name === 'deadmansswitch')!;
+  deadMansSwitch.slack_configs[0]!.api_url_file = deadMansSwitchSecret;
   global.smtp_auth_password_file = smtpSecret;
   global.smtp_smarthost = overrides.smarthost;
   global.smtp_require_tls = false;
@@ -166,10 +172,13 @@ export async function startPrometheus(
   const interval = options.scrapeInterval;
   if (interval !== undefined) Object.assign(config.global, { scrape_interval: interval, evaluation_interval: interval, scrape_timeout: interval });
   writeFileSync(join(dir, 'nodes.yml'), stringify([{ targets: [options.exporter], labels: { panel: 'local' } }]));
+  const address = `127.0.0.1:${await freePort()}`;
   for (const job of config.scrape_configs) {
     if (job.scrape_interval !== undefined && interval !== undefined) job.scrape_interval = interval;
     if (job.job_name === 'node') job.file_sd_configs = [{ files: [join(dir, 'nodes.yml')] }];
     if (job.job_name === 'prober') job.static_configs = [{ targets: [options.prober] }];
+    if (job.job_name === 'prometheus') job.static_configs = [{ targets: [address] }];
+    if (job.job_name === 'alertmanager') job.static_configs = [{ targets: options.alertmanagers ?? [] }];
     if (job.job_name === 'blackbox') {
       // Its own (absent unless a test writes it) list: /probe requests would also hit the panels.
       job.file_sd_configs = [{ files: [join(dir, 'blackbox-targets.json')] }];
@@ -195,7 +204,6 @@ export async function startPrometheus(
   config.rule_files = [join(rulesDir, '*.yml')];
   const file = join(dir, 'prometheus.yml');
   writeFileSync(file, stringify(config));
-  const address = `127.0.0.1:${await freePort()}`;
   const running = startProcess(t, binary, [
     `--config.file=${file}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=${address}`,
   ]);
@@ -224,8 +232,8 @@ export class Panel {
   private server: Server | undefined;
   /** Requests still to answer with 503 (a dropped check is its attempt and its retry). */
   failNext = 0;
-  constructor(readonly port: number, private readonly delayMs = 0) {}
-  get url(): string { return `http://127.0.0.1:${this.port}/`; }
+  constructor(readonly port: number, private readonly delayMs = 0, readonly host = '127.0.0.1') {}
+  get url(): string { return `http://${this.host}:${this.port}/`; }
   async start(): Promise<void> {
     this.server = createServer((_req, res) => {
       if (this.failNext > 0) {
@@ -236,7 +244,7 @@ export class Panel {
       setTimeout(() => res.end('ok'), this.delayMs);
     });
     this.server.keepAliveTimeout = 60_000;
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(this.port, this.host, resolve));
   }
   async stop(): Promise<void> {
     const server = this.server;
