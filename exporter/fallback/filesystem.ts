@@ -6,7 +6,14 @@ import type { FallbackSources } from './sources.js';
 
 const readonlyDesc = describeMetric('node_filesystem_readonly', 'Filesystem read-only status.', 'gauge', ['device', 'fstype', 'mountpoint']);
 
-export function fallbackFilesystemCollector({ si }: FallbackSources) {
+/**
+ * Whether si's `rw` means anything for this mount: on Unix it looks up only devices that are paths in
+ * the mount table and calls every other mount (tmpfs, devfs, map …) read-only.
+ */
+const knowsReadOnly = (platform: NodeJS.Platform, mount: { fs: string; rw: boolean | null }): mount is { fs: string; rw: boolean } =>
+  mount.rw !== null && (platform === 'win32' || mount.fs.startsWith('/'));
+
+export function fallbackFilesystemCollector({ host, si }: FallbackSources) {
   return defineCollector({
     name: 'filesystem',
     defaultEnabled: true,
@@ -22,7 +29,7 @@ export function fallbackFilesystemCollector({ si }: FallbackSources) {
           sink.add(sizeDesc, f.size, labels);
           sink.add(availDesc, f.available, labels);
           sink.add(freeDesc, f.size - f.used, labels);
-          if (f.rw !== null) sink.add(readonlyDesc, f.rw ? 0 : 1, labels);
+          if (knowsReadOnly(host.platform, f)) sink.add(readonlyDesc, f.rw ? 0 : 1, labels);
         }
       },
     }),
