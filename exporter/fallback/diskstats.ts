@@ -21,22 +21,26 @@ export function fallbackDiskstatsCollector({ si }: FallbackSources) {
     name: 'diskstats',
     defaultEnabled: true,
     description: 'Disk bytes and operations summed over all disks (systeminformation fsStats(), disksIO()).',
-    create: () => ({
-      async update(sink, signal) {
-        const [bytes, operations] = await Promise.all([si.diskBytes.get(signal), si.diskOperations.get(signal)]);
-        // si answers zeros when its command failed: no disk that ever booted a system has read nothing.
-        const haveBytes = bytes !== null && bytes.rx > 0;
-        const haveOperations = operations !== null && operations.rIO > 0;
-        if (!haveBytes && !haveOperations) throw new NoDataError('systeminformation reported no disk I/O');
-        if (haveBytes) {
-          sink.add(readBytes, bytes.rx, [ALL_DISKS]);
-          sink.add(writtenBytes, bytes.wx, [ALL_DISKS]);
-        }
-        if (haveOperations) {
-          sink.add(readsCompleted, operations.rIO, [ALL_DISKS]);
-          sink.add(writesCompleted, operations.wIO, [ALL_DISKS]);
-        }
-      },
-    }),
+    create: () => {
+      si.diskBytes.refresh();
+      si.diskOperations.refresh();
+      return {
+        async update(sink, signal) {
+          const [bytes, operations] = await Promise.all([si.diskBytes.get(signal), si.diskOperations.get(signal)]);
+          // si answers zeros when its command failed: no disk that ever booted a system has read nothing.
+          const haveBytes = bytes !== null && bytes.rx > 0;
+          const haveOperations = operations !== null && operations.rIO > 0;
+          if (!haveBytes && !haveOperations) throw new NoDataError('systeminformation reported no disk I/O');
+          if (haveBytes) {
+            sink.add(readBytes, bytes.rx, [ALL_DISKS]);
+            sink.add(writtenBytes, bytes.wx, [ALL_DISKS]);
+          }
+          if (haveOperations) {
+            sink.add(readsCompleted, operations.rIO, [ALL_DISKS]);
+            sink.add(writesCompleted, operations.wIO, [ALL_DISKS]);
+          }
+        },
+      };
+    },
   });
 }

@@ -19,19 +19,22 @@ export function fallbackFilesystemCollector({ host, si }: FallbackSources) {
     defaultEnabled: true,
     description: 'Filesystem sizes and read-only state (systeminformation fsSize()).',
     flags: filesystemExcludeFlags,
-    create: ({ options }) => ({
-      async update(sink, signal) {
-        const { mountPointsExclude, fsTypesExclude } = options;
-        const list = (await si.filesystems.get(signal)).filter((f) => !mountPointsExclude.test(f.mount) && !fsTypesExclude.test(f.type));
-        if (list.length === 0) throw new NoDataError('systeminformation reported no filesystems');
-        for (const f of list) {
-          const labels = [f.fs, f.type, f.mount];
-          sink.add(sizeDesc, f.size, labels);
-          sink.add(availDesc, f.available, labels);
-          sink.add(freeDesc, f.size - f.used, labels);
-          if (knowsReadOnly(host.platform, f)) sink.add(readonlyDesc, f.rw ? 0 : 1, labels);
-        }
-      },
-    }),
+    create: ({ options }) => {
+      si.filesystems.refresh();
+      return {
+        async update(sink, signal) {
+          const { mountPointsExclude, fsTypesExclude } = options;
+          const list = (await si.filesystems.get(signal)).filter((f) => !mountPointsExclude.test(f.mount) && !fsTypesExclude.test(f.type));
+          if (list.length === 0) throw new NoDataError('systeminformation reported no filesystems');
+          for (const f of list) {
+            const labels = [f.fs, f.type, f.mount];
+            sink.add(sizeDesc, f.size, labels);
+            sink.add(availDesc, f.available, labels);
+            sink.add(freeDesc, f.size - f.used, labels);
+            if (knowsReadOnly(host.platform, f)) sink.add(readonlyDesc, f.rw ? 0 : 1, labels);
+          }
+        },
+      };
+    },
   });
 }

@@ -19,23 +19,26 @@ export function fallbackMeminfoCollector({ host, si }: FallbackSources) {
     name: 'meminfo',
     defaultEnabled: true,
     description: 'Memory and swap (systeminformation mem()).',
-    create: () => ({
-      async update(sink, signal) {
-        const mem = await si.memory.get(signal);
-        if (mem.total === 0) throw new NoDataError('systeminformation reported no memory');
-        sink.add(meminfoDescriptors.get('MemTotal_bytes'), mem.total);
-        sink.add(meminfoDescriptors.get('MemFree_bytes'), mem.free);
-        sink.add(meminfoDescriptors.get('MemAvailable_bytes'), mem.available);
-        sink.add(meminfoDescriptors.get('SwapTotal_bytes'), mem.swaptotal);
-        sink.add(meminfoDescriptors.get('SwapFree_bytes'), mem.swapfree);
-        if (host.platform !== 'darwin') return;
-        sink.add(darwinTotal, mem.total);
-        sink.add(darwinFree, mem.free);
-        // On macOS si's `reclaimable` is vm_stat's "Pages inactive" in bytes.
-        sink.add(darwinInactive, mem.reclaimable);
-        sink.add(darwinSwapTotal, mem.swaptotal);
-        sink.add(darwinSwapUsed, mem.swapused);
-      },
-    }),
+    create: () => {
+      si.memory.refresh();
+      return {
+        async update(sink, signal) {
+          const mem = await si.memory.get(signal);
+          if (mem.total === 0) throw new NoDataError('systeminformation reported no memory');
+          sink.add(meminfoDescriptors.get('MemTotal_bytes'), mem.total);
+          sink.add(meminfoDescriptors.get('MemFree_bytes'), mem.free);
+          sink.add(meminfoDescriptors.get('MemAvailable_bytes'), mem.available);
+          sink.add(meminfoDescriptors.get('SwapTotal_bytes'), mem.swaptotal);
+          sink.add(meminfoDescriptors.get('SwapFree_bytes'), mem.swapfree);
+          if (host.platform !== 'darwin') return;
+          sink.add(darwinTotal, mem.total);
+          sink.add(darwinFree, mem.free);
+          // On macOS si's `reclaimable` is vm_stat's "Pages inactive" in bytes.
+          sink.add(darwinInactive, mem.reclaimable);
+          sink.add(darwinSwapTotal, mem.swaptotal);
+          sink.add(darwinSwapUsed, mem.swapused);
+        },
+      };
+    },
   });
 }

@@ -24,6 +24,7 @@ export function fallbackNetdevCollector({ si }: FallbackSources) {
     description: 'Per-interface network counters (systeminformation networkStats()).',
     flags: deviceFilterFlags('netdev', 'net devices', DEFAULT_NETDEV_DEVICE_EXCLUDE),
     create: ({ options }) => {
+      si.networks.refresh();
       const filter = new DeviceFilter('netdev', options.deviceInclude, options.deviceExclude, DEFAULT_NETDEV_DEVICE_EXCLUDE);
       return {
         async update(sink, signal) {

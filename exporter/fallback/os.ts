@@ -12,23 +12,26 @@ export function fallbackOsCollector({ host, si }: FallbackSources) {
     name: 'os',
     defaultEnabled: true,
     description: 'Operating system name and version (systeminformation osInfo()).',
-    create: () => ({
-      async update(sink, signal) {
-        const info = await si.osInfo.get(signal);
-        if (info.distro === '') throw new NoDataError('systeminformation reported no OS name');
-        const byLabel: Readonly<Record<string, string>> = {
-          build_id: info.build,
-          id,
-          name: info.distro,
-          pretty_name: info.distro,
-          version: info.release,
-          version_codename: info.codename,
-          version_id: info.release,
-        };
-        sink.add(osInfoDesc, 1, osInfoDesc.labelNames.map((label) => byLabel[label] ?? ''));
-        const version = majorMinor(info.release);
-        if (version !== undefined) sink.add(osVersionDesc, version, [id, '', info.distro]);
-      },
-    }),
+    create: () => {
+      si.osInfo.refresh();
+      return {
+        async update(sink, signal) {
+          const info = await si.osInfo.get(signal);
+          if (info.distro === '') throw new NoDataError('systeminformation reported no OS name');
+          const byLabel: Readonly<Record<string, string>> = {
+            build_id: info.build,
+            id,
+            name: info.distro,
+            pretty_name: info.distro,
+            version: info.release,
+            version_codename: info.codename,
+            version_id: info.release,
+          };
+          sink.add(osInfoDesc, 1, osInfoDesc.labelNames.map((label) => byLabel[label] ?? ''));
+          const version = majorMinor(info.release);
+          if (version !== undefined) sink.add(osVersionDesc, version, [id, '', info.distro]);
+        },
+      };
+    },
   });
 }

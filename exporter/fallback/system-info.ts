@@ -38,25 +38,42 @@ export const realHost: FallbackHost = Object.freeze({
   now: () => Date.now(),
 });
 
-/** One in-flight call shared by every caller; its answer is reused for `maxAgeMs`. A slow call is awaited at most `timeoutMs` per caller but never started twice. */
+/**
+ * One in-flight call shared by every caller. Its answer is reused for `maxAgeMs`; until `maxStaleMs`
+ * an older answer is still returned at once while a fresh call runs in the background, so a scrape
+ * only waits for the call when there is no recent answer at all. A caller waits at most `timeoutMs`,
+ * and a slow call is never started twice.
+ */
 export class SingleFlight<T> {
   readonly #call: () => Promise<T>;
   readonly #maxAgeMs: number;
+  readonly #maxStaleMs: number;
   readonly #timeoutMs: number;
   #cached: { value: T; at: number } | undefined;
 
-  constructor(fetch: () => Promise<T>, maxAgeMs: number, timeoutMs: number) {
+  constructor(fetch: () => Promise<T>, maxAgeMs: number, timeoutMs: number, maxStaleMs = maxAgeMs) {
     this.#call = singleFlight(async () => {
       const value = await fetch();
       this.#cached = { value, at: Date.now() };
       return value;
     });
     this.#maxAgeMs = maxAgeMs;
+    this.#maxStaleMs = Math.max(maxAgeMs, maxStaleMs);
     this.#timeoutMs = timeoutMs;
   }
 
+  /** Starts the call in the background (unless one is running); a failure is left for the next `get` to meet. */
+  refresh(): void {
+    this.#call().catch(() => undefined);
+  }
+
   async get(signal?: AbortSignal): Promise<T> {
-    if (this.#cached !== undefined && Date.now() - this.#cached.at < this.#maxAgeMs) return this.#cached.value;
+    const age = this.#cached === undefined ? Infinity : Date.now() - this.#cached.at;
+    if (age < this.#maxAgeMs) return this.#cached!.value;
+    if (age < this.#maxStaleMs) {
+      this.refresh();
+      return this.#cached!.value;
+    }
     const deadline = startDeadline(this.#timeoutMs, signal);
     try {
       return await raceAbort(this.#call(), deadline.signal);
@@ -70,13 +87,19 @@ export class SingleFlight<T> {
 }
 
 export interface SystemInfoTiming {
-  /** How long an answer is reused (default 10 s): scrapes closer together than this share one call. */
+  /** How long an answer is reused as it is (default 10 s): scrapes closer together than this share one call. */
   maxAgeMs?: number;
-  /** How long one call may take (default 5 s). */
+  /** Until this age (default 60 s) an answer is still served while a fresh call runs in the background. */
+  maxStaleMs?: number;
+  /** How long a scrape waits for a call when there is no answer to serve (default 5 s). */
   timeoutMs?: number;
 }
 
-/** The cached, single-flight, time-bounded systeminformation calls one set of fallback collectors shares. */
+/**
+ * The cached, single-flight, time-bounded systeminformation calls one set of fallback collectors
+ * shares. Each collector starts its calls when it is created, so the first scrape does not pay for
+ * loading systeminformation and its first, slowest calls.
+ */
 export class SystemInfoReader {
   readonly memory: SingleFlight<Systeminformation.MemData>;
   readonly filesystems: SingleFlight<Systeminformation.FsSizeData[]>;
@@ -88,9 +111,9 @@ export class SystemInfoReader {
   readonly diskOperations: SingleFlight<Systeminformation.DisksIoData | null>;
   readonly osInfo: SingleFlight<Systeminformation.OsData>;
 
-  constructor(host: FallbackHost, { maxAgeMs = 10_000, timeoutMs = 5_000 }: SystemInfoTiming = {}) {
+  constructor(host: FallbackHost, { maxAgeMs = 10_000, maxStaleMs = 60_000, timeoutMs = 5_000 }: SystemInfoTiming = {}) {
     const cached = <T>(call: (si: SystemInformation) => Promise<T>, ageMs = maxAgeMs): SingleFlight<T> =>
-      new SingleFlight(async () => call(await host.loadSystemInformation()), ageMs, timeoutMs);
+      new SingleFlight(async () => call(await host.loadSystemInformation()), ageMs, timeoutMs, maxStaleMs);
     this.memory = cached((si) => si.mem());
     this.filesystems = cached((si) => si.fsSize());
     this.networks = cached((si) => si.networkStats('*'));

@@ -37,6 +37,27 @@ test('SingleFlight: a failed call is retried by the next caller', async () => {
   assert.equal(await flight.get(), 'ok');
 });
 
+test('SingleFlight: a stale answer is served at once while a fresh call runs, until it is too old', async () => {
+  const answers: Array<(value: number) => void> = [];
+  const flight = new SingleFlight(() => new Promise<number>((resolve) => answers.push(resolve)), 0, 1000, 60_000);
+  const first = flight.get();
+  answers[0]?.(1);
+  assert.equal(await first, 1);
+  assert.equal(await flight.get(), 1, 'stale, served while the next call runs');
+  assert.equal(answers.length, 2);
+  assert.equal(await flight.get(), 1, 'the running call is not started twice');
+  assert.equal(answers.length, 2);
+  answers[1]?.(2);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(await flight.get(), 2);
+
+  const strict = new SingleFlight(() => new Promise<number>((resolve) => answers.push(resolve)), 0, 30);
+  const waited = strict.get();
+  answers[3]?.(3);
+  assert.equal(await waited, 3);
+  await assert.rejects(strict.get(), /did not answer within 30 ms/, 'without maxStaleMs an old answer is never served');
+});
+
 const byName = (collectors: readonly CollectorDefinition[], name: string): CollectorDefinition => {
   const definition = collectors.find((c) => c.name === name);
   assert.ok(definition, name);
