@@ -6,7 +6,7 @@ import { closeOnSignals, listen } from '../common/server.js';
 import { VERSION } from '../common/version.js';
 import { buildExporterApp } from './app.js';
 import { collectorFlagSpecs, collectorSettings } from './collector-flags.js';
-import { hostCollectors } from './collectors/index.js';
+import { collectorTable, fallbackCollectors, hostCollectors } from './collectors/index.js';
 
 const exporterFlags = {
   ...commonFlags(':9100'),
@@ -14,12 +14,15 @@ const exporterFlags = {
   'web.max-requests': integerFlag('Maximum number of parallel scrape requests. Use 0 to disable.', 40, { min: 0 }),
   'web.disable-exporter-metrics': booleanFlag('Exclude metrics about the exporter itself (process_*, promhttp_*).'),
   'collector.disable-defaults': booleanFlag('Set all collectors to disabled by default.'),
+  'collector.fallback': booleanFlag('Serve the portable fallback collectors (systeminformation, as on macOS and Windows) even where /proc exists.'),
   'path.procfs': stringFlag('procfs mountpoint.', '/proc', '<path>'),
   'path.sysfs': stringFlag('sysfs mountpoint.', '/sys', '<path>'),
   'path.rootfs': stringFlag('rootfs mountpoint.', '/', '<path>'),
 };
 
-const flags = { ...exporterFlags, ...collectorFlagSpecs(hostCollectors) };
+// The fallback table's own collectors (e.g. boottime) get flags too, so `--collector.fallback` can be tuned like the rest.
+const fallbackOnly = fallbackCollectors.filter((fallback) => !hostCollectors.some((definition) => definition.name === fallback.name));
+const flags = { ...exporterFlags, ...collectorFlagSpecs([...hostCollectors, ...fallbackOnly]) };
 
 type Values = FlagValues<typeof exporterFlags> & Record<string, unknown>;
 
@@ -28,7 +31,8 @@ async function main(values: Values): Promise<void> {
   const configPath = values['web.config.file'];
   // Loaded only when asked for: the YAML parser is a few MiB of RSS that most exporters never need.
   const webConfig = configPath === undefined ? undefined : (await import('../common/web-config.js')).loadWebConfig(configPath);
-  const { enable, disable, options } = collectorSettings(hostCollectors, values);
+  const fallback = values['collector.fallback'];
+  const { enable, disable, options } = collectorSettings(collectorTable({ fallback }), values);
   logger.info({ version: VERSION }, 'Starting platypus-exporter');
   const app = buildExporterApp({
     logger,
@@ -37,6 +41,7 @@ async function main(values: Values): Promise<void> {
     maxRequests: values['web.max-requests'],
     exporterMetrics: !values['web.disable-exporter-metrics'],
     disableDefaults: values['collector.disable-defaults'],
+    fallback,
     enable,
     disable,
     paths: { procfs: values['path.procfs'], sysfs: values['path.sysfs'], rootfs: values['path.rootfs'] },

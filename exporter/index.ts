@@ -7,6 +7,7 @@ export {
   type CollectorOptions,
   type PartialCollectorOptions,
 } from './collectors/index.js';
+export { fallbackCollectorsFor, type FallbackHost, type OsModule, type SystemInformation, type SystemInfoTiming } from './fallback/index.js';
 export { registerHostCollectors, type HostCollectorsHandle, type RegisterOptions } from './register.js';
 export { metricsPlugin, type MetricsPluginOptions } from './plugin.js';
 export { buildExporterApp, type ExporterAppOptions } from './app.js';

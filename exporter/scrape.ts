@@ -6,7 +6,7 @@
 import { isTimeout, raceAbort, startDeadline } from '../common/abort.js';
 import { silentLogger, type Logger } from '../common/logging.js';
 import { describeMetric, MetricFamilies, type MetricFamily } from '../common/metrics.js';
-import { hostCollectors, optionsFor, type PartialCollectorOptions } from './collectors/index.js';
+import { collectorTable, optionsFor, type PartialCollectorOptions } from './collectors/index.js';
 import { resolveHostPaths } from './paths.js';
 import { NoDataError, type Collector, type CollectorDefinition, type HostPaths } from './types.js';
 
@@ -14,8 +14,10 @@ const durationDesc = describeMetric('node_scrape_collector_duration_seconds', 'n
 const successDesc = describeMetric('node_scrape_collector_success', 'node_exporter: Whether a collector succeeded.', 'gauge', ['collector']);
 
 export interface HostScraperOptions {
-  /** The collector table; `hostCollectors` unless given (tests pass their own). */
+  /** The collector table; `hostCollectors` (or `fallbackCollectors`, see `fallback`) unless given (tests pass their own). */
   collectors?: readonly CollectorDefinition[];
+  /** Serve the portable systeminformation fallbacks (what macOS and Windows get) even on Linux (`--collector.fallback`). */
+  fallback?: boolean;
   /** Turned on in addition to the defaults (node_exporter's `--collector.NAME`). */
   enable?: readonly string[];
   /** Turned off (`--no-collector.NAME`). */
@@ -51,7 +53,8 @@ export class HostScraper {
   readonly #logger: Logger;
 
   constructor({
-    collectors = hostCollectors,
+    fallback = false,
+    collectors = collectorTable({ fallback }),
     enable = [],
     disable = [],
     disableDefaults = false,

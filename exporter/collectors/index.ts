@@ -2,6 +2,7 @@
  * THE table of built-in collectors (node_exporter's registerCollector calls). Nothing else lists
  * collectors: the CLI flags, `--help`, `CollectorOptions` and docs/collectors.md come from here.
  */
+import { fallbackCollectorsFor } from '../fallback/index.js';
 import { flagDefaults, type CollectorDefinition, type CollectorFlags, type CollectorFlagValues, type OptionsOf } from '../types.js';
 import { cpuCollector } from './cpu.js';
 import { diskstatsCollector } from './diskstats.js';
@@ -12,7 +13,6 @@ import { netdevCollector } from './netdev.js';
 import { osCollector } from './os.js';
 import { pressureCollector } from './pressure.js';
 import { statCollector } from './stat.js';
-import { sysinfoCollectors } from './sysinfo.js';
 import { textfileCollector } from './textfile.js';
 import { timeCollector } from './time.js';
 import { unameCollector } from './uname.js';
@@ -37,10 +37,15 @@ export const linuxCollectors = Object.freeze([
 
 /** Where there is no /proc: the systeminformation fallbacks, plus the portable textfile and time collectors. */
 export const fallbackCollectors: readonly CollectorDefinition[] = Object.freeze(
-  [...sysinfoCollectors, textfileCollector, timeCollector].sort((a, b) => (a.name < b.name ? -1 : 1)),
+  [...fallbackCollectorsFor(), textfileCollector, timeCollector].sort((a, b) => (a.name < b.name ? -1 : 1)),
 );
 
 export const hostCollectors: readonly CollectorDefinition[] = process.platform === 'linux' ? linuxCollectors : fallbackCollectors;
+
+/** The table to serve: the fallbacks when `fallback` forces them (to run them on Linux too), else this platform's. */
+export function collectorTable({ fallback = false }: { fallback?: boolean } = {}): readonly CollectorDefinition[] {
+  return fallback ? fallbackCollectors : hostCollectors;
+}
 
 type LinuxCollector = (typeof linuxCollectors)[number];
 

@@ -9,7 +9,7 @@ test('the collector table: unique names, node_exporter 1.5 defaults, Linux colle
   ]);
   // Every one of these is enabled by default in node_exporter 1.5.0.
   assert.ok(linuxCollectors.every((c) => c.defaultEnabled && c.description !== ''));
-  assert.deepEqual(fallbackCollectors.map((c) => c.name), ['filesystem', 'loadavg', 'meminfo', 'os', 'textfile', 'time', 'uname']);
+  assert.deepEqual(fallbackCollectors.map((c) => c.name), ['boottime', 'cpu', 'diskstats', 'filesystem', 'loadavg', 'meminfo', 'netdev', 'os', 'textfile', 'time', 'uname']);
   assert.equal(hostCollectors, process.platform === 'linux' ? linuxCollectors : fallbackCollectors);
 });
 
