@@ -2,6 +2,7 @@
  * The one way to bound a wait: callers build the signal from `AbortSignal.timeout()` and
  * `AbortSignal.any()`, and race their work against it here.
  */
+import { setMaxListeners } from 'node:events';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -61,6 +62,8 @@ export interface Deadline {
  */
 export function startDeadline(ms: number, outer?: AbortSignal): Deadline {
   const controller = new AbortController();
+  // One deadline is shared by every collector of a scrape; each removes its listener when done.
+  setMaxListeners(0, controller.signal);
   const onAbort = (): void => controller.abort(outer?.reason);
   const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
   if (outer?.aborted === true) onAbort();
