@@ -3,36 +3,70 @@
  * collectors: the CLI flags, `--help`, `CollectorOptions` and docs/collectors.md come from here.
  */
 import { flagDefaults, type CollectorDefinition, type CollectorFlags, type CollectorFlagValues, type OptionsOf } from '../types.js';
+import { arpCollector } from './arp.js';
+import { conntrackCollector } from './conntrack.js';
 import { cpuCollector } from './cpu.js';
 import { diskstatsCollector } from './diskstats.js';
+import { entropyCollector } from './entropy.js';
+import { filefdCollector } from './filefd.js';
 import { filesystemCollector } from './filesystem.js';
+import { interruptsCollector } from './interrupts.js';
+import { ipvsCollector } from './ipvs.js';
 import { loadavgCollector } from './loadavg.js';
+import { mdadmCollector } from './mdadm.js';
 import { meminfoCollector } from './meminfo.js';
 import { netdevCollector } from './netdev.js';
+import { netstatCollector } from './netstat.js';
+import { nfsCollector } from './nfs.js';
+import { nfsdCollector } from './nfsd.js';
 import { osCollector } from './os.js';
 import { pressureCollector } from './pressure.js';
+import { schedstatCollector } from './schedstat.js';
+import { selinuxCollector } from './selinux.js';
+import { sockstatCollector } from './sockstat.js';
+import { softnetCollector } from './softnet.js';
 import { statCollector } from './stat.js';
 import { sysinfoCollectors } from './sysinfo.js';
 import { textfileCollector } from './textfile.js';
 import { timeCollector } from './time.js';
+import { udpQueuesCollector } from './udp_queues.js';
 import { unameCollector } from './uname.js';
 import { vmstatCollector } from './vmstat.js';
+import { xfsCollector } from './xfs.js';
+import { zfsCollector } from './zfs.js';
 
 /** Collectors reading /proc, /sys and statfs directly, in name order. */
 export const linuxCollectors = Object.freeze([
+  arpCollector,
+  conntrackCollector,
   cpuCollector,
   diskstatsCollector,
+  entropyCollector,
+  filefdCollector,
   filesystemCollector,
+  interruptsCollector,
+  ipvsCollector,
   loadavgCollector,
+  mdadmCollector,
   meminfoCollector,
   netdevCollector,
+  netstatCollector,
+  nfsCollector,
+  nfsdCollector,
   osCollector,
   pressureCollector,
+  schedstatCollector,
+  selinuxCollector,
+  sockstatCollector,
+  softnetCollector,
   statCollector,
   textfileCollector,
   timeCollector,
+  udpQueuesCollector,
   unameCollector,
   vmstatCollector,
+  xfsCollector,
+  zfsCollector,
 ] as const);
 
 /** Where there is no /proc: the systeminformation fallbacks, plus the portable textfile and time collectors. */

@@ -17,7 +17,7 @@ import { ipvsCollector } from '../../exporter/collectors/ipvs.js';
 import { mdadmCollector } from '../../exporter/collectors/mdadm.js';
 import { nfsCollector } from '../../exporter/collectors/nfs.js';
 import { nfsdCollector } from '../../exporter/collectors/nfsd.js';
-import { netstatCollector, netstatDefaults } from '../../exporter/collectors/netstat.js';
+import { DEFAULT_NETSTAT_FIELDS, netstatCollector } from '../../exporter/collectors/netstat.js';
 import { schedstatCollector } from '../../exporter/collectors/schedstat.js';
 import { softnetCollector } from '../../exporter/collectors/softnet.js';
 import { sockstatCollector } from '../../exporter/collectors/sockstat.js';
@@ -70,7 +70,7 @@ const ADDED_SINCE_1_5 = new Map([
 const RENAMED_SINCE_1_5 = new Map<string, string>([]);
 
 /** Flags whose 1.5 default differs from 1.10's: both sides get 1.10's value. */
-const SAME_OPTIONS = [`--collector.netstat.fields=${netstatDefaults.fields.source}`];
+const SAME_OPTIONS = [`--collector.netstat.fields=${DEFAULT_NETSTAT_FIELDS.source}`];
 
 /** promtool's complaints about an exposition, one per line. */
 function promtoolProblems(promtool: string, text: string): Promise<string[]> {
