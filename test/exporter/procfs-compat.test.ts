@@ -5,7 +5,6 @@
  * be listed below as 1.5 → 1.10 differences.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { MetricFamilies, renderText } from '../../common/metrics.js';
 import { arpCollector } from '../../exporter/collectors/arp.js';
@@ -30,6 +29,7 @@ import { labelNames, parseExposition, type Family } from '../helpers/exposition.
 import { freePort } from '../helpers/ports.js';
 import { requireBinary, startProcess, waitForHttp } from '../helpers/process.js';
 import { FIXTURES, ROOT } from './exporter-process.js';
+import { promtoolProblems } from './promtool.js';
 
 /** Collectors whose 1.5 names are 1.10's (renamed families go in RENAMED_SINCE_1_5 instead). */
 const COLLECTORS: readonly CollectorDefinition[] = [
@@ -71,16 +71,6 @@ const RENAMED_SINCE_1_5 = new Map<string, string>([]);
 
 /** Flags whose 1.5 default differs from 1.10's: both sides get 1.10's value. */
 const SAME_OPTIONS = [`--collector.netstat.fields=${DEFAULT_NETSTAT_FIELDS.source}`];
-
-/** promtool's complaints about an exposition, one per line. */
-function promtoolProblems(promtool: string, text: string): Promise<string[]> {
-  return new Promise((resolve) => {
-    const child = execFile(promtool, ['check', 'metrics'], { encoding: 'utf8' }, (_error, stdout, stderr) =>
-      resolve(`${stdout}${stderr}`.split('\n').filter((line) => line.trim() !== '')),
-    );
-    child.stdin?.end(text);
-  });
-}
 
 async function ourText(): Promise<string> {
   const families = new MetricFamilies();
@@ -161,9 +151,8 @@ test('procfs collectors on the fixture tree: node_exporter 1.5 families, types, 
   assert.deepEqual(problems, []);
 
   // promtool may only say about ours what it says about node_exporter's same families (camelCase netstat names, entropy in bits).
-  const promtool = requireBinary('promtool', 'prometheus');
-  const allowed = new Set(await promtoolProblems(promtool, theirText));
-  const lint = await promtoolProblems(promtool, text);
+  const allowed = new Set(await promtoolProblems(theirText));
+  const lint = await promtoolProblems(text);
   assert.deepEqual(lint.filter((line) => !allowed.has(line)), []);
   assert.ok(lint.some((line) => line.startsWith('node_netstat_')), 'promtool ran and saw the netstat families');
 });

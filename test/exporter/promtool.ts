@@ -1,0 +1,26 @@
+/** `promtool check metrics`, and the allow-list it gives for node_exporter's own exposition. */
+import { execFile } from 'node:child_process';
+import type { TestContext } from 'node:test';
+import { freePort } from '../helpers/ports.js';
+import { requireBinary, startProcess, waitForHttp } from '../helpers/process.js';
+import { ROOT } from './exporter-process.js';
+
+/** promtool's complaints about an exposition, one per line. */
+export function promtoolProblems(text: string): Promise<string[]> {
+  const promtool = requireBinary('promtool', 'prometheus');
+  return new Promise((resolve) => {
+    const child = execFile(promtool, ['check', 'metrics'], { encoding: 'utf8' }, (_error, stdout, stderr) =>
+      resolve(`${stdout}${stderr}`.split('\n').filter((line) => line.trim() !== '')),
+    );
+    child.stdin?.end(text);
+  });
+}
+
+/** Debian's node_exporter started with `args` (cwd: the repository root), scraped once. */
+export async function nodeExporterText(t: TestContext, args: readonly string[]): Promise<string> {
+  const binary = requireBinary('prometheus-node-exporter', 'prometheus-node-exporter');
+  const port = await freePort();
+  const running = startProcess(t, binary, [`--web.listen-address=127.0.0.1:${port}`, ...args], { cwd: ROOT });
+  await waitForHttp(running, `http://127.0.0.1:${port}/metrics`);
+  return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+}
