@@ -180,7 +180,7 @@ export class ThreadedSysfsReader implements SysfsReader {
 
   #start(): Thread {
     const shared = new SharedArrayBuffer(4);
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { progress: shared, maxBytes: this.#maxBytes } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { progress: shared, maxBytes: this.#maxBytes } });
     // Idle readers must not keep the process alive.
     worker.unref();
     const thread: Thread = { worker, progress: new Int32Array(shared), progressAtBatch: 0 };
@@ -228,6 +228,8 @@ export class ThreadedSysfsReader implements SysfsReader {
       const now = performance.now();
       for (const thread of this.#busy) {
         const progress = Atomics.load(thread.progress, 0);
+        // Not started on the batch yet (a new thread is still booting): nothing is blocked.
+        if (progress === thread.progressAtBatch) continue;
         const last = seen.get(thread);
         if (last === undefined || last.progress !== progress) seen.set(thread, { progress, since: now });
         else if (now - last.since >= this.#timeoutMs) this.#abandon(thread);
