@@ -45,7 +45,6 @@ test('hwmon: chip and sensor filters apply together, the sensor filter to "<chip
 
 test('hwmon: a sensor whose read blocks is left out after the bound; the other sensors are reported', async (t) => {
   const sys = await mkdtemp(join(tmpdir(), 'platypus-hwmon-'));
-  t.after(() => rm(sys, { recursive: true, force: true }));
   await cp(fixturePaths.sysfs, sys, { recursive: true, verbatimSymlinks: true });
   const fifo = join(sys, 'class/hwmon/hwmon0/temp2_input');
   await rm(fifo);
@@ -55,6 +54,7 @@ test('hwmon: a sensor whose read blocks is left out after the bound; the other s
     const writer = await open(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
     await writer.close();
     await reader.close();
+    await rm(sys, { recursive: true, force: true });
   });
 
   const collector = createCollector(defineHwmonCollector({ ...hwmonDefaults, reader }), { paths: { ...fixturePaths, sysfs: sys } });
