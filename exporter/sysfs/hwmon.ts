@@ -4,6 +4,7 @@
  * converted from the kernel's milli- and micro-units.
  */
 import { basename, dirname } from 'node:path';
+import { parseDecimal } from './values.js';
 
 export const HWMON_SENSOR_TYPES: ReadonlySet<string> = new Set([
   'vrm',
@@ -68,10 +69,9 @@ export interface HwmonReading {
   value: number;
 }
 
-/** Go's ParseFloat accepts no surrounding space; hwmon values are integers or decimals. */
+/** Go's ParseFloat takes no surrounding space (hwmon trims only newlines). */
 function parseValue(text: string): number | undefined {
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return undefined;
-  return Number(text);
+  return text.trim() === text ? parseDecimal(text) : undefined;
 }
 
 /** `convert` multiplies by 0.001 or divides by 1e6, as node_exporter does, so values agree to the last bit. */

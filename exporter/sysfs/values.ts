@@ -21,3 +21,9 @@ export function parseDecimal(text: string): number | undefined {
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return undefined;
   return Number(trimmed);
 }
+
+/** A base-10 integer (Go's ParseInt(s, 10, 64) after trimming); undefined otherwise. */
+export function parseBase10(text: string): number | undefined {
+  const trimmed = text.trim();
+  return /^[+-]?\d+$/.test(trimmed) ? Number(trimmed) : undefined;
+}

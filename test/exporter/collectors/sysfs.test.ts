@@ -10,11 +10,13 @@ import { ThreadedSysfsReader } from '../../../exporter/sysfs/read.js';
 import type { CollectorDefinition } from '../../../exporter/types.js';
 import { defineNetclassCollector, netclassCollector, netclassDefaults } from '../../../exporter/collectors/netclass.js';
 import { defineHwmonCollector, hwmonCollector, hwmonDefaults } from '../../../exporter/collectors/hwmon.js';
+import { thermalZoneCollector } from '../../../exporter/collectors/thermal_zone.js';
 import { createCollector, expected, fixturePaths, scrape } from './fixture.js';
 
 const cases: [CollectorDefinition, string][] = [
   [netclassCollector, 'netclass.prom'],
   [hwmonCollector, 'hwmon.prom'],
+  [thermalZoneCollector, 'thermal_zone.prom'],
 ];
 
 for (const [definition, file] of cases) {
