@@ -10,6 +10,7 @@ import { ThreadedSysfsReader } from '../../../exporter/sysfs/read.js';
 import type { CollectorDefinition } from '../../../exporter/types.js';
 import { defineNetclassCollector, netclassCollector, netclassDefaults } from '../../../exporter/collectors/netclass.js';
 import { defineHwmonCollector, hwmonCollector, hwmonDefaults } from '../../../exporter/collectors/hwmon.js';
+import { cpufreqCollector } from '../../../exporter/collectors/cpufreq.js';
 import { thermalZoneCollector } from '../../../exporter/collectors/thermal_zone.js';
 import { createCollector, expected, fixturePaths, scrape } from './fixture.js';
 
@@ -17,6 +18,8 @@ const cases: [CollectorDefinition, string][] = [
   [netclassCollector, 'netclass.prom'],
   [hwmonCollector, 'hwmon.prom'],
   [thermalZoneCollector, 'thermal_zone.prom'],
+  // cpu2 is listed in devices/system/cpu/offline: left out, as node_exporter 1.10 does.
+  [cpufreqCollector, 'cpufreq.prom'],
 ];
 
 for (const [definition, file] of cases) {
