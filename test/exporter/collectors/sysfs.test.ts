@@ -7,22 +7,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { ThreadedSysfsReader } from '../../../exporter/sysfs/read.js';
-import type { CollectorDefinition } from '../../../exporter/types.js';
-import { defineNetclassCollector, netclassCollector, netclassDefaults } from '../../../exporter/collectors/netclass.js';
-import { defineHwmonCollector, hwmonCollector, hwmonDefaults } from '../../../exporter/collectors/hwmon.js';
-import { cpufreqCollector } from '../../../exporter/collectors/cpufreq.js';
-import { thermalZoneCollector } from '../../../exporter/collectors/thermal_zone.js';
+import { defineHwmonCollector, hwmonDefaults } from '../../../exporter/collectors/hwmon.js';
+import { defineNetclassCollector, netclassDefaults } from '../../../exporter/collectors/netclass.js';
 import { createCollector, expected, fixturePaths, scrape } from './fixture.js';
+import { SYSFS_CASES } from './sysfs-cases.js';
 
-const cases: [CollectorDefinition, string][] = [
-  [netclassCollector, 'netclass.prom'],
-  [hwmonCollector, 'hwmon.prom'],
-  [thermalZoneCollector, 'thermal_zone.prom'],
-  // cpu2 is listed in devices/system/cpu/offline: left out, as node_exporter 1.10 does.
-  [cpufreqCollector, 'cpufreq.prom'],
-];
-
-for (const [definition, file] of cases) {
+for (const [definition, file] of SYSFS_CASES) {
   test(`${definition.name} renders the fixture as expected/${file}`, async () => {
     assert.equal(await scrape(createCollector(definition)), expected(file));
   });

@@ -1,0 +1,14 @@
+/** The sysfs collectors and the expected output of each on the fixture tree. */
+import { cpufreqCollector } from '../../../exporter/collectors/cpufreq.js';
+import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
+import { netclassCollector } from '../../../exporter/collectors/netclass.js';
+import { thermalZoneCollector } from '../../../exporter/collectors/thermal_zone.js';
+import type { CollectorDefinition } from '../../../exporter/types.js';
+
+export const SYSFS_CASES: readonly (readonly [CollectorDefinition, string])[] = [
+  [netclassCollector, 'netclass.prom'],
+  [hwmonCollector, 'hwmon.prom'],
+  [thermalZoneCollector, 'thermal_zone.prom'],
+  // cpu2 is listed in devices/system/cpu/offline: left out, as node_exporter 1.10 does.
+  [cpufreqCollector, 'cpufreq.prom'],
+];
