@@ -3,6 +3,7 @@ import { cpufreqCollector } from '../../../exporter/collectors/cpufreq.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
 import { netclassCollector } from '../../../exporter/collectors/netclass.js';
 import { thermalZoneCollector } from '../../../exporter/collectors/thermal_zone.js';
+import { watchdogCollector } from '../../../exporter/collectors/watchdog.js';
 import type { CollectorDefinition } from '../../../exporter/types.js';
 
 export const SYSFS_CASES: readonly (readonly [CollectorDefinition, string])[] = [
@@ -11,4 +12,5 @@ export const SYSFS_CASES: readonly (readonly [CollectorDefinition, string])[] = 
   [thermalZoneCollector, 'thermal_zone.prom'],
   // cpu2 is listed in devices/system/cpu/offline: left out, as node_exporter 1.10 does.
   [cpufreqCollector, 'cpufreq.prom'],
+  [watchdogCollector, 'watchdog.prom'],
 ];
