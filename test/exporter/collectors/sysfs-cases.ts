@@ -2,6 +2,7 @@
 import { cpufreqCollector } from '../../../exporter/collectors/cpufreq.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
 import { netclassCollector } from '../../../exporter/collectors/netclass.js';
+import { raplCollector } from '../../../exporter/collectors/rapl.js';
 import { thermalZoneCollector } from '../../../exporter/collectors/thermal_zone.js';
 import { watchdogCollector } from '../../../exporter/collectors/watchdog.js';
 import type { CollectorDefinition } from '../../../exporter/types.js';
@@ -13,4 +14,6 @@ export const SYSFS_CASES: readonly (readonly [CollectorDefinition, string])[] = 
   // cpu2 is listed in devices/system/cpu/offline: left out, as node_exporter 1.10 does.
   [cpufreqCollector, 'cpufreq.prom'],
   [watchdogCollector, 'watchdog.prom'],
+  // Zone paths are shown as under /sys, wherever the fixture tree is.
+  [raplCollector, 'rapl.prom'],
 ];

@@ -11,6 +11,7 @@ import { renderText } from '../../../common/metrics.js';
 import { cpufreqCollector } from '../../../exporter/collectors/cpufreq.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
 import { netclassCollector } from '../../../exporter/collectors/netclass.js';
+import { raplCollector } from '../../../exporter/collectors/rapl.js';
 import { thermalZoneCollector } from '../../../exporter/collectors/thermal_zone.js';
 import type { CollectorDefinition } from '../../../exporter/types.js';
 import { labelNames, parseExposition, type Family, type Sample } from '../../helpers/exposition.js';
@@ -20,7 +21,7 @@ import { createCollector, expected, fixturePaths, scrapeFamilies } from './fixtu
 import { SYSFS_CASES } from './sysfs-cases.js';
 
 /** Collectors whose 1.5 and 1.10 outputs share their names. */
-const COMPARED: readonly CollectorDefinition[] = [netclassCollector, hwmonCollector, thermalZoneCollector, cpufreqCollector];
+const COMPARED: readonly CollectorDefinition[] = [netclassCollector, hwmonCollector, thermalZoneCollector, cpufreqCollector, raplCollector];
 
 type Difference =
   /** A family node_exporter 1.5 does not have. */

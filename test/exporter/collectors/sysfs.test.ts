@@ -9,12 +9,13 @@ import { promisify } from 'node:util';
 import { ThreadedSysfsReader } from '../../../exporter/sysfs/read.js';
 import { defineHwmonCollector, hwmonDefaults } from '../../../exporter/collectors/hwmon.js';
 import { defineNetclassCollector, netclassDefaults } from '../../../exporter/collectors/netclass.js';
+import { defineRaplCollector, raplDefaults } from '../../../exporter/collectors/rapl.js';
 import { createCollector, expected, fixturePaths, scrape } from './fixture.js';
 import { SYSFS_CASES } from './sysfs-cases.js';
 
 for (const [definition, file] of SYSFS_CASES) {
   test(`${definition.name} renders the fixture as expected/${file}`, async () => {
-    assert.equal(await scrape(createCollector(definition)), expected(file));
+    assert.equal((await scrape(createCollector(definition))).replaceAll(fixturePaths.sysfs, '/sys'), expected(file));
   });
 }
 
@@ -60,4 +61,10 @@ test('hwmon: a sensor whose read blocks is left out after the bound; the other s
   assert.deepEqual(reader.stuckPaths(), [fifo]);
   // The next scrape does not wait for the stuck file again.
   assert.equal(await scrape(collector), text);
+});
+
+test('rapl: with the zone label, every zone is one family', async () => {
+  const text = await scrape(createCollector(defineRaplCollector({ ...raplDefaults, enableZoneLabel: true })));
+  assert.match(text, /^node_rapl_joules_total\{index="1",path="[^"]+\/class\/powercap\/intel-rapl:1:0",rapl_zone="core"\} 0.7$/m);
+  assert.doesNotMatch(text, /node_rapl_core_joules_total/);
 });
