@@ -1,5 +1,6 @@
 /** The sysfs collectors and the expected output of each on the fixture tree. */
 import { cpufreqCollector } from '../../../exporter/collectors/cpufreq.js';
+import { dmiCollector } from '../../../exporter/collectors/dmi.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
 import { netclassCollector } from '../../../exporter/collectors/netclass.js';
 import { raplCollector } from '../../../exporter/collectors/rapl.js';
@@ -16,4 +17,5 @@ export const SYSFS_CASES: readonly (readonly [CollectorDefinition, string])[] = 
   [watchdogCollector, 'watchdog.prom'],
   // Zone paths are shown as under /sys, wherever the fixture tree is.
   [raplCollector, 'rapl.prom'],
+  [dmiCollector, 'dmi.prom'],
 ];

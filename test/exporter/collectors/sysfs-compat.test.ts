@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { test, type TestContext } from 'node:test';
 import { renderText } from '../../../common/metrics.js';
 import { cpufreqCollector } from '../../../exporter/collectors/cpufreq.js';
+import { dmiCollector } from '../../../exporter/collectors/dmi.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
 import { netclassCollector } from '../../../exporter/collectors/netclass.js';
 import { raplCollector } from '../../../exporter/collectors/rapl.js';
@@ -21,7 +22,7 @@ import { createCollector, expected, fixturePaths, scrapeFamilies } from './fixtu
 import { SYSFS_CASES } from './sysfs-cases.js';
 
 /** Collectors whose 1.5 and 1.10 outputs share their names. */
-const COMPARED: readonly CollectorDefinition[] = [netclassCollector, hwmonCollector, thermalZoneCollector, cpufreqCollector, raplCollector];
+const COMPARED: readonly CollectorDefinition[] = [netclassCollector, hwmonCollector, thermalZoneCollector, cpufreqCollector, raplCollector, dmiCollector];
 
 type Difference =
   /** A family node_exporter 1.5 does not have. */
