@@ -1,6 +1,7 @@
 /** The sysfs collectors and the expected output of each on the fixture tree. */
 import { cpufreqCollector } from '../../../exporter/collectors/cpufreq.js';
 import { dmiCollector } from '../../../exporter/collectors/dmi.js';
+import { edacCollector } from '../../../exporter/collectors/edac.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
 import { netclassCollector } from '../../../exporter/collectors/netclass.js';
 import { raplCollector } from '../../../exporter/collectors/rapl.js';
@@ -18,4 +19,5 @@ export const SYSFS_CASES: readonly (readonly [CollectorDefinition, string])[] = 
   // Zone paths are shown as under /sys, wherever the fixture tree is.
   [raplCollector, 'rapl.prom'],
   [dmiCollector, 'dmi.prom'],
+  [edacCollector, 'edac.prom'],
 ];

@@ -10,6 +10,7 @@ import { test, type TestContext } from 'node:test';
 import { renderText } from '../../../common/metrics.js';
 import { cpufreqCollector } from '../../../exporter/collectors/cpufreq.js';
 import { dmiCollector } from '../../../exporter/collectors/dmi.js';
+import { edacCollector } from '../../../exporter/collectors/edac.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
 import { netclassCollector } from '../../../exporter/collectors/netclass.js';
 import { raplCollector } from '../../../exporter/collectors/rapl.js';
@@ -22,7 +23,7 @@ import { createCollector, expected, fixturePaths, scrapeFamilies } from './fixtu
 import { SYSFS_CASES } from './sysfs-cases.js';
 
 /** Collectors whose 1.5 and 1.10 outputs share their names. */
-const COMPARED: readonly CollectorDefinition[] = [netclassCollector, hwmonCollector, thermalZoneCollector, cpufreqCollector, raplCollector, dmiCollector];
+const COMPARED: readonly CollectorDefinition[] = [netclassCollector, hwmonCollector, thermalZoneCollector, cpufreqCollector, raplCollector, dmiCollector, edacCollector];
 
 type Difference =
   /** A family node_exporter 1.5 does not have. */
