@@ -1,4 +1,5 @@
 /** The sysfs collectors and the expected output of each on the fixture tree. */
+import { bondingCollector } from '../../../exporter/collectors/bonding.js';
 import { cpufreqCollector } from '../../../exporter/collectors/cpufreq.js';
 import { dmiCollector } from '../../../exporter/collectors/dmi.js';
 import { edacCollector } from '../../../exporter/collectors/edac.js';
@@ -20,4 +21,6 @@ export const SYSFS_CASES: readonly (readonly [CollectorDefinition, string])[] = 
   [raplCollector, 'rapl.prom'],
   [dmiCollector, 'dmi.prom'],
   [edacCollector, 'edac.prom'],
+  // bond0 has one slave linked as lower_eth1 (up) and one as slave_eth2 (down).
+  [bondingCollector, 'bonding.prom'],
 ];
