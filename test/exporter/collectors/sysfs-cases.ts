@@ -5,6 +5,7 @@ import { dmiCollector } from '../../../exporter/collectors/dmi.js';
 import { edacCollector } from '../../../exporter/collectors/edac.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
 import { netclassCollector } from '../../../exporter/collectors/netclass.js';
+import { powerSupplyClassCollector } from '../../../exporter/collectors/powersupplyclass.js';
 import { raplCollector } from '../../../exporter/collectors/rapl.js';
 import { thermalZoneCollector } from '../../../exporter/collectors/thermal_zone.js';
 import { watchdogCollector } from '../../../exporter/collectors/watchdog.js';
@@ -23,4 +24,5 @@ export const SYSFS_CASES: readonly (readonly [CollectorDefinition, string])[] = 
   [edacCollector, 'edac.prom'],
   // bond0 has one slave linked as lower_eth1 (up) and one as slave_eth2 (down).
   [bondingCollector, 'bonding.prom'],
+  [powerSupplyClassCollector, 'powersupplyclass.prom'],
 ];

@@ -14,6 +14,7 @@ import { dmiCollector } from '../../../exporter/collectors/dmi.js';
 import { edacCollector } from '../../../exporter/collectors/edac.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
 import { netclassCollector } from '../../../exporter/collectors/netclass.js';
+import { powerSupplyClassCollector } from '../../../exporter/collectors/powersupplyclass.js';
 import { raplCollector } from '../../../exporter/collectors/rapl.js';
 import { thermalZoneCollector } from '../../../exporter/collectors/thermal_zone.js';
 import type { CollectorDefinition } from '../../../exporter/types.js';
@@ -24,7 +25,7 @@ import { createCollector, expected, fixturePaths, scrapeFamilies } from './fixtu
 import { SYSFS_CASES } from './sysfs-cases.js';
 
 /** Collectors whose 1.5 and 1.10 outputs share their names. */
-const COMPARED: readonly CollectorDefinition[] = [netclassCollector, hwmonCollector, thermalZoneCollector, cpufreqCollector, raplCollector, dmiCollector, edacCollector, bondingCollector];
+const COMPARED: readonly CollectorDefinition[] = [netclassCollector, hwmonCollector, thermalZoneCollector, cpufreqCollector, raplCollector, dmiCollector, edacCollector, bondingCollector, powerSupplyClassCollector];
 
 type Difference =
   /** A family node_exporter 1.5 does not have. */
@@ -50,8 +51,9 @@ const DIFFERENCES: readonly Difference[] = [
   { kind: 'added', family: 'node_hwmon_sensor_label', labels: { sensor: 'freq1' }, reason: '1.9 reads freq sensors, so their labels too' },
 ];
 
+/** As Prometheus sees labels: an empty value is the same as no label. */
 function matches(sample: Sample, labels: Record<string, string>): boolean {
-  return Object.entries(labels).every(([key, value]) => sample.labels[key] === value);
+  return Object.entries(labels).every(([key, value]) => (sample.labels[key] ?? '') === value);
 }
 
 async function theirOutput(t: TestContext): Promise<Map<string, Family>> {
