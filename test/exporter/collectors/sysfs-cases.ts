@@ -5,6 +5,7 @@ import { dmiCollector } from '../../../exporter/collectors/dmi.js';
 import { edacCollector } from '../../../exporter/collectors/edac.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
 import { netclassCollector } from '../../../exporter/collectors/netclass.js';
+import { nvmeCollector } from '../../../exporter/collectors/nvme.js';
 import { powerSupplyClassCollector } from '../../../exporter/collectors/powersupplyclass.js';
 import { raplCollector } from '../../../exporter/collectors/rapl.js';
 import { thermalZoneCollector } from '../../../exporter/collectors/thermal_zone.js';
@@ -25,4 +26,5 @@ export const SYSFS_CASES: readonly (readonly [CollectorDefinition, string])[] = 
   // bond0 has one slave linked as lower_eth1 (up) and one as slave_eth2 (down).
   [bondingCollector, 'bonding.prom'],
   [powerSupplyClassCollector, 'powersupplyclass.prom'],
+  [nvmeCollector, 'nvme.prom'],
 ];

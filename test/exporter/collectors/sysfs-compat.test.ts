@@ -14,6 +14,7 @@ import { dmiCollector } from '../../../exporter/collectors/dmi.js';
 import { edacCollector } from '../../../exporter/collectors/edac.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
 import { netclassCollector } from '../../../exporter/collectors/netclass.js';
+import { nvmeCollector } from '../../../exporter/collectors/nvme.js';
 import { powerSupplyClassCollector } from '../../../exporter/collectors/powersupplyclass.js';
 import { raplCollector } from '../../../exporter/collectors/rapl.js';
 import { thermalZoneCollector } from '../../../exporter/collectors/thermal_zone.js';
@@ -25,7 +26,7 @@ import { createCollector, expected, fixturePaths, scrapeFamilies } from './fixtu
 import { SYSFS_CASES } from './sysfs-cases.js';
 
 /** Collectors whose 1.5 and 1.10 outputs share their names. */
-const COMPARED: readonly CollectorDefinition[] = [netclassCollector, hwmonCollector, thermalZoneCollector, cpufreqCollector, raplCollector, dmiCollector, edacCollector, bondingCollector, powerSupplyClassCollector];
+const COMPARED: readonly CollectorDefinition[] = [netclassCollector, hwmonCollector, thermalZoneCollector, cpufreqCollector, raplCollector, dmiCollector, edacCollector, bondingCollector, powerSupplyClassCollector, nvmeCollector];
 
 type Difference =
   /** A family node_exporter 1.5 does not have. */
