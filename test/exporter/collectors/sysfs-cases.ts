@@ -8,6 +8,7 @@ import { netclassCollector } from '../../../exporter/collectors/netclass.js';
 import { nvmeCollector } from '../../../exporter/collectors/nvme.js';
 import { powerSupplyClassCollector } from '../../../exporter/collectors/powersupplyclass.js';
 import { raplCollector } from '../../../exporter/collectors/rapl.js';
+import { tapestatsCollector } from '../../../exporter/collectors/tapestats.js';
 import { thermalZoneCollector } from '../../../exporter/collectors/thermal_zone.js';
 import { watchdogCollector } from '../../../exporter/collectors/watchdog.js';
 import type { CollectorDefinition } from '../../../exporter/types.js';
@@ -27,4 +28,6 @@ export const SYSFS_CASES: readonly (readonly [CollectorDefinition, string])[] = 
   [bondingCollector, 'bonding.prom'],
   [powerSupplyClassCollector, 'powersupplyclass.prom'],
   [nvmeCollector, 'nvme.prom'],
+  // nst0 (the no-rewind node of the same drive) is not a tape of its own.
+  [tapestatsCollector, 'tapestats.prom'],
 ];

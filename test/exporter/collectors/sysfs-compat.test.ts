@@ -17,6 +17,7 @@ import { netclassCollector } from '../../../exporter/collectors/netclass.js';
 import { nvmeCollector } from '../../../exporter/collectors/nvme.js';
 import { powerSupplyClassCollector } from '../../../exporter/collectors/powersupplyclass.js';
 import { raplCollector } from '../../../exporter/collectors/rapl.js';
+import { tapestatsCollector } from '../../../exporter/collectors/tapestats.js';
 import { thermalZoneCollector } from '../../../exporter/collectors/thermal_zone.js';
 import type { CollectorDefinition } from '../../../exporter/types.js';
 import { labelNames, parseExposition, type Family, type Sample } from '../../helpers/exposition.js';
@@ -26,7 +27,7 @@ import { createCollector, expected, fixturePaths, scrapeFamilies } from './fixtu
 import { SYSFS_CASES } from './sysfs-cases.js';
 
 /** Collectors whose 1.5 and 1.10 outputs share their names. */
-const COMPARED: readonly CollectorDefinition[] = [netclassCollector, hwmonCollector, thermalZoneCollector, cpufreqCollector, raplCollector, dmiCollector, edacCollector, bondingCollector, powerSupplyClassCollector, nvmeCollector];
+const COMPARED: readonly CollectorDefinition[] = [netclassCollector, hwmonCollector, thermalZoneCollector, cpufreqCollector, raplCollector, dmiCollector, edacCollector, bondingCollector, powerSupplyClassCollector, nvmeCollector, tapestatsCollector];
 
 type Difference =
   /** A family node_exporter 1.5 does not have. */
