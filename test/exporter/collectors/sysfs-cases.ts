@@ -3,6 +3,7 @@ import { bondingCollector } from '../../../exporter/collectors/bonding.js';
 import { cpufreqCollector } from '../../../exporter/collectors/cpufreq.js';
 import { dmiCollector } from '../../../exporter/collectors/dmi.js';
 import { edacCollector } from '../../../exporter/collectors/edac.js';
+import { fibrechannelCollector } from '../../../exporter/collectors/fibrechannel.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
 import { netclassCollector } from '../../../exporter/collectors/netclass.js';
 import { nvmeCollector } from '../../../exporter/collectors/nvme.js';
@@ -30,4 +31,6 @@ export const SYSFS_CASES: readonly (readonly [CollectorDefinition, string])[] = 
   [nvmeCollector, 'nvme.prom'],
   // nst0 (the no-rewind node of the same drive) is not a tape of its own.
   [tapestatsCollector, 'tapestats.prom'],
+  // Counters the driver does not keep (all ones) are left out.
+  [fibrechannelCollector, 'fibrechannel.prom'],
 ];

@@ -12,6 +12,7 @@ import { bondingCollector } from '../../../exporter/collectors/bonding.js';
 import { cpufreqCollector } from '../../../exporter/collectors/cpufreq.js';
 import { dmiCollector } from '../../../exporter/collectors/dmi.js';
 import { edacCollector } from '../../../exporter/collectors/edac.js';
+import { fibrechannelCollector } from '../../../exporter/collectors/fibrechannel.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
 import { netclassCollector } from '../../../exporter/collectors/netclass.js';
 import { nvmeCollector } from '../../../exporter/collectors/nvme.js';
@@ -27,7 +28,7 @@ import { createCollector, expected, fixturePaths, scrapeFamilies } from './fixtu
 import { SYSFS_CASES } from './sysfs-cases.js';
 
 /** Collectors whose 1.5 and 1.10 outputs share their names. */
-const COMPARED: readonly CollectorDefinition[] = [netclassCollector, hwmonCollector, thermalZoneCollector, cpufreqCollector, raplCollector, dmiCollector, edacCollector, bondingCollector, powerSupplyClassCollector, nvmeCollector, tapestatsCollector];
+const COMPARED: readonly CollectorDefinition[] = [netclassCollector, hwmonCollector, thermalZoneCollector, cpufreqCollector, raplCollector, dmiCollector, edacCollector, bondingCollector, powerSupplyClassCollector, nvmeCollector, tapestatsCollector, fibrechannelCollector];
 
 type Difference =
   /** A family node_exporter 1.5 does not have. */
