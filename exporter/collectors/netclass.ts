@@ -1,12 +1,10 @@
 /** `node_network_{up,info,mtu_bytes,speed_bytes,carrier,…}{device}` from /sys/class/net (node_exporter netclass_linux.go). */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describeMetric, type MetricDesc, type MetricType } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
-import { listDevices, logReadErrors, readAttributeSets } from '../sysfs/attributes.js';
+import { readClassDevices } from '../sysfs/attributes.js';
 import { adminState, NETCLASS_ATTRIBUTES, parseNetClassInterface, type NetClassNumber } from '../sysfs/netclass.js';
 import { sharedSysfsReader, type SysfsReader } from '../sysfs/read.js';
-import { NoDataError, type CollectorDefinition } from '../types.js';
+import type { CollectorDefinition } from '../types.js';
 
 export interface NetclassOptions {
   /** `--collector.netclass.ignored-devices` */
@@ -66,16 +64,13 @@ export function defineNetclassCollector(options: NetclassOptions = netclassDefau
       const reader = options.reader ?? sharedSysfsReader();
       return {
         async update(sink, signal) {
-          if (!existsSync(netDir)) throw new NoDataError(`${netDir} does not exist`);
-          const devices = listDevices(netDir).filter((device) => !options.ignoredDevices.test(device));
-          const sets = await readAttributeSets(
-            reader,
-            devices.map((device) => ({ dir: join(netDir, device), names: NETCLASS_ATTRIBUTES })),
+          const devices = await readClassDevices(reader, netDir, NETCLASS_ATTRIBUTES, {
             signal,
-          );
-          logReadErrors(logger, sets.flatMap((set) => set.errors));
-          devices.forEach((device, i) => {
-            const { numbers, texts } = parseNetClassInterface(device, (sets[i] as (typeof sets)[number]).values);
+            logger,
+            keep: (device) => !options.ignoredDevices.test(device),
+          });
+          for (const { device, attributes } of devices) {
+            const { numbers, texts } = parseNetClassInterface(device, attributes.values);
             const labels = [device];
             sink.add(upDesc, texts.operstate === 'up' ? 1 : 0, labels);
             sink.add(infoDesc, 1, [device, texts.address, texts.broadcast, texts.duplex, texts.operstate, adminState(numbers.flags), texts.ifalias]);
@@ -87,7 +82,7 @@ export function defineNetclassCollector(options: NetclassOptions = netclassDefau
             if (speed !== undefined && (speed >= 0 || !options.ignoreInvalidSpeed)) sink.add(speedDesc, Math.trunc((speed * 1000 * 1000) / 8), labels);
             if (numbers.tx_queue_len !== undefined) sink.add(txQueueDesc, numbers.tx_queue_len, labels);
             if (numbers.type !== undefined) sink.add(protocolDesc, numbers.type, labels);
-          });
+          }
         },
       };
     },

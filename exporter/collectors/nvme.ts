@@ -1,11 +1,9 @@
 /** `node_nvme_info{device,firmware_revision,model,serial,state}` from /sys/class/nvme (node_exporter nvme_linux.go). */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describeMetric } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
-import { listDevices, logReadErrors, readAttributeSets } from '../sysfs/attributes.js';
+import { readClassDevices } from '../sysfs/attributes.js';
 import { sharedSysfsReader, type SysfsReader } from '../sysfs/read.js';
-import { NoDataError, type CollectorDefinition } from '../types.js';
+import type { CollectorDefinition } from '../types.js';
 
 export interface NvmeOptions {
   /** Defaults to the process's shared reader. */
@@ -34,19 +32,14 @@ export function defineNvmeCollector(options: NvmeOptions = nvmeDefaults): Collec
       const reader = options.reader ?? sharedSysfsReader();
       return {
         async update(sink, signal) {
-          if (!existsSync(nvmeDir)) throw new NoDataError(`${nvmeDir} does not exist`);
-          const devices = listDevices(nvmeDir);
-          const sets = await readAttributeSets(reader, devices.map((device) => ({ dir: join(nvmeDir, device), names: ATTRIBUTES })), signal);
-          logReadErrors(logger, sets.flatMap((set) => set.errors));
-          devices.forEach((device, i) => {
-            const { values } = sets[i] as (typeof sets)[number];
-            if (ATTRIBUTES.some((name) => !values.has(name))) {
+          for (const { device, attributes } of await readClassDevices(reader, nvmeDir, ATTRIBUTES, { signal, logger })) {
+            if (ATTRIBUTES.some((name) => !attributes.values.has(name))) {
               logger.debug({ device }, 'NVMe controller attributes incomplete, not reported');
-              return;
+              continue;
             }
-            const get = (name: string): string => values.get(name) as string;
+            const get = (name: string): string => attributes.get(name) as string;
             sink.add(infoDesc, 1, [device, get('firmware_rev'), get('model'), get('serial'), get('state')]);
-          });
+          }
         },
       };
     },

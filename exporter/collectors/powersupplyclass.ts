@@ -1,12 +1,10 @@
 /** `node_power_supply_*{power_supply}` and `node_power_supply_info` from /sys/class/power_supply (node_exporter powersupplyclass_linux.go). */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
-import { listDevices, logReadErrors, readAttributeSets } from '../sysfs/attributes.js';
+import { readClassDevices } from '../sysfs/attributes.js';
 import { parsePowerSupply, POWER_SUPPLY_ATTRIBUTES, POWER_SUPPLY_TEXTS } from '../sysfs/power-supply.js';
 import { sharedSysfsReader, type SysfsReader } from '../sysfs/read.js';
-import { NoDataError, type CollectorDefinition } from '../types.js';
+import type { CollectorDefinition } from '../types.js';
 
 export interface PowerSupplyClassOptions {
   /** `--collector.powersupply.ignored-supplies` */
@@ -35,11 +33,12 @@ export function definePowerSupplyClassCollector(options: PowerSupplyClassOptions
       };
       return {
         async update(sink, signal) {
-          if (!existsSync(supplyDir)) throw new NoDataError(`${supplyDir} does not exist`);
-          const names = listDevices(supplyDir).filter((name) => !options.ignoredSupplies.test(name));
-          const sets = await readAttributeSets(reader, names.map((name) => ({ dir: join(supplyDir, name), names: POWER_SUPPLY_ATTRIBUTES })), signal);
-          logReadErrors(logger, sets.flatMap((set) => set.errors));
-          const supplies = names.map((name, i) => [name, parsePowerSupply((sets[i] as (typeof sets)[number]).values)] as const);
+          const devices = await readClassDevices(reader, supplyDir, POWER_SUPPLY_ATTRIBUTES, {
+            signal,
+            logger,
+            keep: (name) => !options.ignoredSupplies.test(name),
+          });
+          const supplies = devices.map(({ device, attributes }) => [device, parsePowerSupply(attributes.values)] as const);
           for (const [name, { numbers }] of supplies) {
             for (const [metric, value] of numbers) {
               const desc = cached(metric, () =>

@@ -1,12 +1,10 @@
 /** `node_tape_*{device}` from /sys/class/scsi_tape/stN/stats (node_exporter tapestats_linux.go). */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
-import { listDevices, logReadErrors, readAttributeSets } from '../sysfs/attributes.js';
+import { readClassDevices } from '../sysfs/attributes.js';
 import { sharedSysfsReader, type SysfsReader } from '../sysfs/read.js';
 import { parseInteger } from '../sysfs/values.js';
-import { NoDataError, type CollectorDefinition } from '../types.js';
+import type { CollectorDefinition } from '../types.js';
 
 export interface TapestatsOptions {
   /** `--collector.tapestats.ignored-devices` */
@@ -76,16 +74,18 @@ export function defineTapestatsCollector(options: TapestatsOptions = tapestatsDe
       const reader = options.reader ?? sharedSysfsReader();
       return {
         async update(sink, signal) {
-          if (!existsSync(tapeDir)) throw new NoDataError(`${tapeDir} does not exist`);
-          // stN only: the stNa, nstN… entries are other device nodes of the same drives.
-          const tapes = listDevices(tapeDir).filter((name) => /^st\d+$/.test(name) && !options.ignoredDevices.test(name));
-          const sets = await readAttributeSets(reader, tapes.map((tape) => ({ dir: join(tapeDir, tape, 'stats'), names: STAT_FILES })), signal);
-          logReadErrors(logger, sets.flatMap((set) => set.errors));
+          const tapes = await readClassDevices(reader, tapeDir, STAT_FILES, {
+            signal,
+            logger,
+            subdir: 'stats',
+            // stN only: the stNa, nstN… entries are other device nodes of the same drives.
+            keep: (name) => /^st\d+$/.test(name) && !options.ignoredDevices.test(name),
+          });
           for (const { file, desc, nanoseconds } of STATS) {
-            tapes.forEach((tape, i) => {
-              const value = parseInteger((sets[i] as (typeof sets)[number]).get(file) ?? '0') ?? 0;
-              sink.add(desc, nanoseconds ? value * 0.000000001 : value, [tape]);
-            });
+            for (const { device, attributes } of tapes) {
+              const value = parseInteger(attributes.get(file) ?? '0') ?? 0;
+              sink.add(desc, nanoseconds ? value * 0.000000001 : value, [device]);
+            }
           }
         },
       };

@@ -1,12 +1,10 @@
 /** `node_watchdog_*{name}` from /sys/class/watchdog (node_exporter watchdog.go). */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
-import { listDevices, logReadErrors, readAttributeSets } from '../sysfs/attributes.js';
+import { readClassDevices } from '../sysfs/attributes.js';
 import { sharedSysfsReader, type SysfsReader } from '../sysfs/read.js';
 import { parseWatchdog, WATCHDOG_ATTRIBUTES, WATCHDOG_NUMBERS } from '../sysfs/watchdog.js';
-import { NoDataError, type CollectorDefinition } from '../types.js';
+import type { CollectorDefinition } from '../types.js';
 
 export interface WatchdogOptions {
   /** Defaults to the process's shared reader. */
@@ -47,11 +45,8 @@ export function defineWatchdogCollector(options: WatchdogOptions = watchdogDefau
       const reader = options.reader ?? sharedSysfsReader();
       return {
         async update(sink, signal) {
-          if (!existsSync(watchdogDir)) throw new NoDataError(`${watchdogDir} does not exist`);
-          const names = listDevices(watchdogDir);
-          const sets = await readAttributeSets(reader, names.map((name) => ({ dir: join(watchdogDir, name), names: WATCHDOG_ATTRIBUTES })), signal);
-          logReadErrors(logger, sets.flatMap((set) => set.errors));
-          const watchdogs = names.map((name, i) => [name, parseWatchdog((sets[i] as (typeof sets)[number]).values)] as const);
+          const devices = await readClassDevices(reader, watchdogDir, WATCHDOG_ATTRIBUTES, { signal, logger });
+          const watchdogs = devices.map(({ device, attributes }) => [device, parseWatchdog(attributes.values)] as const);
           for (const [key, desc] of numberDescs) {
             for (const [name, { numbers }] of watchdogs) {
               const value = numbers[key];

@@ -2,9 +2,10 @@
  * Sysfs directories as sets of attributes: listing is done in place (kernfs, no driver involved),
  * the reads go through a `SysfsReader`, all directories of a scrape in one call.
  */
-import { readdirSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../common/logging.js';
+import { NoDataError } from '../types.js';
 import { SysfsReadError, type SysfsReader } from './read.js';
 
 /** The entries of a directory, or an empty list when it does not exist or cannot be listed. */
@@ -83,4 +84,27 @@ export function logReadErrors(logger: Logger, errors: Iterable<SysfsReadError>):
     if (error.code === 'ETIMEDOUT') logger.warn({ path: error.path, err: error }, 'sysfs attribute read timed out');
     else logger.debug({ path: error.path, err: error }, 'sysfs attribute unreadable');
   }
+}
+
+export interface ClassDevice {
+  device: string;
+  attributes: AttributeSet;
+}
+
+/**
+ * Every device of a /sys/class directory that `keep` accepts, sorted, with the `names` attributes of
+ * its directory (or of `subdir` in it) read in one batch; read failures are logged. A class directory
+ * that does not exist means the host has no such hardware: NoDataError.
+ */
+export async function readClassDevices(
+  reader: SysfsReader,
+  classDir: string,
+  names: readonly string[],
+  { signal, logger, keep = () => true, subdir = '' }: { signal: AbortSignal; logger: Logger; keep?: (device: string) => boolean; subdir?: string },
+): Promise<ClassDevice[]> {
+  if (!existsSync(classDir)) throw new NoDataError(`${classDir} does not exist`);
+  const devices = listDevices(classDir).filter(keep);
+  const sets = await readAttributeSets(reader, devices.map((device) => ({ dir: join(classDir, device, subdir), names })), signal);
+  logReadErrors(logger, sets.flatMap((set) => set.errors));
+  return devices.map((device, i) => ({ device, attributes: sets[i] as AttributeSet }));
 }
