@@ -5,6 +5,7 @@ import { dmiCollector } from '../../../exporter/collectors/dmi.js';
 import { edacCollector } from '../../../exporter/collectors/edac.js';
 import { fibrechannelCollector } from '../../../exporter/collectors/fibrechannel.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
+import { meminfoNumaCollector } from '../../../exporter/collectors/meminfo_numa.js';
 import { netclassCollector } from '../../../exporter/collectors/netclass.js';
 import { nvmeCollector } from '../../../exporter/collectors/nvme.js';
 import { powerSupplyClassCollector } from '../../../exporter/collectors/powersupplyclass.js';
@@ -33,4 +34,6 @@ export const SYSFS_CASES: readonly (readonly [CollectorDefinition, string])[] = 
   [tapestatsCollector, 'tapestats.prom'],
   // Counters the driver does not keep (all ones) are left out.
   [fibrechannelCollector, 'fibrechannel.prom'],
+  // node0 is this machine's, node1 made from it.
+  [meminfoNumaCollector, 'meminfo_numa.prom'],
 ];

@@ -14,6 +14,7 @@ import { dmiCollector } from '../../../exporter/collectors/dmi.js';
 import { edacCollector } from '../../../exporter/collectors/edac.js';
 import { fibrechannelCollector } from '../../../exporter/collectors/fibrechannel.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
+import { meminfoNumaCollector } from '../../../exporter/collectors/meminfo_numa.js';
 import { netclassCollector } from '../../../exporter/collectors/netclass.js';
 import { nvmeCollector } from '../../../exporter/collectors/nvme.js';
 import { powerSupplyClassCollector } from '../../../exporter/collectors/powersupplyclass.js';
@@ -28,7 +29,7 @@ import { createCollector, expected, fixturePaths, scrapeFamilies } from './fixtu
 import { SYSFS_CASES } from './sysfs-cases.js';
 
 /** Collectors whose 1.5 and 1.10 outputs share their names. */
-const COMPARED: readonly CollectorDefinition[] = [netclassCollector, hwmonCollector, thermalZoneCollector, cpufreqCollector, raplCollector, dmiCollector, edacCollector, bondingCollector, powerSupplyClassCollector, nvmeCollector, tapestatsCollector, fibrechannelCollector];
+const COMPARED: readonly CollectorDefinition[] = [netclassCollector, hwmonCollector, thermalZoneCollector, cpufreqCollector, raplCollector, dmiCollector, edacCollector, bondingCollector, powerSupplyClassCollector, nvmeCollector, tapestatsCollector, fibrechannelCollector, meminfoNumaCollector];
 
 type Difference =
   /** A family node_exporter 1.5 does not have. */
@@ -127,11 +128,14 @@ test('sysfs collectors match node_exporter 1.5 on the fixture tree, but for the 
   assert.deepEqual(problems, []);
 });
 
+const CAMEL_CASE_NUMA = /^node_memory_numa_\w+ metric names should be written in 'snake_case' not 'camelCase'$/;
+
 test('promtool check metrics finds nothing to say about the sysfs collectors\' expected outputs', () => {
   const promtool = requireBinary('promtool', 'prometheus');
   for (const [, file] of SYSFS_CASES) {
     const result = spawnSync(promtool, ['check', 'metrics'], { input: expected(file), encoding: 'utf8' });
-    assert.equal(`${result.stdout}${result.stderr}`, '', file);
-    assert.equal(result.status, 0, file);
+    // node_exporter's own NUMA names keep the kernel's CamelCase (as node_memory_* do): the one lint finding allowed.
+    const findings = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line !== '' && !CAMEL_CASE_NUMA.test(line));
+    assert.deepEqual(findings, [], file);
   }
 });

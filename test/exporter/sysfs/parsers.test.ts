@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cleanName, hwmonChipName, splitSensorFile } from '../../../exporter/sysfs/hwmon.js';
+import { parseNodeMeminfo, parseNumastat } from '../../../exporter/sysfs/numa.js';
 import { adminState, parseNetClassInterface } from '../../../exporter/sysfs/netclass.js';
 import { parseCoolingDevice, parseThermalZone } from '../../../exporter/sysfs/thermal.js';
 import { parseBase10, parseDecimal, parseInteger } from '../../../exporter/sysfs/values.js';
@@ -50,4 +51,14 @@ test('thermal: a zone without a policy or a readable temperature is left out, as
   assert.equal(parseThermalZone(new Map([['type', 'pch'], ['temp', '51000']])), undefined);
   assert.equal(parseThermalZone(new Map([['type', 'pch'], ['policy', 'step_wise']])), undefined);
   assert.equal(parseCoolingDevice(new Map([['type', 'Fan'], ['max_state', '1']])), undefined);
+});
+
+test('NUMA meminfo: kB become bytes, unitless fields stay counts, parenthesised names get an underscore; bad lines name the file', () => {
+  assert.deepEqual(parseNodeMeminfo('Node 1 Inactive(file):  2 kB\nNode 1 HugePages_Total:     4\n', 'meminfo'), [
+    { name: 'Inactive_file', value: 2048 },
+    { name: 'HugePages_Total', value: 4 },
+  ]);
+  assert.throws(() => parseNodeMeminfo('Node 1 MemFree: 2 MB\n', 'node1/meminfo'), /node1\/meminfo: invalid line/);
+  assert.deepEqual(parseNumastat('numa_hit 5\n', 'numastat'), [{ name: 'numa_hit_total', value: 5 }]);
+  assert.throws(() => parseNumastat('numa_hit\n', 'node1/numastat'), /node1\/numastat: invalid line/);
 });
