@@ -15,11 +15,15 @@ export interface CpuInfoOptions {
   flagsInclude?: RegExp;
   /** `--collector.cpu.info.bugs-include` */
   bugsInclude?: RegExp;
-  /** Whether the cpufreq collector is enabled too. */
+  /**
+   * Whether the cpufreq collector is enabled too. node_exporter then adds node_cpu_frequency_hertz with
+   * package and core labels to cpufreq's family of the same name with only `cpu`, which one family
+   * cannot hold: off unless asked for.
+   */
   cpufreqEnabled: boolean;
 }
 
-export const cpuInfoDefaults: Readonly<CpuInfoOptions> = Object.freeze({ enabled: false, cpufreqEnabled: true });
+export const cpuInfoDefaults: Readonly<CpuInfoOptions> = Object.freeze({ enabled: false, cpufreqEnabled: false });
 
 const infoDesc = describeMetric('node_cpu_info', 'CPU information from /proc/cpuinfo.', 'gauge', [
   'package',
