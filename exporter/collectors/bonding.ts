@@ -4,15 +4,8 @@ import { join } from 'node:path';
 import { describeMetric } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
 import { readFiles } from '../sysfs/attributes.js';
-import { sharedSysfsReader, type SysfsReader } from '../sysfs/read.js';
-import { NoDataError, type CollectorDefinition } from '../types.js';
-
-export interface BondingOptions {
-  /** Defaults to the process's shared reader. */
-  reader?: SysfsReader;
-}
-
-export const bondingDefaults: Readonly<BondingOptions> = Object.freeze({});
+import { sharedSysfsReader, type SysfsReaderOption } from '../sysfs/read.js';
+import { defineCollector, NoDataError, type CollectorContext } from '../types.js';
 
 const slavesDesc = describeMetric('node_bonding_slaves', 'Number of configured slaves per bonding interface.', 'gauge', ['master']);
 const activeDesc = describeMetric('node_bonding_active', 'Number of active slaves per bonding interface.', 'gauge', ['master']);
@@ -21,40 +14,36 @@ function words(text: string | undefined): string[] {
   return (text ?? '').split(/\s+/).filter((word) => word !== '');
 }
 
-export function defineBondingCollector(options: BondingOptions = bondingDefaults): CollectorDefinition {
-  return {
-    name: 'bonding',
-    defaultEnabled: true,
-    description: 'Configured and active slaves of bonded network interfaces.',
-    create: ({ paths }) => {
-      const netDir = sysFilePath(paths, 'class', 'net');
-      const reader = options.reader ?? sharedSysfsReader();
-      return {
-        async update(sink, signal) {
-          const mastersFile = join(netDir, 'bonding_masters');
-          if (!existsSync(mastersFile)) throw new NoDataError(`${mastersFile} does not exist`);
-          const [mastersText] = await readFiles(reader, [mastersFile], signal);
-          if (mastersText === undefined) throw new Error(`${mastersFile}: unreadable`);
-          const masters = words(mastersText);
-          const slaveLists = await readFiles(reader, masters.map((master) => join(netDir, master, 'bonding', 'slaves')), signal);
-          // Newer kernels link a slave as lower_<slave>, older ones as slave_<slave>.
-          const slaves = masters.flatMap((master, i) =>
-            words(slaveLists[i]).map((slave) => {
-              const lower = join(netDir, master, `lower_${slave}`);
-              return { master, status: join(existsSync(lower) ? lower : join(netDir, master, `slave_${slave}`), 'bonding_slave', 'mii_status') };
-            }),
-          );
-          const states = await readFiles(reader, slaves.map((slave) => slave.status), signal);
-          masters.forEach((master, i) => {
-            if (slaveLists[i] === undefined) return;
-            const mine = slaves.flatMap((slave, k) => (slave.master === master ? [states[k]] : []));
-            sink.add(slavesDesc, mine.length, [master]);
-            sink.add(activeDesc, mine.filter((state) => state === 'up').length, [master]);
-          });
-        },
-      };
-    },
-  };
-}
-
-export const bondingCollector = defineBondingCollector();
+export const bondingCollector = defineCollector({
+  name: 'bonding',
+  defaultEnabled: true,
+  description: 'Configured and active slaves of bonded network interfaces.',
+  create: ({ paths, options }: CollectorContext<SysfsReaderOption>) => {
+    const netDir = sysFilePath(paths, 'class', 'net');
+    const reader = options.reader ?? sharedSysfsReader();
+    return {
+      async update(sink, signal) {
+        const mastersFile = join(netDir, 'bonding_masters');
+        if (!existsSync(mastersFile)) throw new NoDataError(`${mastersFile} does not exist`);
+        const [mastersText] = await readFiles(reader, [mastersFile], signal);
+        if (mastersText === undefined) throw new Error(`${mastersFile}: unreadable`);
+        const masters = words(mastersText);
+        const slaveLists = await readFiles(reader, masters.map((master) => join(netDir, master, 'bonding', 'slaves')), signal);
+        // Newer kernels link a slave as lower_<slave>, older ones as slave_<slave>.
+        const slaves = masters.flatMap((master, i) =>
+          words(slaveLists[i]).map((slave) => {
+            const lower = join(netDir, master, `lower_${slave}`);
+            return { master, status: join(existsSync(lower) ? lower : join(netDir, master, `slave_${slave}`), 'bonding_slave', 'mii_status') };
+          }),
+        );
+        const states = await readFiles(reader, slaves.map((slave) => slave.status), signal);
+        masters.forEach((master, i) => {
+          if (slaveLists[i] === undefined) return;
+          const mine = slaves.flatMap((slave, k) => (slave.master === master ? [states[k]] : []));
+          sink.add(slavesDesc, mine.length, [master]);
+          sink.add(activeDesc, mine.filter((state) => state === 'up').length, [master]);
+        });
+      },
+    };
+  },
+});

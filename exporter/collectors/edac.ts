@@ -3,16 +3,9 @@ import { join } from 'node:path';
 import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
 import { listDevices, readFiles } from '../sysfs/attributes.js';
-import { sharedSysfsReader, type SysfsReader } from '../sysfs/read.js';
+import { sharedSysfsReader, type SysfsReaderOption } from '../sysfs/read.js';
 import { parseBase10 } from '../sysfs/values.js';
-import type { CollectorDefinition } from '../types.js';
-
-export interface EdacOptions {
-  /** Defaults to the process's shared reader. */
-  reader?: SysfsReader;
-}
-
-export const edacDefaults: Readonly<EdacOptions> = Object.freeze({});
+import { defineCollector, type CollectorContext } from '../types.js';
 
 const ceDesc = describeMetric('node_edac_correctable_errors_total', 'Total correctable memory errors.', 'counter', ['controller']);
 const ueDesc = describeMetric('node_edac_uncorrectable_errors_total', 'Total uncorrectable memory errors.', 'counter', ['controller']);
@@ -34,42 +27,38 @@ function numberedEntries(dir: string, prefix: string): string[] {
 /** One counter file and where its value goes: errors counted without a csrow are reported with csrow="unknown". */
 type Reading = { file: string; desc: MetricDesc; labels: string[] };
 
-export function defineEdacCollector(options: EdacOptions = edacDefaults): CollectorDefinition {
-  return {
-    name: 'edac',
-    defaultEnabled: true,
-    description: 'Correctable and uncorrectable memory (ECC) error counts from /sys/devices/system/edac.',
-    create: ({ paths, logger }) => {
-      const mcDir = sysFilePath(paths, 'devices', 'system', 'edac', 'mc');
-      const reader = options.reader ?? sharedSysfsReader();
-      return {
-        async update(sink, signal) {
-          const readings: Reading[] = [];
-          for (const controller of numberedEntries(mcDir, 'mc')) {
-            const dir = join(mcDir, `mc${controller}`);
+export const edacCollector = defineCollector({
+  name: 'edac',
+  defaultEnabled: true,
+  description: 'Correctable and uncorrectable memory (ECC) error counts from /sys/devices/system/edac.',
+  create: ({ paths, logger, options }: CollectorContext<SysfsReaderOption>) => {
+    const mcDir = sysFilePath(paths, 'devices', 'system', 'edac', 'mc');
+    const reader = options.reader ?? sharedSysfsReader();
+    return {
+      async update(sink, signal) {
+        const readings: Reading[] = [];
+        for (const controller of numberedEntries(mcDir, 'mc')) {
+          const dir = join(mcDir, `mc${controller}`);
+          readings.push(
+            { file: join(dir, 'ce_count'), desc: ceDesc, labels: [controller] },
+            { file: join(dir, 'ce_noinfo_count'), desc: csrowCeDesc, labels: [controller, 'unknown'] },
+            { file: join(dir, 'ue_count'), desc: ueDesc, labels: [controller] },
+            { file: join(dir, 'ue_noinfo_count'), desc: csrowUeDesc, labels: [controller, 'unknown'] },
+          );
+          for (const csrow of numberedEntries(dir, 'csrow')) {
             readings.push(
-              { file: join(dir, 'ce_count'), desc: ceDesc, labels: [controller] },
-              { file: join(dir, 'ce_noinfo_count'), desc: csrowCeDesc, labels: [controller, 'unknown'] },
-              { file: join(dir, 'ue_count'), desc: ueDesc, labels: [controller] },
-              { file: join(dir, 'ue_noinfo_count'), desc: csrowUeDesc, labels: [controller, 'unknown'] },
+              { file: join(dir, `csrow${csrow}`, 'ce_count'), desc: csrowCeDesc, labels: [controller, csrow] },
+              { file: join(dir, `csrow${csrow}`, 'ue_count'), desc: csrowUeDesc, labels: [controller, csrow] },
             );
-            for (const csrow of numberedEntries(dir, 'csrow')) {
-              readings.push(
-                { file: join(dir, `csrow${csrow}`, 'ce_count'), desc: csrowCeDesc, labels: [controller, csrow] },
-                { file: join(dir, `csrow${csrow}`, 'ue_count'), desc: csrowUeDesc, labels: [controller, csrow] },
-              );
-            }
           }
-          const texts = await readFiles(reader, readings.map((reading) => reading.file), signal);
-          readings.forEach(({ file, desc, labels }, i) => {
-            const value = parseBase10(texts[i] ?? '');
-            if (value === undefined) logger.debug({ path: file }, 'EDAC counter unreadable');
-            else sink.add(desc, value, labels);
-          });
-        },
-      };
-    },
-  };
-}
-
-export const edacCollector = defineEdacCollector();
+        }
+        const texts = await readFiles(reader, readings.map((reading) => reading.file), signal);
+        readings.forEach(({ file, desc, labels }, i) => {
+          const value = parseBase10(texts[i] ?? '');
+          if (value === undefined) logger.debug({ path: file }, 'EDAC counter unreadable');
+          else sink.add(desc, value, labels);
+        });
+      },
+    };
+  },
+});

@@ -5,15 +5,8 @@ import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
 import { listDevices, logReadErrors, readAttributeSets } from '../sysfs/attributes.js';
 import { FC_COUNTERS, FC_INFO_ATTRIBUTES, fcCounters, fcInfoLabels } from '../sysfs/fibrechannel.js';
-import { sharedSysfsReader, type SysfsReader } from '../sysfs/read.js';
-import { NoDataError, type CollectorDefinition } from '../types.js';
-
-export interface FibrechannelOptions {
-  /** Defaults to the process's shared reader. */
-  reader?: SysfsReader;
-}
-
-export const fibrechannelDefaults: Readonly<FibrechannelOptions> = Object.freeze({});
+import { sharedSysfsReader, type SysfsReaderOption } from '../sysfs/read.js';
+import { defineCollector, NoDataError, type CollectorContext } from '../types.js';
 
 const HELP: Record<string, string> = {
   dumped_frames_total: 'Number of dumped frames',
@@ -40,36 +33,32 @@ const infoDesc = describeMetric('node_fibrechannel_info', 'Non-numeric data from
 ]);
 const COUNTER_FILES = FC_COUNTERS.map(([file]) => file);
 
-export function defineFibrechannelCollector(options: FibrechannelOptions = fibrechannelDefaults): CollectorDefinition {
-  return {
-    name: 'fibrechannel',
-    defaultEnabled: true,
-    description: 'Fibre Channel host ports: state, speed and error counters, from /sys/class/fc_host.',
-    create: ({ paths, logger }) => {
-      const hostDir = sysFilePath(paths, 'class', 'fc_host');
-      const reader = options.reader ?? sharedSysfsReader();
-      return {
-        async update(sink, signal) {
-          if (!existsSync(hostDir)) throw new NoDataError(`${hostDir} does not exist`);
-          const hosts = listDevices(hostDir);
-          const sets = await readAttributeSets(
-            reader,
-            hosts.flatMap((host) => [
-              { dir: join(hostDir, host), names: FC_INFO_ATTRIBUTES },
-              { dir: join(hostDir, host, 'statistics'), names: COUNTER_FILES },
-            ]),
-            signal,
-          );
-          logReadErrors(logger, sets.flatMap((set) => set.errors));
-          hosts.forEach((host, i) => {
-            const [attributes, statistics] = [sets[2 * i], sets[2 * i + 1]] as [(typeof sets)[number], (typeof sets)[number]];
-            sink.add(infoDesc, 1, [host, ...fcInfoLabels(attributes.values)]);
-            for (const [metric, value] of fcCounters(statistics.values)) sink.add(counterDescs.get(metric) as MetricDesc, value, [host]);
-          });
-        },
-      };
-    },
-  };
-}
-
-export const fibrechannelCollector = defineFibrechannelCollector();
+export const fibrechannelCollector = defineCollector({
+  name: 'fibrechannel',
+  defaultEnabled: true,
+  description: 'Fibre Channel host ports: state, speed and error counters, from /sys/class/fc_host.',
+  create: ({ paths, logger, options }: CollectorContext<SysfsReaderOption>) => {
+    const hostDir = sysFilePath(paths, 'class', 'fc_host');
+    const reader = options.reader ?? sharedSysfsReader();
+    return {
+      async update(sink, signal) {
+        if (!existsSync(hostDir)) throw new NoDataError(`${hostDir} does not exist`);
+        const hosts = listDevices(hostDir);
+        const sets = await readAttributeSets(
+          reader,
+          hosts.flatMap((host) => [
+            { dir: join(hostDir, host), names: FC_INFO_ATTRIBUTES },
+            { dir: join(hostDir, host, 'statistics'), names: COUNTER_FILES },
+          ]),
+          signal,
+        );
+        logReadErrors(logger, sets.flatMap((set) => set.errors));
+        hosts.forEach((host, i) => {
+          const [attributes, statistics] = [sets[2 * i], sets[2 * i + 1]] as [(typeof sets)[number], (typeof sets)[number]];
+          sink.add(infoDesc, 1, [host, ...fcInfoLabels(attributes.values)]);
+          for (const [metric, value] of fcCounters(statistics.values)) sink.add(counterDescs.get(metric) as MetricDesc, value, [host]);
+        });
+      },
+    };
+  },
+});

@@ -1,21 +1,27 @@
 /** `node_network_{up,info,mtu_bytes,speed_bytes,carrier,…}{device}` from /sys/class/net (node_exporter netclass_linux.go). */
+import { booleanFlag, regexpFlag } from '../../common/flags.js';
 import { describeMetric, type MetricDesc, type MetricType } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
 import { readClassDevices } from '../sysfs/attributes.js';
 import { adminState, NETCLASS_ATTRIBUTES, parseNetClassInterface, type NetClassNumber } from '../sysfs/netclass.js';
-import { sharedSysfsReader, type SysfsReader } from '../sysfs/read.js';
-import type { CollectorDefinition } from '../types.js';
+import { sharedSysfsReader, type SysfsReaderOption } from '../sysfs/read.js';
+import { collectorFlag, defineCollector, type CollectorContext, type CollectorFlagValues } from '../types.js';
 
-export interface NetclassOptions {
-  /** `--collector.netclass.ignored-devices` */
-  ignoredDevices: RegExp;
-  /** `--collector.netclass.ignore-invalid-speed`: drop speed_bytes when the driver reports -1 (unknown). */
-  ignoreInvalidSpeed: boolean;
-  /** Defaults to the process's shared reader. */
-  reader?: SysfsReader;
-}
+const netclassFlags = {
+  ignoredDevices: collectorFlag(
+    'collector.netclass.ignored-devices',
+    regexpFlag('Regexp of net devices to ignore for netclass collector.', /^$/),
+  ),
+  // Drops speed_bytes when the driver reports -1 (unknown).
+  ignoreInvalidSpeed: collectorFlag(
+    'collector.netclass.ignore-invalid-speed',
+    booleanFlag('Ignore devices where the speed is invalid. This will be the default behavior in 2.x.'),
+  ),
+  // Accepted; this collector always reads sysfs, which netlink's answer matches.
+  netlink: collectorFlag('collector.netclass.netlink', booleanFlag('Use netlink to gather stats instead of /proc/net/dev.', false)),
+};
 
-export const netclassDefaults: Readonly<NetclassOptions> = Object.freeze({ ignoredDevices: /^$/, ignoreInvalidSpeed: false });
+type NetclassOptions = CollectorFlagValues<typeof netclassFlags> & SysfsReaderOption;
 
 const D = ['device'];
 const upDesc = describeMetric('node_network_up', "Value is 1 if operstate is 'up', 0 otherwise.", 'gauge', D);
@@ -54,39 +60,36 @@ const speedDesc = property('speed_bytes');
 const txQueueDesc = property('transmit_queue_length');
 const protocolDesc = property('protocol_type');
 
-export function defineNetclassCollector(options: NetclassOptions = netclassDefaults): CollectorDefinition {
-  return {
-    name: 'netclass',
-    defaultEnabled: true,
-    description: 'Network interface state, speed, MTU and carrier from /sys/class/net.',
-    create: ({ paths, logger }) => {
-      const netDir = sysFilePath(paths, 'class', 'net');
-      const reader = options.reader ?? sharedSysfsReader();
-      return {
-        async update(sink, signal) {
-          const devices = await readClassDevices(reader, netDir, NETCLASS_ATTRIBUTES, {
-            signal,
-            logger,
-            keep: (device) => !options.ignoredDevices.test(device),
-          });
-          for (const { device, attributes } of devices) {
-            const { numbers, texts } = parseNetClassInterface(device, attributes.values);
-            const labels = [device];
-            sink.add(upDesc, texts.operstate === 'up' ? 1 : 0, labels);
-            sink.add(infoDesc, 1, [device, texts.address, texts.broadcast, texts.duplex, texts.operstate, adminState(numbers.flags), texts.ifalias]);
-            for (const [key, desc] of numberDescs) {
-              const value = numbers[key];
-              if (value !== undefined) sink.add(desc, value, labels);
-            }
-            const speed = numbers.speed;
-            if (speed !== undefined && (speed >= 0 || !options.ignoreInvalidSpeed)) sink.add(speedDesc, Math.trunc((speed * 1000 * 1000) / 8), labels);
-            if (numbers.tx_queue_len !== undefined) sink.add(txQueueDesc, numbers.tx_queue_len, labels);
-            if (numbers.type !== undefined) sink.add(protocolDesc, numbers.type, labels);
+export const netclassCollector = defineCollector({
+  name: 'netclass',
+  defaultEnabled: true,
+  description: 'Network interface state, speed, MTU and carrier from /sys/class/net.',
+  flags: netclassFlags,
+  create: ({ paths, logger, options }: CollectorContext<NetclassOptions>) => {
+    const netDir = sysFilePath(paths, 'class', 'net');
+    const reader = options.reader ?? sharedSysfsReader();
+    return {
+      async update(sink, signal) {
+        const devices = await readClassDevices(reader, netDir, NETCLASS_ATTRIBUTES, {
+          signal,
+          logger,
+          keep: (device) => !options.ignoredDevices.test(device),
+        });
+        for (const { device, attributes } of devices) {
+          const { numbers, texts } = parseNetClassInterface(device, attributes.values);
+          const labels = [device];
+          sink.add(upDesc, texts.operstate === 'up' ? 1 : 0, labels);
+          sink.add(infoDesc, 1, [device, texts.address, texts.broadcast, texts.duplex, texts.operstate, adminState(numbers.flags), texts.ifalias]);
+          for (const [key, desc] of numberDescs) {
+            const value = numbers[key];
+            if (value !== undefined) sink.add(desc, value, labels);
           }
-        },
-      };
-    },
-  };
-}
-
-export const netclassCollector = defineNetclassCollector();
+          const speed = numbers.speed;
+          if (speed !== undefined && (speed >= 0 || !options.ignoreInvalidSpeed)) sink.add(speedDesc, Math.trunc((speed * 1000 * 1000) / 8), labels);
+          if (numbers.tx_queue_len !== undefined) sink.add(txQueueDesc, numbers.tx_queue_len, labels);
+          if (numbers.type !== undefined) sink.add(protocolDesc, numbers.type, labels);
+        }
+      },
+    };
+  },
+});

@@ -2,15 +2,8 @@
 import { describeMetric } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
 import { readClassDevices } from '../sysfs/attributes.js';
-import { sharedSysfsReader, type SysfsReader } from '../sysfs/read.js';
-import type { CollectorDefinition } from '../types.js';
-
-export interface NvmeOptions {
-  /** Defaults to the process's shared reader. */
-  reader?: SysfsReader;
-}
-
-export const nvmeDefaults: Readonly<NvmeOptions> = Object.freeze({});
+import { sharedSysfsReader, type SysfsReaderOption } from '../sysfs/read.js';
+import { defineCollector, type CollectorContext } from '../types.js';
 
 const infoDesc = describeMetric('node_nvme_info', 'Non-numeric data from /sys/class/nvme/<device>, value is always 1.', 'gauge', [
   'device',
@@ -22,28 +15,24 @@ const infoDesc = describeMetric('node_nvme_info', 'Non-numeric data from /sys/cl
 /** A controller missing one of these is not reported (node_exporter fails the whole scrape instead). */
 const ATTRIBUTES = ['firmware_rev', 'model', 'serial', 'state', 'cntlid'] as const;
 
-export function defineNvmeCollector(options: NvmeOptions = nvmeDefaults): CollectorDefinition {
-  return {
-    name: 'nvme',
-    defaultEnabled: true,
-    description: 'NVMe controllers: model, serial, firmware and state, from /sys/class/nvme.',
-    create: ({ paths, logger }) => {
-      const nvmeDir = sysFilePath(paths, 'class', 'nvme');
-      const reader = options.reader ?? sharedSysfsReader();
-      return {
-        async update(sink, signal) {
-          for (const { device, attributes } of await readClassDevices(reader, nvmeDir, ATTRIBUTES, { signal, logger })) {
-            if (ATTRIBUTES.some((name) => !attributes.values.has(name))) {
-              logger.debug({ device }, 'NVMe controller attributes incomplete, not reported');
-              continue;
-            }
-            const get = (name: string): string => attributes.get(name) as string;
-            sink.add(infoDesc, 1, [device, get('firmware_rev'), get('model'), get('serial'), get('state')]);
+export const nvmeCollector = defineCollector({
+  name: 'nvme',
+  defaultEnabled: true,
+  description: 'NVMe controllers: model, serial, firmware and state, from /sys/class/nvme.',
+  create: ({ paths, logger, options }: CollectorContext<SysfsReaderOption>) => {
+    const nvmeDir = sysFilePath(paths, 'class', 'nvme');
+    const reader = options.reader ?? sharedSysfsReader();
+    return {
+      async update(sink, signal) {
+        for (const { device, attributes } of await readClassDevices(reader, nvmeDir, ATTRIBUTES, { signal, logger })) {
+          if (ATTRIBUTES.some((name) => !attributes.values.has(name))) {
+            logger.debug({ device }, 'NVMe controller attributes incomplete, not reported');
+            continue;
           }
-        },
-      };
-    },
-  };
-}
-
-export const nvmeCollector = defineNvmeCollector();
+          const get = (name: string): string => attributes.get(name) as string;
+          sink.add(infoDesc, 1, [device, get('firmware_rev'), get('model'), get('serial'), get('state')]);
+        }
+      },
+    };
+  },
+});

@@ -1,19 +1,17 @@
 /** `node_tape_*{device}` from /sys/class/scsi_tape/stN/stats (node_exporter tapestats_linux.go). */
+import { regexpFlag } from '../../common/flags.js';
 import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
 import { readClassDevices } from '../sysfs/attributes.js';
-import { sharedSysfsReader, type SysfsReader } from '../sysfs/read.js';
+import { sharedSysfsReader, type SysfsReaderOption } from '../sysfs/read.js';
 import { parseInteger } from '../sysfs/values.js';
-import type { CollectorDefinition } from '../types.js';
+import { collectorFlag, defineCollector, type CollectorContext, type CollectorFlagValues } from '../types.js';
 
-export interface TapestatsOptions {
-  /** `--collector.tapestats.ignored-devices` */
-  ignoredDevices: RegExp;
-  /** Defaults to the process's shared reader. */
-  reader?: SysfsReader;
-}
+const tapestatsFlags = {
+  ignoredDevices: collectorFlag('collector.tapestats.ignored-devices', regexpFlag('Regexp of devices to ignore for tapestats.', /^$/)),
+};
 
-export const tapestatsDefaults: Readonly<TapestatsOptions> = Object.freeze({ ignoredDevices: /^$/ });
+type TapestatsOptions = CollectorFlagValues<typeof tapestatsFlags> & SysfsReaderOption;
 
 const D = ['device'];
 /** Stats file → family; `nanoseconds` counters are reported in seconds. A missing file counts as 0. */
@@ -64,33 +62,30 @@ const STATS: readonly { file: string; desc: MetricDesc; nanoseconds?: true }[] =
 ];
 const STAT_FILES = STATS.map((stat) => stat.file);
 
-export function defineTapestatsCollector(options: TapestatsOptions = tapestatsDefaults): CollectorDefinition {
-  return {
-    name: 'tapestats',
-    defaultEnabled: true,
-    description: 'SCSI tape drive I/O statistics from /sys/class/scsi_tape.',
-    create: ({ paths, logger }) => {
-      const tapeDir = sysFilePath(paths, 'class', 'scsi_tape');
-      const reader = options.reader ?? sharedSysfsReader();
-      return {
-        async update(sink, signal) {
-          const tapes = await readClassDevices(reader, tapeDir, STAT_FILES, {
-            signal,
-            logger,
-            subdir: 'stats',
-            // stN only: the stNa, nstN… entries are other device nodes of the same drives.
-            keep: (name) => /^st\d+$/.test(name) && !options.ignoredDevices.test(name),
-          });
-          for (const { file, desc, nanoseconds } of STATS) {
-            for (const { device, attributes } of tapes) {
-              const value = parseInteger(attributes.get(file) ?? '0') ?? 0;
-              sink.add(desc, nanoseconds ? value * 0.000000001 : value, [device]);
-            }
+export const tapestatsCollector = defineCollector({
+  name: 'tapestats',
+  defaultEnabled: true,
+  description: 'SCSI tape drive I/O statistics from /sys/class/scsi_tape.',
+  flags: tapestatsFlags,
+  create: ({ paths, logger, options }: CollectorContext<TapestatsOptions>) => {
+    const tapeDir = sysFilePath(paths, 'class', 'scsi_tape');
+    const reader = options.reader ?? sharedSysfsReader();
+    return {
+      async update(sink, signal) {
+        const tapes = await readClassDevices(reader, tapeDir, STAT_FILES, {
+          signal,
+          logger,
+          subdir: 'stats',
+          // stN only: the stNa, nstN… entries are other device nodes of the same drives.
+          keep: (name) => /^st\d+$/.test(name) && !options.ignoredDevices.test(name),
+        });
+        for (const { file, desc, nanoseconds } of STATS) {
+          for (const { device, attributes } of tapes) {
+            const value = parseInteger(attributes.get(file) ?? '0') ?? 0;
+            sink.add(desc, nanoseconds ? value * 0.000000001 : value, [device]);
           }
-        },
-      };
-    },
-  };
-}
-
-export const tapestatsCollector = defineTapestatsCollector();
+        }
+      },
+    };
+  },
+});

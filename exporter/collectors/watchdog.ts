@@ -2,16 +2,9 @@
 import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
 import { readClassDevices } from '../sysfs/attributes.js';
-import { sharedSysfsReader, type SysfsReader } from '../sysfs/read.js';
+import { sharedSysfsReader, type SysfsReaderOption } from '../sysfs/read.js';
 import { parseWatchdog, WATCHDOG_ATTRIBUTES, WATCHDOG_NUMBERS } from '../sysfs/watchdog.js';
-import type { CollectorDefinition } from '../types.js';
-
-export interface WatchdogOptions {
-  /** Defaults to the process's shared reader. */
-  reader?: SysfsReader;
-}
-
-export const watchdogDefaults: Readonly<WatchdogOptions> = Object.freeze({});
+import { defineCollector, type CollectorContext } from '../types.js';
 
 const METRIC_NAMES: Record<(typeof WATCHDOG_NUMBERS)[number], string> = {
   bootstatus: 'bootstatus',
@@ -35,31 +28,27 @@ const infoDesc = describeMetric('node_watchdog_info', 'Info of /sys/class/watchd
   'pretimeout_governor',
 ]);
 
-export function defineWatchdogCollector(options: WatchdogOptions = watchdogDefaults): CollectorDefinition {
-  return {
-    name: 'watchdog',
-    defaultEnabled: true,
-    description: 'Watchdog timers: timeout, time left, state, from /sys/class/watchdog.',
-    create: ({ paths, logger }) => {
-      const watchdogDir = sysFilePath(paths, 'class', 'watchdog');
-      const reader = options.reader ?? sharedSysfsReader();
-      return {
-        async update(sink, signal) {
-          const devices = await readClassDevices(reader, watchdogDir, WATCHDOG_ATTRIBUTES, { signal, logger });
-          const watchdogs = devices.map(({ device, attributes }) => [device, parseWatchdog(attributes.values)] as const);
-          for (const [key, desc] of numberDescs) {
-            for (const [name, { numbers }] of watchdogs) {
-              const value = numbers[key];
-              if (value !== undefined) sink.add(desc, value, [name]);
-            }
+export const watchdogCollector = defineCollector({
+  name: 'watchdog',
+  defaultEnabled: true,
+  description: 'Watchdog timers: timeout, time left, state, from /sys/class/watchdog.',
+  create: ({ paths, logger, options }: CollectorContext<SysfsReaderOption>) => {
+    const watchdogDir = sysFilePath(paths, 'class', 'watchdog');
+    const reader = options.reader ?? sharedSysfsReader();
+    return {
+      async update(sink, signal) {
+        const devices = await readClassDevices(reader, watchdogDir, WATCHDOG_ATTRIBUTES, { signal, logger });
+        const watchdogs = devices.map(({ device, attributes }) => [device, parseWatchdog(attributes.values)] as const);
+        for (const [key, desc] of numberDescs) {
+          for (const [name, { numbers }] of watchdogs) {
+            const value = numbers[key];
+            if (value !== undefined) sink.add(desc, value, [name]);
           }
-          for (const [name, { texts }] of watchdogs) {
-            sink.add(infoDesc, 1, [name, texts.options, texts.identity, texts.state, texts.status, texts.pretimeout_governor]);
-          }
-        },
-      };
-    },
-  };
-}
-
-export const watchdogCollector = defineWatchdogCollector();
+        }
+        for (const [name, { texts }] of watchdogs) {
+          sink.add(infoDesc, 1, [name, texts.options, texts.identity, texts.state, texts.status, texts.pretimeout_governor]);
+        }
+      },
+    };
+  },
+});

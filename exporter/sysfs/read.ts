@@ -314,6 +314,12 @@ function stuckError(path: string, why: string): SysfsReadError {
 
 let shared: ThreadedSysfsReader | undefined;
 
+/** A sysfs collector's one option that is not a flag: tests give their own reader. */
+export interface SysfsReaderOption {
+  /** Defaults to the process's shared reader. */
+  reader?: SysfsReader;
+}
+
 /** The process's one reader, started on first use, so every collector shares its threads and its memory of stuck files. */
 export function sharedSysfsReader(): SysfsReader {
   shared ??= new ThreadedSysfsReader();

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { ThreadedSysfsReader } from '../../../exporter/sysfs/read.js';
-import { defineHwmonCollector, hwmonDefaults } from '../../../exporter/collectors/hwmon.js';
-import { defineNetclassCollector, netclassDefaults } from '../../../exporter/collectors/netclass.js';
-import { defineRaplCollector, raplDefaults } from '../../../exporter/collectors/rapl.js';
-import { createCollector, expected, fixturePaths, scrape } from './fixture.js';
+import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
+import { netclassCollector } from '../../../exporter/collectors/netclass.js';
+import { raplCollector } from '../../../exporter/collectors/rapl.js';
+import { createCollector, expected, fixtureOptions, fixturePaths, scrape } from './fixture.js';
 import { SYSFS_CASES } from './sysfs-cases.js';
 
 for (const [definition, file] of SYSFS_CASES) {
@@ -20,9 +20,9 @@ for (const [definition, file] of SYSFS_CASES) {
 }
 
 test('netclass: ignored devices are skipped, and an unknown speed (-1) is dropped only with ignore-invalid-speed', async () => {
-  const text = await scrape(
-    createCollector(defineNetclassCollector({ ...netclassDefaults, ignoredDevices: /^(lo|ifb\d+)$/, ignoreInvalidSpeed: true })),
-  );
+  const options = fixtureOptions();
+  options.netclass = { ...options.netclass, ignoredDevices: /^(lo|ifb\d+)$/, ignoreInvalidSpeed: true };
+  const text = await scrape(createCollector(netclassCollector, { options }));
   assert.doesNotMatch(text, /device="(lo|ifb0)"/);
   assert.match(text, /^node_network_up\{device="eth0"\} 1$/m);
   assert.match(text, /^node_network_speed_bytes\{device="bond0"\} 2500000000$/m);
@@ -31,9 +31,9 @@ test('netclass: ignored devices are skipped, and an unknown speed (-1) is droppe
 });
 
 test('hwmon: chip and sensor filters apply together, the sensor filter to "<chip>;<sensor>"', async () => {
-  const text = await scrape(
-    createCollector(defineHwmonCollector({ ...hwmonDefaults, chip: { exclude: /^acpitz$/ }, sensor: { include: /^platform_coretemp_0;temp1$|^i2c/, exclude: /;fan1$/ } })),
-  );
+  const options = fixtureOptions();
+  options.hwmon = { chipExclude: /^acpitz$/, sensorInclude: /^platform_coretemp_0;temp1$|^i2c/, sensorExclude: /;fan1$/ };
+  const text = await scrape(createCollector(hwmonCollector, { options }));
   assert.doesNotMatch(text, /chip="acpitz"|chip="hwmon3"|sensor="temp2"|sensor="fan1"/);
   assert.match(text, /^node_hwmon_temp_celsius\{chip="platform_coretemp_0",sensor="temp1"\} 55$/m);
   assert.match(text, /^node_hwmon_in_volts\{chip="i2c_0_0_002d",sensor="in0"\} 1.04$/m);
@@ -53,7 +53,9 @@ test('hwmon: a sensor whose read blocks is left out after the bound; the other s
     await rm(sys, { recursive: true, force: true });
   });
 
-  const collector = createCollector(defineHwmonCollector({ ...hwmonDefaults, reader }), { paths: { ...fixturePaths, sysfs: sys } });
+  const options = fixtureOptions();
+  options.hwmon.reader = reader;
+  const collector = createCollector(hwmonCollector, { paths: { ...fixturePaths, sysfs: sys }, options });
   const text = await scrape(collector);
   assert.match(text, /^node_hwmon_temp_celsius\{chip="platform_coretemp_0",sensor="temp1"\} 55$/m);
   assert.match(text, /^node_hwmon_temp_crit_celsius\{chip="platform_coretemp_0",sensor="temp2"\} 100$/m);
@@ -64,7 +66,9 @@ test('hwmon: a sensor whose read blocks is left out after the bound; the other s
 });
 
 test('rapl: with the zone label, every zone is one family', async () => {
-  const text = await scrape(createCollector(defineRaplCollector({ ...raplDefaults, enableZoneLabel: true })));
+  const options = fixtureOptions();
+  options.rapl.enableZoneLabel = true;
+  const text = await scrape(createCollector(raplCollector, { options }));
   assert.match(text, /^node_rapl_joules_total\{index="1",path="[^"]+\/class\/powercap\/intel-rapl:1:0",rapl_zone="core"\} 0.7$/m);
   assert.doesNotMatch(text, /node_rapl_core_joules_total/);
 });
