@@ -117,7 +117,7 @@ export function optionsFor(definition: CollectorDefinition, given: PartialCollec
   return (given as Record<string, CollectorFlagValues<CollectorFlags> | undefined>)[definition.name] ?? flagDefaults(definition.flags);
 }
 
-/** node_exporter 1.5.0's defaults (Debian's build for the netdev exclude), as fresh objects. */
+/** Every collector's flag defaults (node_exporter's; Debian's build for the netdev exclude), as fresh objects. */
 export function defaultCollectorOptions(): CollectorOptions {
   return Object.fromEntries(linuxCollectors.map((definition) => [definition.name, flagDefaults(definition.flags)])) as CollectorOptions;
 }

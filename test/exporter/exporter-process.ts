@@ -60,6 +60,7 @@ export const FIXTURE_ARGS = [
   '--collector.textfile.directory=test/fixtures/exporter/textfile',
   // Off by default: the golden output covers every collector.
   '--collector.interrupts',
+  '--collector.meminfo_numa',
   '--web.disable-exporter-metrics',
 ];
 

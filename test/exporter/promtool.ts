@@ -1,5 +1,5 @@
 /** `promtool check metrics`, and the allow-list it gives for node_exporter's own exposition. */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import type { TestContext } from 'node:test';
 import { freePort } from '../helpers/ports.js';
 import { requireBinary, startProcess, waitForHttp } from '../helpers/process.js';
@@ -23,4 +23,11 @@ export async function nodeExporterText(t: TestContext, args: readonly string[]):
   const running = startProcess(t, binary, [`--web.listen-address=127.0.0.1:${port}`, ...args], { cwd: ROOT });
   await waitForHttp(running, `http://127.0.0.1:${port}/metrics`);
   return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+}
+
+/** The collectors Debian's node_exporter knows, from its --help (`--collector.NAME  Enable the NAME collector`). */
+export function nodeExporterCollectors(): Set<string> {
+  const binary = requireBinary('prometheus-node-exporter', 'prometheus-node-exporter');
+  const help = execFileSync(binary, ['--help'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Set([...help.matchAll(/--collector\.([a-z_]+)\s+Enable the \1 collector/g)].map((match) => match[1] as string));
 }

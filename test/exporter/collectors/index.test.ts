@@ -5,13 +5,14 @@ import { defaultCollectorOptions, fallbackCollectors, hostCollectors, linuxColle
 test('the collector table: unique names in order, node_exporter defaults, Linux collectors on Linux', () => {
   const names = linuxCollectors.map((c) => c.name);
   assert.deepEqual(names, [
-    'arp', 'conntrack', 'cpu', 'diskstats', 'entropy', 'filefd', 'filesystem', 'interrupts', 'ipvs', 'loadavg', 'mdadm', 'meminfo',
-    'netdev', 'netstat', 'nfs', 'nfsd', 'os', 'pressure', 'schedstat', 'selinux', 'sockstat', 'softnet', 'stat', 'textfile', 'time',
-    'udp_queues', 'uname', 'vmstat', 'xfs', 'zfs',
+    'arp', 'bonding', 'conntrack', 'cpu', 'cpufreq', 'diskstats', 'dmi', 'edac', 'entropy', 'fibrechannel', 'filefd', 'filesystem',
+    'hwmon', 'interrupts', 'ipvs', 'loadavg', 'mdadm', 'meminfo', 'meminfo_numa', 'netclass', 'netdev', 'netstat', 'nfs', 'nfsd',
+    'nvme', 'os', 'powersupplyclass', 'pressure', 'rapl', 'schedstat', 'selinux', 'sockstat', 'softnet', 'stat', 'tapestats',
+    'textfile', 'thermal_zone', 'time', 'udp_queues', 'uname', 'vmstat', 'watchdog', 'xfs', 'zfs',
   ]);
   assert.ok(linuxCollectors.every((c) => c.description !== ''));
-  // node_exporter enables every one of these by default but interrupts.
-  assert.deepEqual(linuxCollectors.filter((c) => !c.defaultEnabled).map((c) => c.name), ['interrupts']);
+  // node_exporter enables every one of these by default but interrupts and meminfo_numa.
+  assert.deepEqual(linuxCollectors.filter((c) => !c.defaultEnabled).map((c) => c.name), ['interrupts', 'meminfo_numa']);
   assert.deepEqual(fallbackCollectors.map((c) => c.name), ['filesystem', 'loadavg', 'meminfo', 'os', 'textfile', 'time', 'uname']);
   assert.equal(hostCollectors, process.platform === 'linux' ? linuxCollectors : fallbackCollectors);
 });
