@@ -21,7 +21,7 @@ test('defaultCollectorOptions: fresh objects with node_exporter 1.5.0 defaults',
   const options = defaultCollectorOptions();
   assert.equal(options.filesystem.mountTimeoutSeconds, 5);
   assert.ok(options.filesystem.statWorkerCount >= 1 && options.filesystem.statWorkerCount < 4);
-  assert.equal(options.diskstats.deviceExclude?.source, '^(ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\\d+n\\d+p)\\d+$');
+  assert.equal(options.diskstats.deviceExclude?.source, '^(z?ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\\d+n\\d+p)\\d+$');
   assert.equal(options.netdev.deviceExclude?.source, '^lo$');
   assert.equal(options.vmstat.fields.source, '^(oom_kill|pgpg|pswp|pg.*fault).*');
   assert.equal(options.ipvs.backendLabels, 'local_address,local_port,remote_address,remote_port,proto,local_mark');
