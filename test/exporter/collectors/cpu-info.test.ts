@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { MetricFamilies, renderText } from '../../../common/metrics.js';
 import { addCpuInfo, cpuInfoDefaults, cpuInfoWanted } from '../../../exporter/collectors/cpu-info.js';
-import { expected, fixturePaths } from './fixture.js';
+import { cpuCollector } from '../../../exporter/collectors/cpu.js';
+import { createCollector, expected, fixtureOptions, fixturePaths, scrape } from './fixture.js';
 
 const cpuinfo = readFileSync(join(fixturePaths.procfs, 'cpuinfo'), 'utf8');
 
@@ -27,4 +28,14 @@ test('cpu info: no flag or bug families without a pattern; frequencies from cpu 
   assert.equal(cpuInfoWanted({ ...cpuInfoDefaults, bugsInclude: /./ }), true);
   const families = new MetricFamilies();
   assert.throws(() => addCpuInfo(families, 'vendor_id : x\n', cpuInfoDefaults, 'cpuinfo'), /cpuinfo: "vendor_id : x" before the first processor line/);
+});
+
+test('cpu collector: --collector.cpu.info adds the info families, --no-collector.cpu.guest drops the guest family', async () => {
+  const options = fixtureOptions();
+  options.cpu = { guest: false, info: false, infoBugsInclude: /spectre/ };
+  const text = await scrape(createCollector(cpuCollector, { options }));
+  assert.match(text, /^node_cpu_info\{package="0",core="0",cpu="0",/m);
+  assert.match(text, /^node_cpu_bug_info\{bug="spectre_v1"\} 1$/m);
+  assert.doesNotMatch(text, /node_cpu_guest_seconds_total|node_cpu_flag_info|node_cpu_frequency_hertz/);
+  assert.doesNotMatch(await scrape(createCollector(cpuCollector)), /node_cpu_info/);
 });
