@@ -59,6 +59,7 @@ const CHANGED_SINCE_1_5 = new Map([
   ['diskstats serial', '1.6: node_disk_info serial from SCSI_IDENT_SERIAL, else ID_SERIAL_SHORT, else ID_SERIAL'],
   ['netstat fields', '1.8/1.9: TcpExt_TCPOFOQueue and TcpExt_TCPRcvQDrop in the default fields; passed to both'],
   ['filesystem fs-types-exclude', '1.10: erofs excluded by default'],
+  ['os', '1.8: node_os_support_end_timestamp_seconds from SUPPORT_END (Debian 12 has none)'],
   ['pressure', '1.9: node_pressure_irq_stalled_seconds_total from /proc/pressure/irq (Linux 6.1+)'],
   ['cpu', '1.10 flags --collector.cpu.guest (true) and --collector.cpu.info*; cpu info is off on both sides'],
 ]);
