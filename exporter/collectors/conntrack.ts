@@ -4,7 +4,7 @@ import { procFilePath } from '../paths.js';
 import { parseConntrackStat } from '../procfs/conntrack.js';
 import { singleNumber } from '../procfs/fields.js';
 import { readOptionalProcFile } from '../procfs/read.js';
-import { NoDataError, type CollectorDefinition } from '../types.js';
+import { defineCollector, NoDataError } from '../types.js';
 
 const entries = describeMetric('node_nf_conntrack_entries', 'Number of currently allocated flow entries for connection tracking.', 'gauge');
 const limit = describeMetric('node_nf_conntrack_entries_limit', 'Maximum size of connection tracking table.', 'gauge');
@@ -24,7 +24,7 @@ function notLoaded(path: string): NoDataError {
   return new NoDataError(`${path} not found: conntrack probably not loaded`);
 }
 
-export const conntrackCollector: CollectorDefinition = {
+export const conntrackCollector = defineCollector({
   name: 'conntrack',
   defaultEnabled: true,
   description: 'Connection tracking table size, limit and per-CPU statistics, from /proc (nf_conntrack).',
@@ -50,4 +50,4 @@ export const conntrackCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

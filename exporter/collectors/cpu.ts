@@ -5,12 +5,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../common/logging.js';
+import { booleanFlag, regexpFlag } from '../../common/flags.js';
 import { describeMetric } from '../../common/metrics.js';
 import { procFilePath, sysFilePath } from '../paths.js';
 import { parseCpuList } from '../procfs/cpulist.js';
 import { readOptionalProcFile, readProcFile } from '../procfs/read.js';
 import { parseStat, type CpuStat, type CpuTimes } from '../procfs/stat.js';
-import { defineCollector, type Collector, type MetricSink } from '../types.js';
+import { collectorFlag, defineCollector, type Collector, type CollectorContext, type CollectorFlagValues, type MetricSink } from '../types.js';
+import { addCpuInfo, cpuInfoWanted, type CpuInfoOptions } from './cpu-info.js';
 
 const secondsDesc = describeMetric('node_cpu_seconds_total', 'Seconds the CPUs spent in each mode.', 'counter', ['cpu', 'mode']);
 const guestDesc = describeMetric(
@@ -114,16 +116,37 @@ function addThrottles(sink: MetricSink, cpuRoot: string, cpus: Iterable<string>,
   }
 }
 
+const cpuFlags = {
+  guest: collectorFlag('collector.cpu.guest', booleanFlag('Enables metric node_cpu_guest_seconds_total', true)),
+  info: collectorFlag('collector.cpu.info', booleanFlag('Enables metric cpu_info')),
+  // Either pattern turns info on, as in node_exporter.
+  infoFlagsInclude: collectorFlag(
+    'collector.cpu.info.flags-include',
+    regexpFlag('Filter the `flags` field in cpuInfo with a value that must be a regular expression', undefined),
+  ),
+  infoBugsInclude: collectorFlag(
+    'collector.cpu.info.bugs-include',
+    regexpFlag('Filter the `bugs` field in cpuInfo with a value that must be a regular expression', undefined),
+  ),
+};
+
 class CpuCollector implements Collector {
   readonly #statPath: string;
   readonly #cpuRoot: string;
+  readonly #cpuinfoPath: string;
+  readonly #options: CollectorFlagValues<typeof cpuFlags>;
+  readonly #info: CpuInfoOptions;
   readonly #times: MonotonicCpuTimes;
   readonly #labels = new Map<string, CpuLabels>();
   readonly #hasThrottle = new Map<string, boolean>();
 
-  constructor(statPath: string, cpuRoot: string, logger: Logger) {
-    this.#statPath = statPath;
-    this.#cpuRoot = cpuRoot;
+  constructor({ paths, logger, options }: CollectorContext<CollectorFlagValues<typeof cpuFlags>>) {
+    this.#statPath = procFilePath(paths, 'stat');
+    this.#cpuRoot = sysFilePath(paths, 'devices', 'system', 'cpu');
+    this.#cpuinfoPath = procFilePath(paths, 'cpuinfo');
+    this.#options = options;
+    // node_cpu_frequency_hertz from cpuinfo would clash with cpufreq's family of that name: never added here.
+    this.#info = { enabled: options.info, flagsInclude: options.infoFlagsInclude, bugsInclude: options.infoBugsInclude, cpufreqEnabled: false };
     this.#times = new MonotonicCpuTimes(logger);
   }
 
@@ -143,11 +166,14 @@ class CpuCollector implements Collector {
       const labels = this.#labelsFor(cpu);
       for (let m = 0; m < MODES.length; m++) sink.add(secondsDesc, t[MODES[m] as (typeof MODES)[number]], labels.modes[m]);
     }
-    for (const [cpu, t] of times) {
-      const labels = this.#labelsFor(cpu);
-      sink.add(guestDesc, t.guest, labels.guestUser);
-      sink.add(guestDesc, t.guestNice, labels.guestNice);
+    if (this.#options.guest) {
+      for (const [cpu, t] of times) {
+        const labels = this.#labelsFor(cpu);
+        sink.add(guestDesc, t.guest, labels.guestUser);
+        sink.add(guestDesc, t.guestNice, labels.guestNice);
+      }
     }
+    if (cpuInfoWanted(this.#info)) addCpuInfo(sink, readProcFile(this.#cpuinfoPath), this.#info, this.#cpuinfoPath);
     addThrottles(sink, this.#cpuRoot, times.keys(), this.#hasThrottle);
     const isolatedPath = join(this.#cpuRoot, 'isolated');
     const isolated = readOptionalProcFile(isolatedPath);
@@ -158,6 +184,7 @@ class CpuCollector implements Collector {
 export const cpuCollector = defineCollector({
   name: 'cpu',
   defaultEnabled: true,
-  description: 'Seconds each CPU spent in each mode, from /proc/stat.',
-  create: ({ paths, logger }) => new CpuCollector(procFilePath(paths, 'stat'), sysFilePath(paths, 'devices', 'system', 'cpu'), logger),
+  description: 'Seconds each CPU spent in each mode, from /proc/stat; with --collector.cpu.info, /proc/cpuinfo.',
+  flags: cpuFlags,
+  create: (context) => new CpuCollector(context),
 });

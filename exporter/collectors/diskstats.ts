@@ -1,16 +1,16 @@
-/** `node_disk_*{device}` from /proc/diskstats, and `node_disk_info` with udev's properties (node_exporter diskstats_linux.go). */
+/** `node_disk_*{device}` from /proc/diskstats, and `node_disk_info` with udev's properties and sysfs' rotational flag (node_exporter diskstats_linux.go). */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeMetric } from '../../common/metrics.js';
 import { stringFlag } from '../../common/flags.js';
 import { DeviceFilter, deviceFilterFlags } from '../filters.js';
-import { procFilePath } from '../paths.js';
+import { procFilePath, sysFilePath } from '../paths.js';
 import { parseDiskstats, type DiskStats } from '../procfs/diskstats.js';
 import { readOptionalProcFile, readProcFile } from '../procfs/read.js';
 import { parseUdevProperties } from '../formats/udev.js';
-import { collectorFlag, defineCollector, type MetricSink } from '../types.js';
+import { collectorFlag, defineCollector, type HostPaths, type MetricSink } from '../types.js';
 
-export const DEFAULT_DISKSTATS_DEVICE_EXCLUDE = /^(ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\d+n\d+p)\d+$/;
+export const DEFAULT_DISKSTATS_DEVICE_EXCLUDE = /^(z?ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\d+n\d+p)\d+$/;
 
 const D = ['device'];
 const readsCompleted = describeMetric('node_disk_reads_completed_total', 'The total number of reads completed successfully.', 'counter', D);
@@ -37,6 +37,7 @@ const info = describeMetric('node_disk_info', 'Info of /sys/block/<block_device>
   'model',
   'path',
   'revision',
+  'rotational',
   'serial',
   'wwn',
 ]);
@@ -55,7 +56,21 @@ const deviceMapperInfo = describeMetric('node_disk_device_mapper_info', 'Info ab
   'vg_name',
 ]);
 
-function addDisk(sink: MetricSink, disk: DiskStats, udev: Map<string, string>): void {
+/** The serial printed on the disk's label where udev has it, else the short or full ID serial (virtio). */
+function serial(udev: Map<string, string>): string {
+  for (const property of ['SCSI_IDENT_SERIAL', 'ID_SERIAL_SHORT', 'ID_SERIAL']) {
+    const value = udev.get(property);
+    if (value !== undefined && value !== '') return value;
+  }
+  return '';
+}
+
+/** `1` for a spinning disk, `0` for any other or when the kernel has no queue attributes for the device. */
+function rotational(paths: HostPaths, device: string): string {
+  return readOptionalProcFile(sysFilePath(paths, 'block', device, 'queue', 'rotational'))?.trim() === '1' ? '1' : '0';
+}
+
+function addDisk(sink: MetricSink, disk: DiskStats, udev: Map<string, string>, isRotational: string): void {
   const labels = [disk.device];
   sink.add(info, 1, [
     disk.device,
@@ -64,7 +79,8 @@ function addDisk(sink: MetricSink, disk: DiskStats, udev: Map<string, string>): 
     udev.get('ID_MODEL') ?? '',
     udev.get('ID_PATH') ?? '',
     udev.get('ID_REVISION') ?? '',
-    udev.get('ID_SERIAL_SHORT') ?? '',
+    isRotational,
+    serial(udev),
     udev.get('ID_WWN') ?? '',
   ]);
   if (udev.get('ID_ATA') === '1') {
@@ -125,7 +141,7 @@ export const diskstatsCollector = defineCollector({
         // udev keeps its database on tmpfs (/run), so it is read like /proc.
         for (const disk of disks) {
           const text = udevAvailable ? readOptionalProcFile(join(udevDataPath, `b${disk.major}:${disk.minor}`)) : undefined;
-          addDisk(sink, disk, text === undefined ? NO_PROPERTIES : parseUdevProperties(text));
+          addDisk(sink, disk, text === undefined ? NO_PROPERTIES : parseUdevProperties(text), rotational(paths, disk.device));
         }
       },
     };

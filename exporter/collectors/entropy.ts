@@ -3,12 +3,12 @@ import { describeMetric } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
 import { singleNumber } from '../procfs/fields.js';
 import { readProcFile } from '../procfs/read.js';
-import type { CollectorDefinition } from '../types.js';
+import { defineCollector } from '../types.js';
 
 const available = describeMetric('node_entropy_available_bits', 'Bits of available entropy.', 'gauge');
 const poolSize = describeMetric('node_entropy_pool_size_bits', 'Bits of entropy pool.', 'gauge');
 
-export const entropyCollector: CollectorDefinition = {
+export const entropyCollector = defineCollector({
   name: 'entropy',
   defaultEnabled: true,
   description: 'Available entropy and pool size, from /proc/sys/kernel/random.',
@@ -23,4 +23,4 @@ export const entropyCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

@@ -3,12 +3,12 @@ import { describeMetric } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
 import { parseFileNr } from '../procfs/filefd.js';
 import { readProcFile } from '../procfs/read.js';
-import type { CollectorDefinition } from '../types.js';
+import { defineCollector } from '../types.js';
 
 const allocated = describeMetric('node_filefd_allocated', 'File descriptor statistics: allocated.', 'gauge');
 const maximum = describeMetric('node_filefd_maximum', 'File descriptor statistics: maximum.', 'gauge');
 
-export const filefdCollector: CollectorDefinition = {
+export const filefdCollector = defineCollector({
   name: 'filefd',
   defaultEnabled: true,
   description: 'Allocated and maximum file handles, from /proc/sys/fs/file-nr.',
@@ -22,4 +22,4 @@ export const filefdCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

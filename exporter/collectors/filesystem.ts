@@ -18,7 +18,7 @@ import { collectorFlag, defineCollector, type Collector, type CollectorContext, 
 export const DEFAULT_FILESYSTEM_MOUNT_POINTS_EXCLUDE =
   /^\/(dev|proc|run|sys|mnt|media|var\/lib\/docker\/.+|var\/lib\/containers\/storage\/.+)($|\/)/;
 export const DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE =
-  /^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs)$/;
+  /^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|erofs|sysfs|tracefs)$/;
 
 /** The mount filters, which the systeminformation fallback takes too. */
 export const filesystemExcludeFlags = {

@@ -4,35 +4,97 @@
  */
 import { fallbackCollectorsFor } from '../fallback/index.js';
 import { flagDefaults, type CollectorDefinition, type CollectorFlags, type CollectorFlagValues, type OptionsOf } from '../types.js';
+import { arpCollector } from './arp.js';
+import { bondingCollector } from './bonding.js';
+import { conntrackCollector } from './conntrack.js';
 import { cpuCollector } from './cpu.js';
+import { cpufreqCollector } from './cpufreq.js';
 import { diskstatsCollector } from './diskstats.js';
+import { dmiCollector } from './dmi.js';
+import { edacCollector } from './edac.js';
+import { entropyCollector } from './entropy.js';
+import { fibrechannelCollector } from './fibrechannel.js';
+import { filefdCollector } from './filefd.js';
 import { filesystemCollector } from './filesystem.js';
+import { hwmonCollector } from './hwmon.js';
+import { interruptsCollector } from './interrupts.js';
+import { ipvsCollector } from './ipvs.js';
 import { loadavgCollector } from './loadavg.js';
+import { mdadmCollector } from './mdadm.js';
 import { meminfoCollector } from './meminfo.js';
+import { meminfoNumaCollector } from './meminfo_numa.js';
+import { netclassCollector } from './netclass.js';
 import { netdevCollector } from './netdev.js';
+import { netstatCollector } from './netstat.js';
+import { nfsCollector } from './nfs.js';
+import { nfsdCollector } from './nfsd.js';
+import { nvmeCollector } from './nvme.js';
 import { osCollector } from './os.js';
+import { powerSupplyClassCollector } from './powersupplyclass.js';
 import { pressureCollector } from './pressure.js';
+import { raplCollector } from './rapl.js';
+import { schedstatCollector } from './schedstat.js';
+import { selinuxCollector } from './selinux.js';
+import { sockstatCollector } from './sockstat.js';
+import { softnetCollector } from './softnet.js';
 import { statCollector } from './stat.js';
+import { tapestatsCollector } from './tapestats.js';
 import { textfileCollector } from './textfile.js';
+import { thermalZoneCollector } from './thermal_zone.js';
 import { timeCollector } from './time.js';
+import { udpQueuesCollector } from './udp_queues.js';
 import { unameCollector } from './uname.js';
 import { vmstatCollector } from './vmstat.js';
+import { watchdogCollector } from './watchdog.js';
+import { xfsCollector } from './xfs.js';
+import { zfsCollector } from './zfs.js';
 
 /** Collectors reading /proc, /sys and statfs directly, in name order. */
 export const linuxCollectors = Object.freeze([
+  arpCollector,
+  bondingCollector,
+  conntrackCollector,
   cpuCollector,
+  cpufreqCollector,
   diskstatsCollector,
+  dmiCollector,
+  edacCollector,
+  entropyCollector,
+  fibrechannelCollector,
+  filefdCollector,
   filesystemCollector,
+  hwmonCollector,
+  interruptsCollector,
+  ipvsCollector,
   loadavgCollector,
+  mdadmCollector,
   meminfoCollector,
+  meminfoNumaCollector,
+  netclassCollector,
   netdevCollector,
+  netstatCollector,
+  nfsCollector,
+  nfsdCollector,
+  nvmeCollector,
   osCollector,
+  powerSupplyClassCollector,
   pressureCollector,
+  raplCollector,
+  schedstatCollector,
+  selinuxCollector,
+  sockstatCollector,
+  softnetCollector,
   statCollector,
+  tapestatsCollector,
   textfileCollector,
+  thermalZoneCollector,
   timeCollector,
+  udpQueuesCollector,
   unameCollector,
   vmstatCollector,
+  watchdogCollector,
+  xfsCollector,
+  zfsCollector,
 ] as const);
 
 /** Where there is no /proc: the systeminformation fallbacks, plus the portable textfile and time collectors. */
@@ -60,7 +122,7 @@ export function optionsFor(definition: CollectorDefinition, given: PartialCollec
   return (given as Record<string, CollectorFlagValues<CollectorFlags> | undefined>)[definition.name] ?? flagDefaults(definition.flags);
 }
 
-/** node_exporter 1.5.0's defaults (Debian's build for the netdev exclude), as fresh objects. */
+/** Every collector's flag defaults (node_exporter's; Debian's build for the netdev exclude), as fresh objects. */
 export function defaultCollectorOptions(): CollectorOptions {
   return Object.fromEntries(linuxCollectors.map((definition) => [definition.name, flagDefaults(definition.flags)])) as CollectorOptions;
 }

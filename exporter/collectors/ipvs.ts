@@ -1,23 +1,13 @@
 /** `node_ipvs_*`: IP Virtual Server totals and per-backend connections and weights, from /proc/net/ip_vs_stats and ip_vs. */
+import { stringFlag } from '../../common/flags.js';
 import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
 import { parseIpvsBackends, parseIpvsStats, type IpvsBackend, type IpvsStats } from '../procfs/ipvs.js';
 import { readOptionalProcFile, readProcFile } from '../procfs/read.js';
-import { NoDataError, type CollectorDefinition, type MetricSink } from '../types.js';
+import { collectorFlag, defineCollector, NoDataError, type MetricSink } from '../types.js';
 
 const BACKEND_LABELS = ['local_address', 'local_port', 'remote_address', 'remote_port', 'proto', 'local_mark'] as const;
 type BackendLabel = (typeof BACKEND_LABELS)[number];
-
-export interface IpvsOptions {
-  /** The labels of the backend families; backends that agree on all of them are summed. */
-  backendLabels: readonly string[];
-}
-
-export const ipvsDefaults: IpvsOptions = { backendLabels: BACKEND_LABELS };
-
-export const ipvsFlags = {
-  backendLabels: { flag: 'collector.ipvs.backend-labels', kind: 'comma-separated list', help: 'Comma separated list for IPVS backend stats labels.' },
-} as const;
 
 const totals: readonly [keyof IpvsStats, MetricDesc][] = [
   ['connections', describeMetric('node_ipvs_connections_total', 'The total number of connections made.', 'counter')],
@@ -28,8 +18,8 @@ const totals: readonly [keyof IpvsStats, MetricDesc][] = [
 ];
 
 /** Known labels in node_exporter's order; an unknown one is an error. */
-function backendLabels(requested: readonly string[]): BackendLabel[] {
-  const wanted = new Set(requested.filter((label) => label !== ''));
+function backendLabels(requested: string): BackendLabel[] {
+  const wanted = new Set(requested.split(',').filter((label) => label !== ''));
   const unknown = [...wanted].filter((label) => !(BACKEND_LABELS as readonly string[]).includes(label)).sort();
   if (unknown.length > 0) throw new Error(`ipvs: unknown backend labels: ${unknown.join(', ')}`);
   return BACKEND_LABELS.filter((label) => wanted.has(label));
@@ -72,28 +62,31 @@ function backendDescs(labels: readonly string[]) {
   };
 }
 
-export function defineIpvsCollector(options: IpvsOptions = ipvsDefaults): CollectorDefinition {
-  return {
-    name: 'ipvs',
-    defaultEnabled: true,
-    description: 'IPVS (kernel load balancer) totals and per-backend connections, from /proc/net/ip_vs_stats and ip_vs.',
-    create: ({ paths }) => {
-      const labels = backendLabels(options.backendLabels);
-      const descs = backendDescs(labels);
-      const statsPath = procFilePath(paths, 'net/ip_vs_stats');
-      const backendsPath = procFilePath(paths, 'net/ip_vs');
-      return {
-        async update(sink) {
-          // No ip_vs module loaded.
-          const text = readOptionalProcFile(statsPath);
-          if (text === undefined) throw new NoDataError(`${statsPath} not found`);
-          const stats = parseIpvsStats(text, statsPath);
-          for (const [field, desc] of totals) sink.add(desc, stats[field]);
-          addBackends(sink, parseIpvsBackends(readProcFile(backendsPath), backendsPath), labels, descs);
-        },
-      };
-    },
-  };
-}
-
-export const ipvsCollector = defineIpvsCollector();
+export const ipvsCollector = defineCollector({
+  name: 'ipvs',
+  defaultEnabled: true,
+  description: 'IPVS (kernel load balancer) totals and per-backend connections, from /proc/net/ip_vs_stats and ip_vs.',
+  flags: {
+    // Backends that agree on all the chosen labels are summed.
+    backendLabels: collectorFlag(
+      'collector.ipvs.backend-labels',
+      stringFlag('Comma separated list for IPVS backend stats labels.', BACKEND_LABELS.join(',')),
+    ),
+  },
+  create: ({ paths, options }) => {
+    const labels = backendLabels(options.backendLabels);
+    const descs = backendDescs(labels);
+    const statsPath = procFilePath(paths, 'net/ip_vs_stats');
+    const backendsPath = procFilePath(paths, 'net/ip_vs');
+    return {
+      async update(sink) {
+        // No ip_vs module loaded.
+        const text = readOptionalProcFile(statsPath);
+        if (text === undefined) throw new NoDataError(`${statsPath} not found`);
+        const stats = parseIpvsStats(text, statsPath);
+        for (const [field, desc] of totals) sink.add(desc, stats[field]);
+        addBackends(sink, parseIpvsBackends(readProcFile(backendsPath), backendsPath), labels, descs);
+      },
+    };
+  },
+});

@@ -6,7 +6,7 @@ import { procFilePath, sysFilePath } from '../paths.js';
 import { singleNumber } from '../procfs/fields.js';
 import { parseMdstat, type MdArray } from '../procfs/mdstat.js';
 import { readOptionalProcFile, readProcFile } from '../procfs/read.js';
-import { NoDataError, type CollectorDefinition, type MetricSink } from '../types.js';
+import { defineCollector, NoDataError, type MetricSink } from '../types.js';
 
 const DEVICE = ['device'];
 const state = describeMetric('node_md_state', 'Indicates the state of md-device.', 'gauge', ['device', 'state']);
@@ -58,7 +58,7 @@ function addSysfsArrays(sink: MetricSink, blockRoot: string): void {
   }
 }
 
-export const mdadmCollector: CollectorDefinition = {
+export const mdadmCollector = defineCollector({
   name: 'mdadm',
   defaultEnabled: true,
   description: 'Software RAID (md) array state, disks and sync progress, from /proc/mdstat and /sys/block/md*/md.',
@@ -75,4 +75,4 @@ export const mdadmCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

@@ -3,7 +3,7 @@ import { describeMetric } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
 import { fixedValues } from '../procfs/fields.js';
 import { NFS_V2_PROCEDURES, NFS_V3_PROCEDURES, NFS_V4_CLIENT_PROCEDURES } from '../procfs/nfs.js';
-import type { CollectorDefinition } from '../types.js';
+import { defineCollector } from '../types.js';
 import { addNetworkLine, addProcedureLines, readRpcStats, type ProcedureLines } from './rpc-stats.js';
 
 const packets = describeMetric('node_nfs_packets_total', 'Total NFSd network packets (sent+received) by protocol type.', 'counter', ['protocol']);
@@ -19,7 +19,7 @@ const VERSIONS: ProcedureLines = [
   ['proc4', '4', NFS_V4_CLIENT_PROCEDURES],
 ];
 
-export const nfsCollector: CollectorDefinition = {
+export const nfsCollector = defineCollector({
   name: 'nfs',
   defaultEnabled: true,
   description: 'NFS client RPC and procedure counters, from /proc/net/rpc/nfs.',
@@ -40,4 +40,4 @@ export const nfsCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

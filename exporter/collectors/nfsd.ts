@@ -3,7 +3,7 @@ import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
 import { fixedValues, type LabelledLine } from '../procfs/fields.js';
 import { NFS_V2_PROCEDURES, NFS_V3_PROCEDURES, NFS_V4_SERVER_OPERATIONS } from '../procfs/nfs.js';
-import type { CollectorDefinition, MetricSink } from '../types.js';
+import { defineCollector, type MetricSink } from '../types.js';
 import { addNetworkLine, addProcedureLines, readRpcStats, type ProcedureLines } from './rpc-stats.js';
 
 const c = (name: string, help: string): MetricDesc => describeMetric(`node_nfsd_${name}`, help, 'counter');
@@ -47,7 +47,7 @@ function addRequests(sink: MetricSink, lines: Map<string, LabelledLine>): void {
   if (delegated !== undefined) sink.add(requests, fixedValues(delegated, 'wdeleg_getattr', 1)[0] as number, ['4', 'WdelegGetattr']);
 }
 
-export const nfsdCollector: CollectorDefinition = {
+export const nfsdCollector = defineCollector({
   name: 'nfsd',
   defaultEnabled: true,
   description: 'NFS server cache, I/O, thread, RPC and operation counters, from /proc/net/rpc/nfsd.',
@@ -75,4 +75,4 @@ export const nfsdCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

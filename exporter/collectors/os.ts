@@ -33,6 +33,22 @@ export const osVersionDesc = describeMetric('node_os_version', 'Metric containin
   'name',
 ]);
 
+const supportEndDesc = describeMetric(
+  'node_os_support_end_timestamp_seconds',
+  'Metric containing the end-of-life date timestamp of the OS.',
+  'gauge',
+);
+
+/** SUPPORT_END (`YYYY-MM-DD`, as Go's time.DateOnly) → Unix seconds at UTC midnight; an error for any other form. */
+export function supportEndSeconds(value: string, source: string): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const seconds = match === null ? NaN : Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / 1000;
+  if (match === null || new Date(seconds * 1000).toISOString().slice(0, 10) !== value) {
+    throw new Error(`${source}: SUPPORT_END ${JSON.stringify(value)} is not a YYYY-MM-DD date`);
+  }
+  return seconds;
+}
+
 /** `22.04.3` → 22.04, `12` → 12; undefined when VERSION_ID does not start with a number. */
 export function majorMinor(versionId: string): number | undefined {
   const match = /^(\d+)(\.\d+)?/.exec(versionId);
@@ -55,6 +71,8 @@ export const osCollector = defineCollector({
           sink.add(osInfoDesc, 1, INFO_FIELDS.map(get));
           const version = majorMinor(get('VERSION_ID'));
           if (version !== undefined) sink.add(osVersionDesc, version, [get('ID'), get('ID_LIKE'), get('NAME')]);
+          const supportEnd = get('SUPPORT_END');
+          if (supportEnd !== '') sink.add(supportEndDesc, supportEndSeconds(supportEnd, path));
           return;
         }
         throw new Error(`no os-release file: tried ${candidates.join(' and ')}`);

@@ -1,4 +1,4 @@
-/** `node_pressure_*_seconds_total` from /proc/pressure (PSI, Linux 4.20+); NoData where the kernel has none. */
+/** `node_pressure_*_seconds_total` from /proc/pressure (PSI, Linux 4.20+; IRQ since 6.1); NoData where the kernel has none. */
 import { describeMetric } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
 import { parsePressure } from '../procfs/pressure.js';
@@ -19,12 +19,20 @@ const memoryStalled = describeMetric(
   'counter',
 );
 
+const irqStalled = describeMetric(
+  'node_pressure_irq_stalled_seconds_total',
+  'Total time in seconds no process could make progress due to IRQ congestion',
+  'counter',
+);
+
 export const pressureCollector = defineCollector({
   name: 'pressure',
   defaultEnabled: true,
-  description: 'Pressure stall information (CPU, I/O, memory) from /proc/pressure.',
+  description: 'Pressure stall information (CPU, I/O, memory, IRQ) from /proc/pressure.',
   create: ({ paths }) => {
     const files = ['cpu', 'io', 'memory'].map((resource) => procFilePath(paths, 'pressure', resource));
+    // Linux 6.1+ with CONFIG_IRQ_TIME_ACCOUNTING; it has only a `full` line.
+    const irqFile = procFilePath(paths, 'pressure', 'irq');
     return {
       async update(sink) {
         const [cpu, io, memory] = files.map((file) => {
@@ -39,6 +47,9 @@ export const pressureCollector = defineCollector({
         if (io.full) sink.add(ioStalled, io.full.totalSeconds);
         if (memory.some) sink.add(memoryWaiting, memory.some.totalSeconds);
         if (memory.full) sink.add(memoryStalled, memory.full.totalSeconds);
+        const irqText = readOptionalProcFile(irqFile);
+        const irq = irqText === undefined ? undefined : parsePressure(irqText, irqFile);
+        if (irq?.full) sink.add(irqStalled, irq.full.totalSeconds);
       },
     };
   },

@@ -3,14 +3,14 @@ import { describeMetric } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
 import { readOptionalProcFile } from '../procfs/read.js';
 import { parseSchedstat } from '../procfs/schedstat.js';
-import { NoDataError, type CollectorDefinition } from '../types.js';
+import { defineCollector, NoDataError } from '../types.js';
 
 const CPU = ['cpu'];
 const running = describeMetric('node_schedstat_running_seconds_total', 'Number of seconds CPU spent running a process.', 'counter', CPU);
 const waiting = describeMetric('node_schedstat_waiting_seconds_total', 'Number of seconds spent by processing waiting for this CPU.', 'counter', CPU);
 const timeslices = describeMetric('node_schedstat_timeslices_total', 'Number of timeslices executed by CPU.', 'counter', CPU);
 
-export const schedstatCollector: CollectorDefinition = {
+export const schedstatCollector = defineCollector({
   name: 'schedstat',
   defaultEnabled: true,
   description: 'Per-CPU scheduler running and waiting time, from /proc/schedstat.',
@@ -30,4 +30,4 @@ export const schedstatCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

@@ -3,13 +3,13 @@ import { describeMetric } from '../../common/metrics.js';
 import { rootfsFilePath, sysFilePath } from '../paths.js';
 import { readOptionalProcFile } from '../procfs/read.js';
 import { parseSelinuxConfigMode, parseSelinuxEnforce } from '../procfs/selinux.js';
-import type { CollectorDefinition } from '../types.js';
+import { defineCollector } from '../types.js';
 
 const enabled = describeMetric('node_selinux_enabled', 'SELinux is enabled, 1 is true, 0 is false', 'gauge');
 const configMode = describeMetric('node_selinux_config_mode', 'Configured SELinux enforcement mode', 'gauge');
 const currentMode = describeMetric('node_selinux_current_mode', 'Current SELinux enforcement mode', 'gauge');
 
-export const selinuxCollector: CollectorDefinition = {
+export const selinuxCollector = defineCollector({
   name: 'selinux',
   defaultEnabled: true,
   description: 'Whether SELinux is enabled, and its configured and current modes.',
@@ -28,4 +28,4 @@ export const selinuxCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

@@ -4,7 +4,7 @@ import { procFilePath } from '../paths.js';
 import { systemPageSize } from '../procfs/auxv.js';
 import { readOptionalProcFile } from '../procfs/read.js';
 import { parseSockstat, type SockstatProtocol } from '../procfs/sockstat.js';
-import type { CollectorDefinition, MetricSink } from '../types.js';
+import { defineCollector, type CollectorContext, type MetricSink } from '../types.js';
 import { DescriptorCache } from './described.js';
 
 /** The keys node_exporter exports, in its order; `mem` is in pages and also exported as `mem_bytes`. */
@@ -25,33 +25,27 @@ function addProtocol(sink: MetricSink, { protocol, values }: SockstatProtocol, p
   if (pages !== undefined) sink.add(descriptors.get(`${protocol} mem_bytes`), pages * pageSize);
 }
 
-export interface SockstatOptions {
-  /** Bytes per page for `*_mem_bytes`; the running kernel's by default. */
-  pageSize?: number;
-}
+/** Not a flag: tests set the bytes per page for `*_mem_bytes`; the running kernel's by default. */
+type SockstatOptions = { pageSize?: number };
 
-export function defineSockstatCollector(options: SockstatOptions = {}): CollectorDefinition {
-  return {
-    name: 'sockstat',
-    defaultEnabled: true,
-    description: 'Socket counts and memory per protocol, from /proc/net/sockstat and sockstat6.',
-    create: ({ paths }) => {
-      const pageSize = options.pageSize ?? systemPageSize();
-      const files = ['net/sockstat', 'net/sockstat6'].map((file) => procFilePath(paths, file));
-      return {
-        async update(sink) {
-          // A kernel without IPv4 or IPv6 has no file for it.
-          for (const path of files) {
-            const text = readOptionalProcFile(path);
-            if (text === undefined) continue;
-            const stat = parseSockstat(text, path);
-            if (stat.used !== undefined) sink.add(socketsUsed, stat.used);
-            for (const protocol of stat.protocols) addProtocol(sink, protocol, pageSize);
-          }
-        },
-      };
-    },
-  };
-}
-
-export const sockstatCollector = defineSockstatCollector();
+export const sockstatCollector = defineCollector({
+  name: 'sockstat',
+  defaultEnabled: true,
+  description: 'Socket counts and memory per protocol, from /proc/net/sockstat and sockstat6.',
+  create: ({ paths, options }: CollectorContext<SockstatOptions>) => {
+    const pageSize = options.pageSize ?? systemPageSize();
+    const files = ['net/sockstat', 'net/sockstat6'].map((file) => procFilePath(paths, file));
+    return {
+      async update(sink) {
+        // A kernel without IPv4 or IPv6 has no file for it.
+        for (const path of files) {
+          const text = readOptionalProcFile(path);
+          if (text === undefined) continue;
+          const stat = parseSockstat(text, path);
+          if (stat.used !== undefined) sink.add(socketsUsed, stat.used);
+          for (const protocol of stat.protocols) addProtocol(sink, protocol, pageSize);
+        }
+      },
+    };
+  },
+});

@@ -3,7 +3,7 @@ import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
 import { readProcFile } from '../procfs/read.js';
 import { parseSoftnet, type SoftnetStat } from '../procfs/softnet.js';
-import type { CollectorDefinition } from '../types.js';
+import { defineCollector } from '../types.js';
 
 const CPU = ['cpu'];
 const families: readonly [keyof SoftnetStat, MetricDesc][] = [
@@ -16,7 +16,7 @@ const families: readonly [keyof SoftnetStat, MetricDesc][] = [
   ['backlogLength', describeMetric('node_softnet_backlog_len', 'Softnet backlog status', 'gauge', CPU)],
 ];
 
-export const softnetCollector: CollectorDefinition = {
+export const softnetCollector = defineCollector({
   name: 'softnet',
   defaultEnabled: true,
   description: 'Per-CPU packet processing counters, from /proc/net/softnet_stat.',
@@ -35,4 +35,4 @@ export const softnetCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

@@ -3,7 +3,7 @@ import { describeMetric } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
 import { readProcFileByLines } from '../procfs/read-lines.js';
 import { parseUdpQueues, type UdpQueues } from '../procfs/udp.js';
-import { NoDataError, type CollectorDefinition } from '../types.js';
+import { defineCollector, NoDataError } from '../types.js';
 
 const queues = describeMetric('node_udp_queues', 'Number of allocated memory in the kernel for UDP datagrams in bytes.', 'gauge', ['queue', 'ip']);
 
@@ -23,7 +23,7 @@ function sumQueues(path: string): UdpQueues | undefined {
   return total;
 }
 
-export const udpQueuesCollector: CollectorDefinition = {
+export const udpQueuesCollector = defineCollector({
   name: 'udp_queues',
   defaultEnabled: true,
   description: 'Bytes queued in UDP sockets (IPv4 and IPv6), from /proc/net/udp and udp6.',
@@ -46,4 +46,4 @@ export const udpQueuesCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

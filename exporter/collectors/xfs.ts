@@ -5,7 +5,7 @@ import { describeMetric } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
 import { fixedValues, parseLabelledLines } from '../procfs/fields.js';
 import { readProcFile } from '../procfs/read.js';
-import type { CollectorDefinition } from '../types.js';
+import { defineCollector } from '../types.js';
 
 /** `[line label, position on that line (the kernel's, fs/xfs/xfs_stats.h), family suffix, help]`. */
 const FIELDS: readonly [string, number, string, string][] = [
@@ -65,7 +65,7 @@ function listDevices(root: string): string[] {
   }
 }
 
-export const xfsCollector: CollectorDefinition = {
+export const xfsCollector = defineCollector({
   name: 'xfs',
   defaultEnabled: true,
   description: 'Per-filesystem XFS allocation, B-tree, directory, inode and vnode counters, from /sys/fs/xfs.',
@@ -87,4 +87,4 @@ export const xfsCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

@@ -5,7 +5,7 @@ import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
 import { parseNamedKstat, parsePoolIoKstat } from '../procfs/kstat.js';
 import { readProcFile } from '../procfs/read.js';
-import { NoDataError, type CollectorDefinition, type MetricSink } from '../types.js';
+import { defineCollector, NoDataError, type MetricSink } from '../types.js';
 import { DescriptorCache } from './described.js';
 
 /** Family prefix → kstat file, as node_exporter maps them. */
@@ -72,7 +72,7 @@ function addPool(sink: MetricSink, root: string, pool: string): void {
   }
 }
 
-export const zfsCollector: CollectorDefinition = {
+export const zfsCollector = defineCollector({
   name: 'zfs',
   defaultEnabled: true,
   description: 'ZFS ARC, ZIL and other module kstats, and per-pool I/O, dataset and state, from /proc/spl/kstat/zfs.',
@@ -93,4 +93,4 @@ export const zfsCollector: CollectorDefinition = {
       },
     };
   },
-};
+});

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { freePort } from '../helpers/ports.js';
-import { requireBinary, startProcess, waitForHttp } from '../helpers/process.js';
 import { parseExposition, sampleValue } from '../helpers/exposition.js';
 import { tempDir } from '../helpers/tls.js';
 import { tlsBasicAuthWebConfig } from '../helpers/web-config.js';
 import { runCli, startExporter } from './exporter-process.js';
-import { hostCollectors } from '../../exporter/collectors/index.js';
+import { hostCollectors, linuxCollectors } from '../../exporter/collectors/index.js';
+import { DEFAULT_NETSTAT_FIELDS } from '../../exporter/collectors/netstat.js';
+import { nodeExporterCollectors, nodeExporterText, promtoolProblems } from './promtool.js';
 
 test('a bad flag or value exits non-zero naming it', async () => {
   const unknown = await runCli(['--collector.cpuu']);
@@ -99,27 +98,19 @@ test('a real scrape; open file descriptors stay flat over 50 scrapes', async (t)
   assert.match(exporter.running.output(), /msg="Shutting down" signal=SIGTERM/);
 });
 
-/** promtool's complaints about an exposition, one per line. */
-function promtoolProblems(promtool: string, text: string): Promise<string[]> {
-  return new Promise((resolve) => {
-    const child = execFile(promtool, ['check', 'metrics'], { encoding: 'utf8' }, (_error, stdout, stderr) =>
-      resolve(`${stdout}${stderr}`.split('\n').filter((line) => line.trim() !== '')),
-    );
-    child.stdin?.end(text);
-  });
-}
-
-test('promtool check metrics: clean but for exactly the camelCase families node_exporter also has', async (t) => {
-  const promtool = requireBinary('promtool', 'prometheus');
-  const nodeExporter = requireBinary('prometheus-node-exporter', 'prometheus-node-exporter');
+test('promtool check metrics: clean but for exactly what it says of node_exporter\'s same families on this host', async (t) => {
   const ours = await startExporter(t, []);
-  const port = await freePort();
-  const theirs = startProcess(t, nodeExporter, [`--web.listen-address=127.0.0.1:${port}`, '--collector.disable-defaults', '--collector.meminfo']);
-  await waitForHttp(theirs, `http://127.0.0.1:${port}/metrics`);
-  // The allow-list is what promtool says about node_exporter's own meminfo families on this host.
-  const allowed = new Set(await promtoolProblems(promtool, await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()));
-  assert.ok([...allowed].every((line) => line.startsWith('node_memory_') && line.endsWith("should be written in 'snake_case' not 'camelCase'")), [...allowed].join('\n'));
-  const problems = await promtoolProblems(promtool, await (await fetch(`${ours.base}/metrics`)).text());
+  // node_exporter with our default collectors (Debian's build would add systemd) and 1.10's netstat fields.
+  const known = nodeExporterCollectors();
+  const theirs = await nodeExporterText(t, [
+    '--collector.disable-defaults',
+    ...linuxCollectors.filter((definition) => definition.defaultEnabled && known.has(definition.name)).map((definition) => `--collector.${definition.name}`),
+    `--collector.netstat.fields=${DEFAULT_NETSTAT_FIELDS.source}`,
+  ]);
+  // The allow-list: node_exporter's own camelCase meminfo and netstat names, entropy in bits.
+  const allowed = new Set(await promtoolProblems(theirs));
+  assert.ok([...allowed].every((line) => /^node_(memory|netstat|entropy)_/.test(line)), [...allowed].join('\n'));
+  const problems = await promtoolProblems(await (await fetch(`${ours.base}/metrics`)).text());
   assert.deepEqual(problems.filter((line) => !allowed.has(line)), []);
   assert.ok(problems.length > 0 && problems.length === new Set(problems).size);
 });

@@ -7,14 +7,14 @@ import { DeviceFilter } from '../../exporter/filters.js';
 import { resolve } from 'node:path';
 import { resolveHostPaths, rootfsFilePath, rootfsStripPrefix } from '../../exporter/paths.js';
 
-test('default excludes match node_exporter 1.5.0', () => {
+test('default excludes match node_exporter 1.10 (Debian 1.5\'s mount points)', () => {
   const disk = (d: string): boolean => DEFAULT_DISKSTATS_DEVICE_EXCLUDE.test(d);
-  assert.deepEqual(['ram0', 'loop7', 'fd0', 'sda1', 'vda2', 'xvda1', 'hdb3', 'nvme0n1p1'].filter(disk).length, 8);
-  assert.deepEqual(['sda', 'vda', 'nvme0n1', 'dm-0', 'md0', 'zram0', 'mmcblk0'].filter(disk), []);
+  assert.deepEqual(['ram0', 'zram0', 'loop7', 'fd0', 'sda1', 'vda2', 'xvda1', 'hdb3', 'nvme0n1p1'].filter(disk).length, 9);
+  assert.deepEqual(['sda', 'vda', 'nvme0n1', 'dm-0', 'md0', 'mmcblk0'].filter(disk), []);
   const mount = (m: string): boolean => DEFAULT_FILESYSTEM_MOUNT_POINTS_EXCLUDE.test(m);
   assert.deepEqual(['/dev', '/proc/sys', '/run/user/0', '/sys', '/mnt/usb', '/media/cd', '/var/lib/docker/overlay2/x'].filter(mount).length, 7);
   assert.deepEqual(['/', '/home', '/devices', '/var/lib/docker', '/srv/run'].filter(mount), []);
-  assert.ok(DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE.test('cgroup2') && DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE.test('overlay'));
+  assert.ok(['cgroup2', 'overlay', 'erofs'].every((type) => DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE.test(type)));
   assert.ok(!DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE.test('ext4') && !DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE.test('tmpfs'));
   assert.deepEqual(['oom_kill', 'pgpgin', 'pswpout', 'pgfault', 'pgmajfault', 'nr_free_pages', 'pgsteal_kswapd'].filter((f) => DEFAULT_VMSTAT_FIELDS.test(f)), [
     'oom_kill', 'pgpgin', 'pswpout', 'pgfault', 'pgmajfault',

@@ -5,7 +5,6 @@
  * be listed below as 1.5 → 1.10 differences.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { MetricFamilies, renderText } from '../../common/metrics.js';
 import { arpCollector } from '../../exporter/collectors/arp.js';
@@ -17,7 +16,7 @@ import { ipvsCollector } from '../../exporter/collectors/ipvs.js';
 import { mdadmCollector } from '../../exporter/collectors/mdadm.js';
 import { nfsCollector } from '../../exporter/collectors/nfs.js';
 import { nfsdCollector } from '../../exporter/collectors/nfsd.js';
-import { netstatCollector, netstatDefaults } from '../../exporter/collectors/netstat.js';
+import { DEFAULT_NETSTAT_FIELDS, netstatCollector } from '../../exporter/collectors/netstat.js';
 import { schedstatCollector } from '../../exporter/collectors/schedstat.js';
 import { softnetCollector } from '../../exporter/collectors/softnet.js';
 import { sockstatCollector } from '../../exporter/collectors/sockstat.js';
@@ -30,6 +29,7 @@ import { labelNames, parseExposition, type Family } from '../helpers/exposition.
 import { freePort } from '../helpers/ports.js';
 import { requireBinary, startProcess, waitForHttp } from '../helpers/process.js';
 import { FIXTURES, ROOT } from './exporter-process.js';
+import { promtoolProblems } from './promtool.js';
 
 /** Collectors whose 1.5 names are 1.10's (renamed families go in RENAMED_SINCE_1_5 instead). */
 const COLLECTORS: readonly CollectorDefinition[] = [
@@ -70,17 +70,7 @@ const ADDED_SINCE_1_5 = new Map([
 const RENAMED_SINCE_1_5 = new Map<string, string>([]);
 
 /** Flags whose 1.5 default differs from 1.10's: both sides get 1.10's value. */
-const SAME_OPTIONS = [`--collector.netstat.fields=${netstatDefaults.fields.source}`];
-
-/** promtool's complaints about an exposition, one per line. */
-function promtoolProblems(promtool: string, text: string): Promise<string[]> {
-  return new Promise((resolve) => {
-    const child = execFile(promtool, ['check', 'metrics'], { encoding: 'utf8' }, (_error, stdout, stderr) =>
-      resolve(`${stdout}${stderr}`.split('\n').filter((line) => line.trim() !== '')),
-    );
-    child.stdin?.end(text);
-  });
-}
+const SAME_OPTIONS = [`--collector.netstat.fields=${DEFAULT_NETSTAT_FIELDS.source}`];
 
 async function ourText(): Promise<string> {
   const families = new MetricFamilies();
@@ -161,9 +151,8 @@ test('procfs collectors on the fixture tree: node_exporter 1.5 families, types, 
   assert.deepEqual(problems, []);
 
   // promtool may only say about ours what it says about node_exporter's same families (camelCase netstat names, entropy in bits).
-  const promtool = requireBinary('promtool', 'prometheus');
-  const allowed = new Set(await promtoolProblems(promtool, theirText));
-  const lint = await promtoolProblems(promtool, text);
+  const allowed = new Set(await promtoolProblems(theirText));
+  const lint = await promtoolProblems(text);
   assert.deepEqual(lint.filter((line) => !allowed.has(line)), []);
   assert.ok(lint.some((line) => line.startsWith('node_netstat_')), 'promtool ran and saw the netstat families');
 });

@@ -61,5 +61,7 @@ test('Prometheus scrapes the exporter: target up, node_* queries return data', a
   assert.ok(uname[0]!.metric.sysname === 'Linux' && uname[0]!.metric.nodename !== '');
   // rate() needs two samples of a counter that kept its name through Prometheus' OpenMetrics scrapes.
   await waitFor('a CPU rate', async () => (await query('sum(rate(node_cpu_seconds_total[5s]))')).length === 1, { timeoutMs: 20_000, intervalMs: 250 });
-  assert.equal((await query('node_scrape_collector_success == 0')).length, 0);
+  // Hardware collectors (bonding, nvme, rapl, …) find nothing on a host without that hardware; the core ones must not fail.
+  assert.equal((await query('node_scrape_collector_success{collector=~"cpu|diskstats|filesystem|loadavg|meminfo|netdev|stat|uname|vmstat"} == 0')).length, 0);
+  assert.ok((await query('node_scrape_collector_success == 1')).length > 20);
 });

@@ -53,11 +53,11 @@ test('netdev: include and exclude filters, and both at once is an error naming t
   assert.throws(() => createCollector(netdevCollector, { options: both }), /netdev: device include and device exclude are mutually exclusive/);
 });
 
-test('diskstats: partitions, loop devices and nvme partitions are excluded by default; include selects', async () => {
+test('diskstats: partitions, loop, zram and nvme partition devices are excluded by default; include selects', async () => {
   const defaults = await scrape(createCollector(diskstatsCollector));
-  assert.deepEqual(devices(defaults, 'node_disk_reads_completed_total'), ['vda', 'zram0', 'sda', 'sdb', 'nvme0n1', 'dm-0']);
+  assert.deepEqual(devices(defaults, 'node_disk_reads_completed_total'), ['vda', 'sda', 'sdb', 'nvme0n1', 'dm-0']);
   // sdb's line has only the 11 pre-4.18 fields: no discard or flush samples for it.
-  assert.deepEqual(devices(defaults, 'node_disk_discards_completed_total'), ['vda', 'zram0', 'sda', 'nvme0n1', 'dm-0']);
+  assert.deepEqual(devices(defaults, 'node_disk_discards_completed_total'), ['vda', 'sda', 'nvme0n1', 'dm-0']);
 
   const include = fixtureOptions();
   include.diskstats = { ...include.diskstats, deviceExclude: undefined, deviceInclude: /^(sda1|nvme0n1p1)$/ };
@@ -72,11 +72,11 @@ test('pressure: NoDataError when the kernel has no /proc/pressure', async () => 
   await assert.rejects(scrape(collector), (error: unknown) => error instanceof NoDataError && /kernel >= 4\.20/.test(error.message));
 });
 
-test('diskstats: without a udev database the info labels are empty and the udev-only families absent', async () => {
+test('diskstats: without a udev database the udev info labels are empty (rotational is from sysfs) and the udev-only families absent', async () => {
   const options = fixtureOptions();
   options.diskstats.udevDataPath = join(FIXTURES, 'nonexistent-udev');
   const text = await scrape(createCollector(diskstatsCollector, { options }));
   const info = parseExposition(text).get('node_disk_info')?.samples.find((s) => s.labels.device === 'sda');
-  assert.deepEqual(info?.labels, { device: 'sda', major: '8', minor: '0', model: '', path: '', revision: '', serial: '', wwn: '' });
+  assert.deepEqual(info?.labels, { device: 'sda', major: '8', minor: '0', model: '', path: '', revision: '', rotational: '1', serial: '', wwn: '' });
   assert.doesNotMatch(text, /node_disk_ata_|node_disk_device_mapper_info/);
 });

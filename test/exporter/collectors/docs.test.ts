@@ -19,7 +19,7 @@ function rows(): string[][] {
 const flagsOf = (name: string) => Object.values(linuxCollectors.find((c) => c.name === name)?.flags ?? {}).map((flag) => flag.name);
 
 test('docs/collectors.md has a row per collector, with its default, fallback mark and every flag of it', () => {
-  const collectorRows = new Map(rows().filter(([first]) => /^[a-z]+$/.test(first ?? '') && first !== 'name' && first !== 'flag').map((cells) => [cells[0]!, cells]));
+  const collectorRows = new Map(rows().filter(([first]) => /^[a-z_]+$/.test(first ?? '') && first !== 'name' && first !== 'flag').map((cells) => [cells[0]!, cells]));
   assert.deepEqual([...collectorRows.keys()], linuxCollectors.map((c) => c.name), 'one row per collector, in table order');
   const fallbacks = new Set(fallbackCollectors.map((c) => c.name));
   for (const definition of linuxCollectors) {

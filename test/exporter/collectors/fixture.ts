@@ -18,6 +18,8 @@ export const fixturePaths: HostPaths = Object.freeze({
 export function fixtureOptions(): CollectorOptions {
   const options = defaultCollectorOptions();
   options.diskstats.udevDataPath = join(FIXTURES, 'udev');
+  // The expected sockstat output assumes 4 KiB pages, whatever this host's are.
+  options.sockstat.pageSize = 4096;
   return options;
 }
 

@@ -3,7 +3,7 @@ import { machine } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { MetricFamilies, renderText } from '../../../common/metrics.js';
-import { osCollector } from '../../../exporter/collectors/os.js';
+import { osCollector, supportEndSeconds } from '../../../exporter/collectors/os.js';
 import { localZoneFile, timeCollector } from '../../../exporter/collectors/time.js';
 import { unameCollector } from '../../../exporter/collectors/uname.js';
 import { sampleValue } from '../../helpers/exposition.js';
@@ -13,8 +13,15 @@ test('uname: the uname(2) fields from /proc/sys/kernel', async () => {
   assert.equal(await scrape(createCollector(unameCollector)), expected('uname.prom').replace('{{machine}}', machine()));
 });
 
-test('os: node_os_info and node_os_version from <rootfs>/etc/os-release', async () => {
+test('os: node_os_info, node_os_version and node_os_support_end_timestamp_seconds from <rootfs>/etc/os-release', async () => {
   assert.equal(await scrape(createCollector(osCollector)), expected('os.prom'));
+});
+
+test('os: SUPPORT_END is a YYYY-MM-DD date at UTC midnight, anything else an error naming the file', () => {
+  assert.equal(supportEndSeconds('2028-06-30', 'os-release'), 1845936000);
+  for (const bad of ['2028-6-30', '2028-02-30', '30.06.2028', '2028-06-30T00:00:00Z']) {
+    assert.throws(() => supportEndSeconds(bad, 'os-release'), /os-release: SUPPORT_END ".*" is not a YYYY-MM-DD date/);
+  }
 });
 
 test('os: falls back to <rootfs>/usr/lib/os-release, and fails naming both files when neither exists', async () => {

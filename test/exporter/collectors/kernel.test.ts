@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import { entropyCollector } from '../../../exporter/collectors/entropy.js';
 import { schedstatCollector } from '../../../exporter/collectors/schedstat.js';
 import { selinuxCollector } from '../../../exporter/collectors/selinux.js';
-import { defineInterruptsCollector, interruptsCollector } from '../../../exporter/collectors/interrupts.js';
+import { interruptsCollector } from '../../../exporter/collectors/interrupts.js';
 import { filefdCollector } from '../../../exporter/collectors/filefd.js';
 import { NoDataError } from '../../../exporter/types.js';
-import { createCollector, scrape } from './fixture.js';
+import { createCollector, fixtureOptions, scrape } from './fixture.js';
 import { testRendersFixture } from './renders.js';
 import { procTree, sysTree } from './proc-tree.js';
 
@@ -29,8 +29,13 @@ test('selinux: without selinuxfs only node_selinux_enabled 0', async (t) => {
 });
 
 test('interrupts: name filters match "name;info;devices"; include-zeros=false drops zero counts', async () => {
-  const series = async (options: Parameters<typeof defineInterruptsCollector>[0]): Promise<string[]> =>
-    (await scrape(createCollector(defineInterruptsCollector(options)))).split('\n').filter((line) => line.startsWith('node_'));
+  const withInterrupts = (interrupts: { includeZeros: boolean; nameInclude?: RegExp; nameExclude?: RegExp }) => {
+    const options = fixtureOptions();
+    options.interrupts = interrupts;
+    return options;
+  };
+  const series = async (interrupts: Parameters<typeof withInterrupts>[0]): Promise<string[]> =>
+    (await scrape(createCollector(interruptsCollector, { options: withInterrupts(interrupts) }))).split('\n').filter((line) => line.startsWith('node_'));
   const timers = await series({ includeZeros: true, nameInclude: /^LOC;/ });
   assert.deepEqual(timers.map((line) => line.replace(/ \d+$/, '')), [
     'node_interrupts_total{cpu="0",type="LOC",info="Local timer interrupts",devices=""}',
@@ -42,5 +47,8 @@ test('interrupts: name filters match "name;info;devices"; include-zeros=false dr
     'node_interrupts_total{cpu="1",type="25",info="IO-APIC",devices="6-edge ACPI:Ged"} 1',
   ]);
   assert.ok((await series({ includeZeros: true, nameExclude: /^LOC;/ })).every((line) => !line.includes('type="LOC"')));
-  assert.throws(() => createCollector(defineInterruptsCollector({ includeZeros: true, nameInclude: /a/, nameExclude: /b/ })), /mutually exclusive/);
+  assert.throws(
+    () => createCollector(interruptsCollector, { options: withInterrupts({ includeZeros: true, nameInclude: /a/, nameExclude: /b/ }) }),
+    /interrupts: device include and device exclude are mutually exclusive/,
+  );
 });

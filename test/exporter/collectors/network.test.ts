@@ -3,17 +3,17 @@ import { test } from 'node:test';
 import { conntrackCollector } from '../../../exporter/collectors/conntrack.js';
 import { softnetCollector } from '../../../exporter/collectors/softnet.js';
 import { udpQueuesCollector } from '../../../exporter/collectors/udp_queues.js';
-import { arpCollector, defineArpCollector } from '../../../exporter/collectors/arp.js';
-import { defineIpvsCollector, ipvsCollector } from '../../../exporter/collectors/ipvs.js';
+import { arpCollector } from '../../../exporter/collectors/arp.js';
+import { ipvsCollector } from '../../../exporter/collectors/ipvs.js';
 import { netstatCollector } from '../../../exporter/collectors/netstat.js';
-import { defineSockstatCollector } from '../../../exporter/collectors/sockstat.js';
+import { sockstatCollector } from '../../../exporter/collectors/sockstat.js';
 import { NoDataError } from '../../../exporter/types.js';
-import { createCollector, scrape } from './fixture.js';
+import { createCollector, fixtureOptions, scrape } from './fixture.js';
 import { testRendersFixture } from './renders.js';
 import { procTree } from './proc-tree.js';
 
 testRendersFixture([
-  [defineSockstatCollector({ pageSize: 4096 }), 'sockstat.prom'],
+  [sockstatCollector, 'sockstat.prom'],
   [netstatCollector, 'netstat.prom'],
   [conntrackCollector, 'conntrack.prom'],
   [softnetCollector, 'softnet.prom'],
@@ -24,7 +24,9 @@ testRendersFixture([
 
 test('sockstat: a kernel without IPv6 has no sockstat6, and IPv4 alone is reported', async (t) => {
   const paths = procTree(t, { 'net/sockstat': 'sockets: used 3\nTCP: inuse 1 mem 2\n' });
-  const text = await scrape(createCollector(defineSockstatCollector({ pageSize: 16384 }), { paths }));
+  const options = fixtureOptions();
+  options.sockstat.pageSize = 16384;
+  const text = await scrape(createCollector(sockstatCollector, { paths, options }));
   assert.match(text, /^node_sockstat_sockets_used 3$/m);
   assert.match(text, /^node_sockstat_TCP_mem_bytes 32768$/m);
   assert.doesNotMatch(text, /TCP6/);
@@ -63,15 +65,28 @@ test('udp_queues: a file far larger than one read is summed in pieces; a bad lin
 });
 
 test('arp: --collector.arp.device-include and device-exclude, never both', async () => {
-  const devices = async (options: Parameters<typeof defineArpCollector>[0]): Promise<string[]> =>
-    [...(await scrape(createCollector(defineArpCollector(options)))).matchAll(/device="([^"]+)"/g)].map((match) => match[1] as string);
+  const withArp = (filter: { deviceInclude?: RegExp; deviceExclude?: RegExp }) => {
+    const options = fixtureOptions();
+    options.arp = { ...options.arp, ...filter };
+    return options;
+  };
+  const devices = async (filter: { deviceInclude?: RegExp; deviceExclude?: RegExp }): Promise<string[]> =>
+    [...(await scrape(createCollector(arpCollector, { options: withArp(filter) }))).matchAll(/device="([^"]+)"/g)].map((match) => match[1] as string);
   assert.deepEqual(await devices({ deviceInclude: /^eth/ }), ['eth0', 'eth1']);
   assert.deepEqual(await devices({ deviceExclude: /^eth/ }), ['br-lan']);
-  assert.throws(() => createCollector(defineArpCollector({ deviceInclude: /a/, deviceExclude: /b/ })), /arp: device include and device exclude are mutually exclusive/);
+  assert.throws(
+    () => createCollector(arpCollector, { options: withArp({ deviceInclude: /a/, deviceExclude: /b/ }) }),
+    /arp: device include and device exclude are mutually exclusive/,
+  );
 });
 
 test('ipvs: --collector.ipvs.backend-labels sums the backends that share the chosen labels', async (t) => {
-  const text = await scrape(createCollector(defineIpvsCollector({ backendLabels: ['proto', 'local_port'] })));
+  const withLabels = (backendLabels: string) => {
+    const options = fixtureOptions();
+    options.ipvs.backendLabels = backendLabels;
+    return options;
+  };
+  const text = await scrape(createCollector(ipvsCollector, { options: withLabels('proto,local_port') }));
   const active = text.split('\n').filter((line) => line.startsWith('node_ipvs_backend_connections_active'));
   assert.deepEqual(active, [
     'node_ipvs_backend_connections_active{local_port="3306",proto="TCP"} 2243',
@@ -79,6 +94,6 @@ test('ipvs: --collector.ipvs.backend-labels sums the backends that share the cho
     'node_ipvs_backend_connections_active{local_port="80",proto="TCP"} 3',
     'node_ipvs_backend_connections_active{local_port="0",proto="FWM"} 0',
   ]);
-  assert.throws(() => createCollector(defineIpvsCollector({ backendLabels: ['proto', 'vip', 'colour'] })), /ipvs: unknown backend labels: colour, vip/);
+  assert.throws(() => createCollector(ipvsCollector, { options: withLabels('proto,vip,colour') }), /ipvs: unknown backend labels: colour, vip/);
   await assert.rejects(scrape(createCollector(ipvsCollector, { paths: procTree(t, { stat: '' }) })), NoDataError);
 });

@@ -1,0 +1,9 @@
+/** node_exporter's deviceFilter: include and exclude may both be set, and a name must pass both. */
+export interface IncludeExclude {
+  include?: RegExp;
+  exclude?: RegExp;
+}
+
+export function isIgnored(filter: IncludeExclude, name: string): boolean {
+  return (filter.exclude?.test(name) ?? false) || (filter.include !== undefined && !filter.include.test(name));
+}

@@ -1,0 +1,39 @@
+/** The sysfs collectors and the expected output of each on the fixture tree. */
+import { bondingCollector } from '../../../exporter/collectors/bonding.js';
+import { cpufreqCollector } from '../../../exporter/collectors/cpufreq.js';
+import { dmiCollector } from '../../../exporter/collectors/dmi.js';
+import { edacCollector } from '../../../exporter/collectors/edac.js';
+import { fibrechannelCollector } from '../../../exporter/collectors/fibrechannel.js';
+import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
+import { meminfoNumaCollector } from '../../../exporter/collectors/meminfo_numa.js';
+import { netclassCollector } from '../../../exporter/collectors/netclass.js';
+import { nvmeCollector } from '../../../exporter/collectors/nvme.js';
+import { powerSupplyClassCollector } from '../../../exporter/collectors/powersupplyclass.js';
+import { raplCollector } from '../../../exporter/collectors/rapl.js';
+import { tapestatsCollector } from '../../../exporter/collectors/tapestats.js';
+import { thermalZoneCollector } from '../../../exporter/collectors/thermal_zone.js';
+import { watchdogCollector } from '../../../exporter/collectors/watchdog.js';
+import type { CollectorDefinition } from '../../../exporter/types.js';
+
+export const SYSFS_CASES: readonly (readonly [CollectorDefinition, string])[] = [
+  [netclassCollector, 'netclass.prom'],
+  [hwmonCollector, 'hwmon.prom'],
+  [thermalZoneCollector, 'thermal_zone.prom'],
+  // cpu2 is listed in devices/system/cpu/offline: left out, as node_exporter 1.10 does.
+  [cpufreqCollector, 'cpufreq.prom'],
+  [watchdogCollector, 'watchdog.prom'],
+  // Zone paths are shown as under /sys, wherever the fixture tree is.
+  [raplCollector, 'rapl.prom'],
+  [dmiCollector, 'dmi.prom'],
+  [edacCollector, 'edac.prom'],
+  // bond0 has one slave linked as lower_eth1 (up) and one as slave_eth2 (down).
+  [bondingCollector, 'bonding.prom'],
+  [powerSupplyClassCollector, 'powersupplyclass.prom'],
+  [nvmeCollector, 'nvme.prom'],
+  // nst0 (the no-rewind node of the same drive) is not a tape of its own.
+  [tapestatsCollector, 'tapestats.prom'],
+  // Counters the driver does not keep (all ones) are left out.
+  [fibrechannelCollector, 'fibrechannel.prom'],
+  // node0 is this machine's, node1 made from it.
+  [meminfoNumaCollector, 'meminfo_numa.prom'],
+];

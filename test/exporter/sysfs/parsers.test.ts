@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { cleanName, hwmonChipName, splitSensorFile } from '../../../exporter/sysfs/hwmon.js';
+import { parseNodeMeminfo, parseNumastat } from '../../../exporter/sysfs/numa.js';
+import { adminState, parseNetClassInterface } from '../../../exporter/sysfs/netclass.js';
+import { parseCoolingDevice, parseThermalZone } from '../../../exporter/sysfs/thermal.js';
+import { parseBase10, parseDecimal, parseInteger } from '../../../exporter/sysfs/values.js';
+
+test('integers in the forms the kernel prints them', () => {
+  assert.equal(parseInteger('0x1003\n'), 4099);
+  assert.equal(parseInteger('-1'), -1);
+  assert.equal(parseInteger('010'), 8);
+  assert.equal(parseInteger('0b101'), 5);
+  assert.equal(parseInteger('0'), 0);
+  assert.equal(parseInteger(''), undefined);
+  assert.equal(parseInteger('12 MB'), undefined);
+  assert.equal(parseBase10(' 42\n'), 42);
+  assert.equal(parseBase10('0x10'), undefined);
+  assert.equal(parseDecimal('9.1'), 9.1);
+  assert.equal(parseDecimal('nan'), undefined);
+});
+
+test('netclass: unreadable or non-numeric attributes are absent; the admin state comes from IFF_UP', () => {
+  const iface = parseNetClassInterface('eth0', new Map([['mtu', '1500'], ['speed', 'unknown'], ['operstate', 'up'], ['flags', '0x1002']]));
+  assert.deepEqual(iface.numbers, { mtu: 1500, flags: 0x1002 });
+  assert.equal(iface.texts.operstate, 'up');
+  assert.equal(iface.texts.duplex, '');
+  assert.equal(adminState(0x1002), 'down');
+  assert.equal(adminState(0x1003), 'up');
+  assert.equal(adminState(undefined), 'unknown');
+});
+
+test('hwmon: sensor file names, cleaned names and the chip name preference order', () => {
+  assert.deepEqual(splitSensorFile('temp1_crit_alarm'), { type: 'temp', sensor: 'temp1', property: 'crit_alarm' });
+  assert.deepEqual(splitSensorFile('pwm1'), { type: 'pwm', sensor: 'pwm1', property: '' });
+  assert.deepEqual(splitSensorFile('update_interval'), { type: 'update_interval', sensor: 'update_interval0', property: '' });
+  assert.equal(splitSensorFile('name'), undefined);
+  assert.equal(splitSensorFile('temp_input'), undefined);
+  assert.equal(cleanName('  Package id 0\n'), 'package_id_0');
+  assert.equal(hwmonChipName('/sys/devices/platform/coretemp.0', 'coretemp', '/sys/devices/platform/coretemp.0/hwmon/hwmon0'), 'platform_coretemp_0');
+  assert.equal(hwmonChipName(undefined, 'acpitz\n', '/sys/devices/virtual/hwmon/hwmon2'), 'acpitz');
+  assert.equal(hwmonChipName(undefined, '---', '/sys/devices/virtual/hwmon/hwmon3'), 'hwmon3');
+});
+
+test('thermal: a zone without a policy or a readable temperature is left out, as is a cooling device without states', () => {
+  assert.deepEqual(parseThermalZone(new Map([['type', 'acpitz'], ['policy', 'step_wise'], ['temp', '-5000']])), {
+    type: 'acpitz',
+    policy: 'step_wise',
+    tempMillicelsius: -5000,
+  });
+  assert.equal(parseThermalZone(new Map([['type', 'pch'], ['temp', '51000']])), undefined);
+  assert.equal(parseThermalZone(new Map([['type', 'pch'], ['policy', 'step_wise']])), undefined);
+  assert.equal(parseCoolingDevice(new Map([['type', 'Fan'], ['max_state', '1']])), undefined);
+});
+
+test('NUMA meminfo: kB become bytes, unitless fields stay counts, parenthesised names get an underscore; bad lines name the file', () => {
+  assert.deepEqual(parseNodeMeminfo('Node 1 Inactive(file):  2 kB\nNode 1 HugePages_Total:     4\n', 'meminfo'), [
+    { name: 'Inactive_file', value: 2048 },
+    { name: 'HugePages_Total', value: 4 },
+  ]);
+  assert.throws(() => parseNodeMeminfo('Node 1 MemFree: 2 MB\n', 'node1/meminfo'), /node1\/meminfo: invalid line/);
+  assert.deepEqual(parseNumastat('numa_hit 5\n', 'numastat'), [{ name: 'numa_hit_total', value: 5 }]);
+  assert.throws(() => parseNumastat('numa_hit\n', 'node1/numastat'), /node1\/numastat: invalid line/);
+});
