@@ -14,6 +14,7 @@ import { createLogger } from '../common/logging.js';
 import { closeOnSignals, listen } from '../common/server.js';
 import { VERSION } from '../common/version.js';
 import { loadWebConfig } from '../common/web-config.js';
+import { guardProbeCrashes } from './boundary.js';
 import { buildProberApp } from './server/app.js';
 import { ConfigStore } from './config-store.js';
 import { DEFAULT_MAX_CONCURRENT_PROBES } from './server/plugin.js';
@@ -73,6 +74,7 @@ async function main(values: Values): Promise<void> {
     process.stdout.write(`Config file ${path ?? '(built-in defaults)'} is ok, exiting...\n`);
     return;
   }
+  guardProbeCrashes(logger);
   const policy = targetPolicy(values);
   const webConfigPath = values['web.config.file'];
   const webConfig = webConfigPath === undefined ? undefined : loadWebConfig(webConfigPath);

@@ -7,6 +7,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { parseTarget } from './host-port.js';
 
 export interface TargetPolicyOptions {
   /** CIDRs or addresses; when this or `allowHosts` is non-empty, only matching targets are probed. */
@@ -126,27 +127,15 @@ export function createTargetPolicy(options: TargetPolicyOptions = {}): TargetPol
 /** Link-local and metadata addresses denied, everything else (loopback included) allowed. */
 export const DEFAULT_POLICY: TargetPolicy = createTargetPolicy();
 
-/** The host part of a /probe target: a URL, `host:port`, `[v6]:port` or a bare host. */
+/** The host part of a /probe target: a URL, `host:port`, `[v6]:port` or a bare host (throws InvalidTargetError). */
 export function targetHost(target: string): string {
-  const schemeEnd = target.indexOf('://');
-  if (schemeEnd >= 0) {
-    try {
-      const hostname = new URL(target).hostname;
-      return hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
-    } catch {
-      // Not a WHATWG URL (e.g. an IPv6 zone id): read the authority by hand.
-      const authority = (target.slice(schemeEnd + 3).split(/[/?#]/)[0] ?? '').replace(/^.*@/, '');
-      return targetHost(authority);
-    }
-  }
-  if (target.startsWith('[')) return decodeURIComponent(target.slice(1, target.indexOf(']') >>> 0));
-  if (isIPv6(target)) return target;
-  return target.split(':')[0] ?? '';
+  return parseTarget(target).host;
 }
 
 /**
  * Checks a target before probing it, without DNS: its host name, and its address when the host
- * is a literal. Names are checked again on their resolved addresses during the probe.
+ * is a literal. Names are checked again on their resolved addresses during the probe. A malformed
+ * target (a port outside 1–65535, bad percent-encoding) throws InvalidTargetError.
  */
 export function checkTarget(target: string, policy: TargetPolicy = DEFAULT_POLICY): { allowed: true } | { allowed: false; reason: string } {
   const host = targetHost(target);
