@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { pino } from 'pino';
 import { ConfigStore } from '../../prober/config-store.js';
 import { defaultConfig } from '../../prober/config.js';
 import { probe } from '../../prober/probe.js';
@@ -125,4 +126,47 @@ test('item 13: /probe?target=[%zz]:80 is a 400 with the reason', async (t) => {
     assert.equal(response.statusCode, 400, `${target}: ${response.body}`);
     assert.match(response.body, /^Invalid target .*: malformed percent-encoding in the address\n$/);
   }
+});
+
+test('item 13: huge, negative and NaN timeout headers are clamped or refused, never a Node warning', async (t) => {
+  const port = await listen(t, createServer((_request, response) => response.end('ok')));
+  const warnings: Error[] = [];
+  const onWarning = (warning: Error): void => void warnings.push(warning);
+  process.on('warning', onWarning);
+  t.after(() => process.off('warning', onWarning));
+  const prober = await app(t);
+  for (const header of ['1e10', '1e400', '-5', '99999999999999999999']) {
+    const response = await prober.inject({ url: `/probe?module=http_2xx&target=http://127.0.0.1:${port}/`, headers: { 'x-prometheus-scrape-timeout-seconds': header } });
+    assert.equal(response.statusCode, 200, header);
+    assert.equal(sampleValue(response.body, 'probe_success'), 1, `${header}: ${response.body}`);
+  }
+  const nan = await prober.inject({ url: `/probe?module=http_2xx&target=http://127.0.0.1:${port}/`, headers: { 'x-prometheus-scrape-timeout-seconds': 'NaN' } });
+  assert.equal(nan.statusCode, 400);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(warnings.map((warning) => warning.name), []);
+});
+
+test('item 13: a response header over 16 KiB does not fail the http probe (as blackbox)', async (t) => {
+  const port = await listen(t, createServer((_request, response) => {
+    response.setHeader('x-large', 'a'.repeat(64 * 1024));
+    response.end('ok');
+  }));
+  const result = await probe({ target: `http://127.0.0.1:${port}/`, module: httpModule({}, 5) });
+  assert.equal(result.success, true, result.debugOutput());
+});
+
+test('item 13: log lines of failing probes cap the length of the target they repeat', async (t) => {
+  const lines: string[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+  const target = `http://127.0.0.1:1/${'x'.repeat(100_000)}`;
+  const prober = buildProberApp({ store: new ConfigStore(), logger });
+  t.after(() => prober.close());
+  const response = await prober.inject(`/probe?module=http_2xx&target=${encodeURIComponent(target)}&debug=true`);
+  assert.equal(response.statusCode, 200);
+  const probeLines = lines.filter((line) => line.includes('127.0.0.1:1/xxx'));
+  assert.ok(probeLines.length > 0, lines.join(''));
+  for (const line of probeLines) assert.ok(line.length < 2_000, `a ${line.length}-character log line`);
+  const unknown = await prober.inject(`/probe?module=${'m'.repeat(50_000)}&target=${encodeURIComponent(target)}`);
+  assert.equal(unknown.statusCode, 400);
+  for (const line of lines) assert.ok(line.length < 4_000, `a ${line.length}-character log line`);
 });
