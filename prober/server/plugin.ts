@@ -107,7 +107,9 @@ export async function proberPlugin(app: FastifyInstance, options: ProberPluginOp
       return bad(reply, 400, `Unknown module ${JSON.stringify(moduleName)}`);
     }
     const depth = probeDepth(request.headers[PROBE_DEPTH_HEADER]);
-    if (depth >= MAX_PROBE_DEPTH) return bad(reply, 400, `Probe chain too deep: this request comes from a probe ${depth} /probe requests deep (at most ${MAX_PROBE_DEPTH - 1})`);
+    if (depth >= MAX_PROBE_DEPTH) {
+      return bad(reply, 400, `Probe chain too deep: ${PROBE_DEPTH_HEADER} is ${depth}, /probe answers probes up to depth ${MAX_PROBE_DEPTH - 1}`);
+    }
     let allowed;
     try {
       allowed = checkTarget(target, policy);
