@@ -14,10 +14,11 @@ import { createLogger } from '../common/logging.js';
 import { closeOnSignals, listen } from '../common/server.js';
 import { VERSION } from '../common/version.js';
 import { loadWebConfig } from '../common/web-config.js';
+import { guardProbeCrashes } from './boundary.js';
 import { buildProberApp } from './server/app.js';
 import { ConfigStore } from './config-store.js';
 import { DEFAULT_MAX_CONCURRENT_PROBES } from './server/plugin.js';
-import { createTargetPolicy, DEFAULT_DENIED_HOSTS, DEFAULT_DENIED_NETWORKS } from './net/policy.js';
+import { createTargetPolicy, DEFAULT_DENIED_HOSTS, DEFAULT_DENIED_NETWORKS, type TargetPolicyOptions } from './net/policy.js';
 import { DEFAULT_TIMEOUT_OFFSET_SECONDS } from './probe.js';
 import { PROTOCOL_TITLES } from './protocols.js';
 import { SchedulerService } from './scheduler/service.js';
@@ -52,17 +53,20 @@ const flags = {
 
 type Values = FlagValues<typeof flags>;
 
-function targetPolicy(values: Values) {
+/** The `--probe.*` flags as policy options, checked; /probe and the scheduler (its workers too) apply them. */
+function targetPolicyOptions(values: Values): TargetPolicyOptions {
+  const options = {
+    allow: values['probe.allow-cidr'],
+    allowHosts: values['probe.allow-host'],
+    deny: [...DEFAULT_DENIED_NETWORKS, ...values['probe.deny-cidr']],
+    denyHosts: [...DEFAULT_DENIED_HOSTS, ...values['probe.deny-host']],
+  };
   try {
-    return createTargetPolicy({
-      allow: values['probe.allow-cidr'],
-      allowHosts: values['probe.allow-host'],
-      deny: [...DEFAULT_DENIED_NETWORKS, ...values['probe.deny-cidr']],
-      denyHosts: [...DEFAULT_DENIED_HOSTS, ...values['probe.deny-host']],
-    });
+    createTargetPolicy(options);
   } catch (error) {
     throw new Error(`invalid --probe.* flag: ${(error as Error).message}`);
   }
+  return options;
 }
 
 async function main(values: Values): Promise<void> {
@@ -73,7 +77,8 @@ async function main(values: Values): Promise<void> {
     process.stdout.write(`Config file ${path ?? '(built-in defaults)'} is ok, exiting...\n`);
     return;
   }
-  const policy = targetPolicy(values);
+  guardProbeCrashes(logger);
+  const policyOptions = targetPolicyOptions(values);
   const webConfigPath = values['web.config.file'];
   const webConfig = webConfigPath === undefined ? undefined : loadWebConfig(webConfigPath);
   logger.info({ version: VERSION }, 'Starting platypus-prober');
@@ -84,6 +89,7 @@ async function main(values: Values): Promise<void> {
     location: values.location,
     logger,
     probeWorkers: values['scheduler.probe-workers'],
+    policy: policyOptions,
   });
   await scheduler.apply(store.current);
   store.onChange((config) => scheduler.apply(config));
@@ -92,7 +98,7 @@ async function main(values: Values): Promise<void> {
     store,
     logger,
     webConfig,
-    policy,
+    policy: createTargetPolicy(policyOptions),
     timeoutOffsetSeconds: values['timeout-offset'],
     maxConcurrentProbes: values['probe.max-concurrent'],
   });

@@ -9,6 +9,8 @@ import { describeMetric, MetricFamilies, renderText, type MetricDesc, type Metri
 import { silentLogger, type Logger } from '../common/logging.js';
 import { defaultConfig, type Config } from './config.js';
 import type { Module } from './module.js';
+import { withinProbeBoundary } from './boundary.js';
+import { logValue } from './log-value.js';
 import { DEFAULT_POLICY, type TargetPolicy } from './net/policy.js';
 import { probers, PROTOCOLS, type Protocol } from './protocols.js';
 import { capturingLogger, debugOutput as renderDebugOutput } from './server/debug.js';
@@ -55,6 +57,8 @@ export interface ProbeOptions {
   policy?: TargetPolicy;
   /** Keep this probe's log lines (at debug level) for debugOutput(). */
   debug?: boolean;
+  /** The PROBE_DEPTH_HEADER of the /probe request that asked for this probe (default 0). */
+  depth?: number;
 }
 
 export interface ProbeResult {
@@ -147,7 +151,7 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
   );
   const prober = probers[module.prober];
 
-  const bindings = { module: moduleName, target: options.target };
+  const bindings = { module: logValue(moduleName), target: logValue(options.target) };
   const parentLogger = options.logger ?? SILENT;
   const capture = options.debug === true ? capturingLogger(bindings) : undefined;
   // Probe steps log at debug level: without it, the bindings (a pino child per probe) are not worth making.
@@ -156,11 +160,16 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
   const families = new MetricFamilies();
   const sink = new ClosableSink(families);
   const signal = withTimeout(timeoutSeconds * 1000, options.signal);
-  const context: ProbeContext = { signal, logger, policy: options.policy ?? DEFAULT_POLICY };
+  const context: ProbeContext = { signal, logger, policy: options.policy ?? DEFAULT_POLICY, depth: options.depth ?? 0 };
 
   logger.debug({ probe: module.prober, timeout_seconds: timeoutSeconds }, 'Beginning probe');
   const started = performance.now();
-  const running = runProber(prober, options.target, module, sink, context);
+  // runProber settles with the failure; only the boundary (a callback that threw) rejects.
+  const running = withinProbeBoundary(bindings, () => runProber(prober, options.target, module, sink, context)).catch((error: unknown) => {
+    const failure = error instanceof ProbeError ? error : new ProbeError('internal', String(error), { cause: error });
+    logger.debug({ err: error as Error, reason: failure.reason }, failure.message);
+    return failure;
+  });
   let failure: ProbeError | undefined;
   try {
     failure = await raceAbort(running, signal);

@@ -39,7 +39,16 @@ export interface ProbeContext {
   logger: Logger;
   /** Which addresses may be probed; checked on every resolved address (and redirect hop). */
   policy: TargetPolicy;
+  /** How many /probe requests this probe is nested in (0 when nothing it probed started it); see PROBE_DEPTH_HEADER. */
+  depth?: number;
 }
+
+/**
+ * Sent on every http probe (the probe's depth + 1) and read by /probe, which refuses a request
+ * at MAX_PROBE_DEPTH: a chain of probes through the prober's own /probe holds at most that many slots.
+ */
+export const PROBE_DEPTH_HEADER = 'x-platypus-probe-depth';
+export const MAX_PROBE_DEPTH = 2;
 
 /**
  * One protocol's probe: adds its families to `sink` and resolves when the target passed. The one

@@ -95,10 +95,15 @@ function exchangeUDP(request: ExchangeRequest): Promise<ExchangeResult> {
         if (isResponseTo(decoded, request)) resolve(decoded);
       });
       socket.bind({ port: 0, address: request.sourceAddress }, () => {
-        socket.connect(request.port, request.ip, () => {
-          sent();
-          socket.send(request.query);
-        });
+        // This callback is outside the probe's promise chain: what connect throws must fail the exchange here.
+        try {
+          socket.connect(request.port, request.ip, () => {
+            sent();
+            socket.send(request.query);
+          });
+        } catch (error) {
+          reject(new ProbeError('connect_error', `DNS over UDP failed: ${(error as Error).message}`, { cause: error }));
+        }
       });
     });
     try {

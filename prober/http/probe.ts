@@ -10,7 +10,7 @@ import { describeMetric, type MetricSink } from '../../common/metrics.js';
 import { VERSION } from '../../common/version.js';
 import { chooseProtocol, resolveTarget, type ResolvedAddress } from '../net/resolve.js';
 import { addTLSMetrics } from '../net/tls.js';
-import { ProbeError, type FailureReason, type ProbeContext, type ProbeFn } from '../types.js';
+import { PROBE_DEPTH_HEADER, ProbeError, type FailureReason, type ProbeContext, type ProbeFn } from '../types.js';
 import { readBody, DEFAULT_BODY_SIZE_LIMIT, type BodyResult } from './body.js';
 import type { HeaderMatch, HTTPProbeConfig } from './config.js';
 import { hopConnector, type HopConnection, type HopTarget } from './connector.js';
@@ -46,6 +46,8 @@ export const MAX_REDIRECTS = 10;
 /** The statuses Go's client follows (with a Location header). */
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const USER_AGENT = `Platypus Prober/${VERSION}`;
+/** Go's client default (http.Transport's MaxResponseHeaderBytes), which blackbox uses; undici's own is 16 KiB. */
+export const MAX_RESPONSE_HEADER_BYTES = 10 * 1024 * 1024;
 
 interface Outcome {
   phases: Record<Phase, number>;
@@ -95,8 +97,8 @@ function statusAccepted(config: HTTPProbeConfig, status: number): boolean {
   return config.valid_status_codes.some((range) => status >= range.min && status <= range.max);
 }
 
-function requestHeaders(config: HTTPProbeConfig, url: URL, sameHostAsTarget: boolean): Record<string, string> {
-  const headers: Record<string, string> = { 'user-agent': USER_AGENT };
+function requestHeaders(config: HTTPProbeConfig, url: URL, sameHostAsTarget: boolean, depth: number): Record<string, string> {
+  const headers: Record<string, string> = { 'user-agent': USER_AGENT, [PROBE_DEPTH_HEADER]: String(depth + 1) };
   for (const [name, value] of Object.entries(config.headers)) {
     const lower = name.toLowerCase();
     // As Go's client: a configured Host and credentials do not follow a redirect to another host.
@@ -169,6 +171,7 @@ async function exchange(
     bodyTimeout: 0,
     keepAliveTimeout: 1,
     pipelining: 1,
+    maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
   });
   // A finished exchange has nothing in flight to tell: one shared reason instead of the error (and stack) undici makes per close.
   const done = (graceful = false): void => void (graceful ? client.destroy(EXCHANGE_FINISHED) : client.destroy()).catch(() => undefined);
@@ -326,7 +329,7 @@ export const probeHTTP: ProbeFn = async (target, module, sink, context) => {
       const requested = performance.now();
       let response: Awaited<ReturnType<typeof exchange>>;
       try {
-        response = await exchange(url, address, config, { method, body, headers: requestHeaders(config, url, url.host === targetHost) }, context);
+        response = await exchange(url, address, config, { method, body, headers: requestHeaders(config, url, url.host === targetHost, context.depth ?? 0) }, context);
       } catch (error) {
         if (error instanceof HopError) {
           outcome.phases.connect += error.connection.connectSeconds;

@@ -3,10 +3,14 @@
  * address (each redirect hop too), so `/probe` cannot be turned into a way to read cloud metadata.
  * Addresses are compared with ipaddr.js, IPv4-mapped IPv6 as IPv4, so `::ffff:169.254.169.254`
  * matches `169.254.0.0/16`, and IPv4 literals are read the way inet_aton reads them
- * (`2852039166`, `0xA9FEA9FE`, `0251.0376.0251.0376`), as the system resolver would.
+ * (`2852039166`, `0xA9FEA9FE`, `0251.0376.0251.0376`), as the system resolver would. The
+ * unspecified address counts as loopback, and IPv6 forms carrying an IPv4 address (NAT64, 6to4,
+ * IPv4-compatible) as that address too; host names compare in punycode.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { domainToASCII } from 'node:url';
 import ipaddr from 'ipaddr.js';
+import { parseTarget } from './host-port.js';
 
 export interface TargetPolicyOptions {
   /** CIDRs or addresses; when this or `allowHosts` is non-empty, only matching targets are probed. */
@@ -84,16 +88,43 @@ function contains(network: Network, address: ipaddr.IPv4 | ipaddr.IPv6): boolean
   return address instanceof ipaddr.IPv4 && base instanceof ipaddr.IPv6 && address.toIPv4MappedAddress().match(base, bits);
 }
 
+const LOOPBACK = [ipaddr.parse('127.0.0.1'), ipaddr.parse('::1')];
+const NAT64 = ipaddr.parse('64:ff9b::');
+const SIX_TO_FOUR = ipaddr.parse('2002::');
+
+/** The IPv4 address an IPv6 one carries: IPv4-compatible (`::a.b.c.d`), NAT64 (`64:ff9b::/96`), 6to4 (`2002::/16`). */
+function embeddedIPv4(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | undefined {
+  if (!(address instanceof ipaddr.IPv6)) return undefined;
+  const bytes = address.toByteArray();
+  const at = (offset: number): ipaddr.IPv4 => new ipaddr.IPv4(bytes.slice(offset, offset + 4));
+  if (address.match(NAT64, 96)) return at(12);
+  if (address.match(SIX_TO_FOUR, 16)) return at(2);
+  const compatible = bytes.slice(0, 12).every((byte) => byte === 0) && address.range() !== 'unspecified' && address.range() !== 'loopback';
+  return compatible ? at(12) : undefined;
+}
+
+/**
+ * What a connection to `address` reaches, as the policy sees it: the unspecified address (`0.0.0.0`,
+ * `::`) is this host, so loopback (either family: a dual-stack listener takes both); an IPv6 address carrying an IPv4 one reaches that one too.
+ */
+function reachedAddresses(address: ipaddr.IPv4 | ipaddr.IPv6): (ipaddr.IPv4 | ipaddr.IPv6)[] {
+  if (address.range() === 'unspecified') return LOOPBACK;
+  const embedded = embeddedIPv4(address);
+  return embedded === undefined ? [address] : [address, ...reachedAddresses(embedded)];
+}
+
+/** Lower case, no trailing dot, IDN in punycode, so `bücher.example` and `xn--bcher-kva.example` are one name. */
 function normalizeHostName(host: string): string {
-  return host.toLowerCase().replace(/\.$/, '');
+  const lower = host.toLowerCase().replace(/\.$/, '');
+  return domainToASCII(lower) || lower;
 }
 
 function hostMatcher(pattern: string): (host: string) => boolean {
-  const wanted = normalizeHostName(pattern);
-  if (wanted.startsWith('*.')) {
-    const suffix = wanted.slice(1);
+  if (pattern.startsWith('*.')) {
+    const suffix = `.${normalizeHostName(pattern.slice(2))}`;
     return (host) => host.endsWith(suffix);
   }
+  const wanted = normalizeHostName(pattern);
   return (host) => host === wanted;
 }
 
@@ -112,12 +143,14 @@ export function createTargetPolicy(options: TargetPolicyOptions = {}): TargetPol
   const checkAddress = (ip: string, host: string): string | undefined => {
     const address = parseAddress(ip);
     if (address === undefined) return `${ip} is not an IP address`;
-    const denied = deny.find((network) => contains(network, address));
+    const reached = reachedAddresses(address);
+    const inNetwork = (network: Network): boolean => reached.some((each) => contains(network, each));
+    const denied = deny.find(inNetwork);
     const what = ip === host ? `address ${ip}` : `address ${ip} of ${host}`;
     if (denied !== undefined) return `${what} is denied by the target policy (${denied.text})`;
     if (!restricted) return undefined;
     const name = normalizeHostName(host);
-    if (allow.some((network) => contains(network, address)) || allowHosts.some((rule) => rule.matches(name))) return undefined;
+    if (allow.some(inNetwork) || allowHosts.some((rule) => rule.matches(name))) return undefined;
     return `${what} is not in the target policy's allow list`;
   };
   return { checkHost, checkAddress };
@@ -126,27 +159,15 @@ export function createTargetPolicy(options: TargetPolicyOptions = {}): TargetPol
 /** Link-local and metadata addresses denied, everything else (loopback included) allowed. */
 export const DEFAULT_POLICY: TargetPolicy = createTargetPolicy();
 
-/** The host part of a /probe target: a URL, `host:port`, `[v6]:port` or a bare host. */
+/** The host part of a /probe target: a URL, `host:port`, `[v6]:port` or a bare host (throws InvalidTargetError). */
 export function targetHost(target: string): string {
-  const schemeEnd = target.indexOf('://');
-  if (schemeEnd >= 0) {
-    try {
-      const hostname = new URL(target).hostname;
-      return hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
-    } catch {
-      // Not a WHATWG URL (e.g. an IPv6 zone id): read the authority by hand.
-      const authority = (target.slice(schemeEnd + 3).split(/[/?#]/)[0] ?? '').replace(/^.*@/, '');
-      return targetHost(authority);
-    }
-  }
-  if (target.startsWith('[')) return decodeURIComponent(target.slice(1, target.indexOf(']') >>> 0));
-  if (isIPv6(target)) return target;
-  return target.split(':')[0] ?? '';
+  return parseTarget(target).host;
 }
 
 /**
  * Checks a target before probing it, without DNS: its host name, and its address when the host
- * is a literal. Names are checked again on their resolved addresses during the probe.
+ * is a literal. Names are checked again on their resolved addresses during the probe. A malformed
+ * target (a port outside 1–65535, bad percent-encoding) throws InvalidTargetError.
  */
 export function checkTarget(target: string, policy: TargetPolicy = DEFAULT_POLICY): { allowed: true } | { allowed: false; reason: string } {
   const host = targetHost(target);

@@ -4,6 +4,7 @@
  */
 import { isAbsolute, join } from 'node:path';
 import { ConfigError, ConfigNode, durationSeconds, entries, field, fields, integer, list, string } from '../../common/config-walk.js';
+import { parseTarget } from '../net/host-port.js';
 
 export interface SchedulerGroup {
   name: string;
@@ -53,6 +54,17 @@ function nonEmpty(node: ConfigNode): string {
   return text;
 }
 
+/** A target as /probe would take it (a port 1–65535, a well-formed address). */
+function probeTarget(node: ConfigNode): string {
+  const target = nonEmpty(node);
+  try {
+    parseTarget(target);
+  } catch (error) {
+    node.fail((error as Error).message);
+  }
+  return target;
+}
+
 function positiveDuration(node: ConfigNode): number {
   const seconds = durationSeconds(node);
   if (seconds <= 0) node.fail(`must be longer than 0, got ${node.shown()}`);
@@ -97,7 +109,7 @@ function readGroup(node: ConfigNode): SchedulerGroup {
     retries: field(found, 'retries', (value) => integer(value, 0, 100), DEFAULTS.retries),
     retry_interval: field(found, 'retry_interval', positiveDuration, Math.min(DEFAULTS.retry_interval, interval)),
     labels: field(found, 'labels', readLabels, {}),
-    targets: field(found, 'targets', (value) => list(value, 'a list of targets').map(nonEmpty), []),
+    targets: field(found, 'targets', (value) => list(value, 'a list of targets').map(probeTarget), []),
     file_sd: field(found, 'file_sd', (value) => list(value, 'a list of file patterns').map(readFileSdPattern), []),
   };
   if (group.targets.length === 0 && group.file_sd.length === 0) node.fail('needs targets or file_sd');

@@ -8,11 +8,13 @@
 import { Worker } from 'node:worker_threads';
 import { silentLogger, type Logger } from '../../common/logging.js';
 import type { Module } from '../module.js';
+import type { TargetPolicyOptions } from '../net/policy.js';
 import { FamilyDecoder, type EncodedFamilies } from './family-codec.js';
 import type { CheckProbe, ProbeOutcome, ProbeRequest } from './scheduler.js';
 
 export type ToWorker =
   | { type: 'modules'; modules: ReadonlyMap<string, Module> }
+  | { type: 'policy'; policy: TargetPolicyOptions }
   | { type: 'probe'; id: number; target: string; module: string; timeoutSeconds: number }
   | { type: 'abort'; id: number };
 
@@ -25,6 +27,8 @@ export interface ProbePoolOptions {
   size: number;
   /** The config's modules; `setModules` replaces them on reload. */
   modules: ReadonlyMap<string, Module>;
+  /** The target policy the workers apply (as plain options: a policy's functions cannot cross threads). */
+  policy?: TargetPolicyOptions;
   logger?: Logger;
 }
 
@@ -63,13 +67,15 @@ export class ProbeWorkerPool {
   private readonly decoder = new FamilyDecoder();
   private readonly logger: Logger;
   private modules: ReadonlyMap<string, Module>;
+  private readonly policy: TargetPolicyOptions;
   private nextId = 0;
   private closed = false;
 
-  constructor({ size, modules, logger }: ProbePoolOptions) {
+  constructor({ size, modules, policy = {}, logger }: ProbePoolOptions) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`a probe worker pool needs at least one worker, got ${size}`);
     this.logger = logger ?? silentLogger();
     this.modules = modules;
+    this.policy = policy;
     for (let i = 0; i < size; i++) this.threads.push(this.spawn());
   }
 
@@ -117,6 +123,7 @@ export class ProbeWorkerPool {
   private spawn(): ProbeThread {
     const thread = new ProbeThread(startWorker());
     thread.worker.unref();
+    this.post(thread, { type: 'policy', policy: this.policy });
     this.post(thread, { type: 'modules', modules: this.modules });
     thread.worker.on('message', (reply: ProbeReply) => this.settle(thread, reply));
     thread.worker.on('error', (error) => this.logger.error({ err: error }, 'probe worker failed'));

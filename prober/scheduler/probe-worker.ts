@@ -4,8 +4,11 @@
  * and the HTTP server share. Messages are defined in probe-pool.ts.
  */
 import { parentPort } from 'node:worker_threads';
+import { silentLogger } from '../../common/logging.js';
 import type { Config } from '../config.js';
+import { guardProbeCrashes } from '../boundary.js';
 import type { Module } from '../module.js';
+import { createTargetPolicy } from '../net/policy.js';
 import { FamilyEncoder } from './family-codec.js';
 import { configuredProbe } from './probe-adapter.js';
 import type { ProbeReply, ToWorker } from './probe-pool.js';
@@ -16,7 +19,9 @@ if (port === null) throw new Error('probe-worker.js runs as a worker thread of t
 let config: Config = { modules: new Map<string, Module>(), scheduler: undefined };
 const running = new Map<number, AbortController>();
 const encoder = new FamilyEncoder();
-const probeHere = configuredProbe(() => config);
+let probeHere = configuredProbe(() => config);
+// A probe callback that throws fails that probe; anything else ends this thread, which the pool replaces.
+guardProbeCrashes(silentLogger());
 
 async function run(id: number, target: string, module: string, timeoutSeconds: number): Promise<ProbeReply> {
   const controller = new AbortController();
@@ -33,6 +38,9 @@ async function run(id: number, target: string, module: string, timeoutSeconds: n
 
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
+    case 'policy':
+      probeHere = configuredProbe(() => config, undefined, createTargetPolicy(message.policy));
+      break;
     case 'modules':
       config = { modules: message.modules, scheduler: undefined };
       break;

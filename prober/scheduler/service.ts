@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../../common/logging.js';
 import type { Config } from '../config.js';
+import { createTargetPolicy, type TargetPolicyOptions } from '../net/policy.js';
 import type { ExpositionFormat } from './metrics.js';
 import { schedulerPlugin } from './plugin.js';
 import { configuredProbe } from './probe-adapter.js';
@@ -21,6 +22,8 @@ export interface SchedulerServiceOptions {
   probe?: CheckProbe;
   /** Runs the prober's probe() on this many worker threads instead of the main one (0: none). */
   probeWorkers?: number;
+  /** The target policy of every probe (the `--probe.*` flags, as /probe has them); default: createTargetPolicy()'s. */
+  policy?: TargetPolicyOptions;
 }
 
 export class SchedulerService {
@@ -31,7 +34,7 @@ export class SchedulerService {
   private scheduling = false;
 
   constructor(private readonly options: SchedulerServiceOptions) {
-    const inThread = configuredProbe(options.config, options.logger);
+    const inThread = configuredProbe(options.config, options.logger, createTargetPolicy(options.policy));
     this.scheduler = new Scheduler({
       probe: options.probe ?? ((request) => (this.pool?.probe ?? inThread)(request)),
       logger: options.logger?.child({ component: 'scheduler' }),
@@ -51,7 +54,7 @@ export class SchedulerService {
     if (this.pool !== undefined) {
       this.pool.setModules(config.modules);
     } else if (section !== undefined && this.options.probe === undefined && workers > 0) {
-      this.pool = new ProbeWorkerPool({ size: workers, modules: config.modules, logger: this.options.logger });
+      this.pool = new ProbeWorkerPool({ size: workers, modules: config.modules, policy: this.options.policy, logger: this.options.logger });
     }
     if (section === undefined) {
       this.scheduling = false;

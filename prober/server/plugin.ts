@@ -12,7 +12,9 @@ import type { ConfigStore } from '../config-store.js';
 import { moduleYAML } from './debug.js';
 import { checkTarget, DEFAULT_POLICY, type TargetPolicy } from '../net/policy.js';
 import { DEFAULT_MODULE_NAME, DEFAULT_TIMEOUT_OFFSET_SECONDS, probe } from '../probe.js';
-import { ProbeRequestError } from '../types.js';
+import { InvalidTargetError } from '../net/host-port.js';
+import { logValue } from '../log-value.js';
+import { MAX_PROBE_DEPTH, PROBE_DEPTH_HEADER, ProbeRequestError } from '../types.js';
 import { TimeoutHeaderError } from './timeout.js';
 
 export const moduleUnknownTotal = describeMetric('blackbox_module_unknown_total', 'Count of unknown modules requested by probes', 'counter');
@@ -59,6 +61,13 @@ function first(value: string | string[] | undefined): string {
   return (Array.isArray(value) ? value[0] : value) ?? '';
 }
 
+/** The PROBE_DEPTH_HEADER's value: 0 when absent; a value that is not a count reads as too deep. */
+function probeDepth(header: string | string[] | undefined): number {
+  if (header === undefined) return 0;
+  const text = Array.isArray(header) ? header[0] ?? '' : header;
+  return /^\d{1,6}$/.test(text.trim()) ? Number(text.trim()) : MAX_PROBE_DEPTH;
+}
+
 function wantsOpenMetrics(accept: string | undefined): boolean {
   return accept !== undefined && accept.includes('application/openmetrics-text');
 }
@@ -94,10 +103,20 @@ export async function proberPlugin(app: FastifyInstance, options: ProberPluginOp
     const module = store.current.modules.get(moduleName);
     if (module === undefined) {
       unknownModules++;
-      request.log.debug({ module: moduleName, target }, 'Unknown module');
+      request.log.debug({ module: logValue(moduleName), target: logValue(target) }, 'Unknown module');
       return bad(reply, 400, `Unknown module ${JSON.stringify(moduleName)}`);
     }
-    const allowed = checkTarget(target, policy);
+    const depth = probeDepth(request.headers[PROBE_DEPTH_HEADER]);
+    if (depth >= MAX_PROBE_DEPTH) {
+      return bad(reply, 400, `Probe chain too deep: ${PROBE_DEPTH_HEADER} is ${depth}, /probe answers probes up to depth ${MAX_PROBE_DEPTH - 1}`);
+    }
+    let allowed;
+    try {
+      allowed = checkTarget(target, policy);
+    } catch (error) {
+      if (error instanceof InvalidTargetError) return bad(reply, 400, error.message);
+      throw error;
+    }
     if (!allowed.allowed) return bad(reply, 400, `Target not allowed: ${allowed.reason}`);
     if (inFlight >= maxConcurrent) {
       rejected++;
@@ -118,6 +137,7 @@ export async function proberPlugin(app: FastifyInstance, options: ProberPluginOp
         policy,
         logger,
         debug,
+        depth,
       });
     } catch (error) {
       if (error instanceof ProbeRequestError || error instanceof TimeoutHeaderError) return bad(reply, 400, error.message);

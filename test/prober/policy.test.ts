@@ -85,3 +85,40 @@ test('a name resolving to a denied address is caught after resolution', async (t
   const allowed = await run(`http://localhost:${port}/`, httpModule({ preferred_ip_protocol: 'ip4' }));
   assert.equal(allowed.success, true, allowed.text);
 });
+
+test('item 4: the unspecified address and names resolving to it count as loopback', async (t) => {
+  const policy = createTargetPolicy({ deny: ['127.0.0.0/8'] });
+  for (const target of ['0.0.0.0:80', '0:80', '[::]:80', '[::ffff:0.0.0.0]:80', 'http://0/', 'http://[::]:8080/']) {
+    assert.equal(checkTarget(target, policy).allowed, false, target);
+  }
+  assert.match(policy.checkAddress('0.0.0.0', 'zero.example') ?? '', /^address 0\.0\.0\.0 of zero\.example is denied by the target policy \(127\.0\.0\.0\/8\)$/);
+  assert.notEqual(policy.checkAddress('::', 'zero6.example'), undefined);
+  const onlyPanels = createTargetPolicy({ allow: ['10.0.0.0/8'] });
+  assert.notEqual(onlyPanels.checkAddress('0.0.0.0', '0.0.0.0'), undefined);
+  // A server on all interfaces, probed as 0.0.0.0: refused, not reached.
+  const server = createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const port = (server.address() as { port: number }).port;
+  const result = await run(`http://0.0.0.0:${port}/`, httpModule({}, 2), { policy });
+  assert.equal(result.failureReason, 'policy', result.text);
+});
+
+test('item 4: IPv6 forms carrying a denied IPv4 address are denied with it', () => {
+  const policy = createTargetPolicy({ deny: ['169.254.0.0/16', '10.1.2.3/32'] });
+  for (const ip of ['::169.254.169.254', '64:ff9b::a9fe:a9fe', '64:ff9b::10.1.2.3', '2002:a9fe:a9fe::1', '2002:a01:203:5::9', '::10.1.2.3']) {
+    assert.match(policy.checkAddress(ip, ip) ?? '', /is denied by the target policy/, ip);
+    assert.equal(checkTarget(`[${ip}]:443`, policy).allowed, false, ip);
+  }
+  for (const ip of ['64:ff9b::10.1.2.4', '2002:a01:204::1', '2001:db8::10.1.2.3']) assert.equal(policy.checkAddress(ip, ip), undefined, ip);
+});
+
+test('item 4: --probe.deny-host matches IDN hosts in Unicode and punycode forms', () => {
+  const policy = createTargetPolicy({ denyHosts: ['bücher.example', '*.пример.рф', 'xn--caf-dma.example'] });
+  for (const host of ['bücher.example', 'xn--bcher-kva.example', 'BÜCHER.example.', 'a.пример.рф', 'a.xn--e1afmkfd.xn--p1ai', 'café.example', 'xn--caf-dma.example']) {
+    assert.notEqual(policy.checkHost(host), undefined, host);
+  }
+  for (const target of ['http://bücher.example/', 'https://xn--bcher-kva.example:8443/x', 'a.пример.рф:53']) assert.equal(checkTarget(target, policy).allowed, false, target);
+  assert.equal(policy.checkHost('buecher.example'), undefined);
+  assert.equal(policy.checkHost('пример.рф'), undefined);
+});

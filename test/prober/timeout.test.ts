@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { computeTimeoutSeconds, TimeoutHeaderError } from '../../prober/server/timeout.js';
+import { computeTimeoutSeconds, DEFAULT_SCRAPE_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, TimeoutHeaderError } from '../../prober/server/timeout.js';
 
 test('the probe timeout follows blackbox getTimeout rule', () => {
   // [module timeout, X-Prometheus-Scrape-Timeout-Seconds, offset, expected]
@@ -27,11 +27,21 @@ test('the probe timeout follows blackbox getTimeout rule', () => {
 });
 
 test('an unparsable header is an error naming the value', () => {
-  for (const bad of ['abc', '10s', '-5', 'NaN', 'Infinity']) {
+  for (const bad of ['abc', '10s', 'NaN', 'Infinity', '-', '1e']) {
     assert.throws(() => computeTimeoutSeconds(bad, 5, 0.5), (error: unknown) => {
       assert.ok(error instanceof TimeoutHeaderError);
       assert.equal(error.message, `Failed to parse timeout from Prometheus header: ${JSON.stringify(bad)} is not a number of seconds`);
       return true;
     });
   }
+});
+
+test('item 13: out-of-range timeouts are clamped: negative as no header, huge to the longest deadline', () => {
+  assert.equal(computeTimeoutSeconds('-5', 5, 0.5), 5);
+  assert.equal(computeTimeoutSeconds('-5', 0, 0.5), 119.5);
+  assert.equal(computeTimeoutSeconds('1e10', 0, 0.5), MAX_TIMEOUT_SECONDS - 0.5);
+  assert.equal(computeTimeoutSeconds('1e400', 0, 0.5), MAX_TIMEOUT_SECONDS - 0.5);
+  assert.equal(computeTimeoutSeconds('1e10', 5, 0.5), 5);
+  assert.equal(computeTimeoutSeconds('0.25', 1e12, 0.5), MAX_TIMEOUT_SECONDS);
+  assert.equal(computeTimeoutSeconds(-Infinity, 0, 0), DEFAULT_SCRAPE_TIMEOUT_SECONDS);
 });
