@@ -56,3 +56,53 @@ export class CheckHistory {
     this.newestHour = hour;
   }
 }
+
+/** Checks kept per target for the status page's bar and sparkline. */
+export const RECENT_CHECKS = 50;
+
+/** One recent check: when it ended (unix seconds), the deciding attempt's duration, and why it failed (null: it succeeded). */
+export type RecentCheck = [atSeconds: number, latencyMs: number, failure: string | null];
+
+/** Failure reasons are a small fixed set; each is stored as its index here (0: success). */
+const reasonCodes = new Map<string, number>();
+const reasonNames: string[] = [''];
+const MAX_REASONS = 255;
+
+function reasonCode(reason: string): number {
+  let code = reasonCodes.get(reason);
+  if (code === undefined) {
+    if (reasonNames.length > MAX_REASONS) return reasonCode('other');
+    code = reasonNames.length;
+    reasonNames.push(reason);
+    reasonCodes.set(reason, code);
+  }
+  return code;
+}
+
+/** The last RECENT_CHECKS checks of a target in a ring of typed arrays: 450 bytes per target. */
+export class RecentChecks {
+  private readonly at = new Uint32Array(RECENT_CHECKS);
+  private readonly latencyMs = new Float32Array(RECENT_CHECKS);
+  private readonly reason = new Uint8Array(RECENT_CHECKS);
+  private count = 0;
+
+  record(nowMs: number, durationSeconds: number, failureReason: string | undefined): void {
+    const slot = this.count % RECENT_CHECKS;
+    this.at[slot] = Math.floor(nowMs / 1000);
+    this.latencyMs[slot] = durationSeconds * 1000;
+    this.reason[slot] = failureReason === undefined ? 0 : reasonCode(failureReason);
+    this.count++;
+  }
+
+  /** Oldest first. */
+  list(): RecentCheck[] {
+    const length = Math.min(this.count, RECENT_CHECKS);
+    const checks: RecentCheck[] = [];
+    for (let i = this.count - length; i < this.count; i++) {
+      const slot = i % RECENT_CHECKS;
+      const code = this.reason[slot]!;
+      checks.push([this.at[slot]!, Math.round(this.latencyMs[slot]! * 10) / 10, code === 0 ? null : reasonNames[code]!]);
+    }
+    return checks;
+  }
+}

@@ -3,7 +3,7 @@
  * with the same renderer the server used for the first paint.
  */
 import type { StatusSnapshot } from '../../scheduler/snapshot.js';
-import { renderBody } from './render.js';
+import { pageTitle, renderBody } from './render.js';
 
 // The few DOM members used here, declared locally so the server's compilation stays without DOM types.
 interface PageMain {
@@ -11,7 +11,7 @@ interface PageMain {
   innerHTML: string;
   classList: { add(name: string): void; remove(name: string): void };
 }
-declare const document: { hidden: boolean; querySelector(selector: 'main'): PageMain | null };
+declare const document: { hidden: boolean; title: string; querySelector(selector: 'main'): PageMain | null };
 
 const main = document.querySelector('main');
 if (main !== null) {
@@ -26,6 +26,7 @@ if (main !== null) {
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         const snapshot = (await response.json()) as StatusSnapshot;
         page.innerHTML = renderBody(snapshot, groupBy);
+        document.title = pageTitle(snapshot);
         page.classList.remove('stale');
         period = snapshot.refreshSeconds * 1000;
       } catch {
