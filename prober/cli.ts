@@ -47,6 +47,8 @@ const flags = {
   'probe.deny-cidr': repeatableStringFlag(`Never probe addresses in this network (repeatable; added to ${DEFAULT_DENIED_NETWORKS.join(', ')}).`, '<cidr>'),
   'probe.deny-host': repeatableStringFlag(`Never probe this host name (repeatable; added to ${DEFAULT_DENIED_HOSTS.join(', ')}).`, '<host>'),
   'scheduler.probe-workers': integerFlag("Worker threads that run the scheduler's probes (0: the main thread runs them); one per spare core past ~2,000 checks/s.", 0, { min: 0, max: 64 }),
+  'web.public-status-page': booleanFlag('Serve the status page (/ and /api/v1/targets) without basic auth; /probe, /config and /metrics keep the web config.'),
+  'web.public-status-page.hide-errors': booleanFlag('Leave failure reasons and status codes out of the status page and /api/v1/targets.'),
   location: optionalStringFlag('Adds location="<name>" to every series of the scheduler (overrides the config\'s scheduler.location).', '<name>'),
 } satisfies Record<string, FlagSpec<unknown>>;
 
@@ -84,6 +86,8 @@ async function main(values: Values): Promise<void> {
     location: values.location,
     logger,
     probeWorkers: values['scheduler.probe-workers'],
+    publicStatusPage: values['web.public-status-page'],
+    hideErrors: values['web.public-status-page.hide-errors'],
   });
   await scheduler.apply(store.current);
   store.onChange((config) => scheduler.apply(config));

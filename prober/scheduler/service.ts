@@ -21,6 +21,10 @@ export interface SchedulerServiceOptions {
   probe?: CheckProbe;
   /** Runs the prober's probe() on this many worker threads instead of the main one (0: none). */
   probeWorkers?: number;
+  /** The status page and its API without basic auth; /probe, /config and /metrics keep it. */
+  publicStatusPage?: boolean;
+  /** No failure reasons or status codes on the status page and its API. */
+  hideErrors?: boolean;
 }
 
 export class SchedulerService {
@@ -30,7 +34,7 @@ export class SchedulerService {
   private started = false;
   private scheduling = false;
 
-  constructor(private readonly options: SchedulerServiceOptions) {
+  constructor(readonly options: SchedulerServiceOptions) {
     const inThread = configuredProbe(options.config, options.logger);
     this.scheduler = new Scheduler({
       probe: options.probe ?? ((request) => (this.pool?.probe ?? inThread)(request)),
@@ -88,6 +92,7 @@ export class SchedulerService {
  * section (`idlePage`, e.g. the landing page, at `/` before one appears), and the scheduler stops with the app.
  */
 export function registerSchedulerService(app: FastifyInstance, service: SchedulerService, idlePage?: string): void {
-  void app.register(schedulerPlugin, { scheduler: service.scheduler, active: () => service.active, idlePage });
+  const { publicStatusPage: publicAccess, hideErrors } = service.options;
+  void app.register(schedulerPlugin, { scheduler: service.scheduler, active: () => service.active, idlePage, publicAccess, hideErrors });
   app.addHook('onClose', () => service.stop());
 }

@@ -165,7 +165,7 @@ export function renderBody(snapshot: StatusSnapshot, groupBy: string | undefined
     const down = rows.filter((t) => t.state === 'down').length;
     html +=
       `<section><h2>${esc(name)} <small>${rows.length}${rows.length === 1 ? ' target' : ' targets'}${down ? `, ${down} down` : ''}</small></h2>` +
-      '<div class="scroll"><table><thead><tr><th>status</th><th>name</th><th>last checks</th><th>latency</th><th>24 h</th><th>7 d</th><th>last failure</th><th>cert</th></tr></thead><tbody>';
+      '<table><thead><tr><th class="status">status</th><th>name</th><th class="checks">last checks</th><th class="latency">latency</th><th class="a24">24 h</th><th class="a7">7 d</th><th class="failure">last failure</th><th class="cert">cert</th></tr></thead><tbody>';
     for (const t of rows) {
       html +=
         `<tr class="state-${esc(t.state)}${t.slow ? ' slow' : ''}" data-target="${esc(t.target)}">${statusCell(t, nowMs)}${nameCell(t)}` +
@@ -174,7 +174,7 @@ export function renderBody(snapshot: StatusSnapshot, groupBy: string | undefined
         `<td class="num a7">${percent(t.availability7d)}</td>` +
         `${failureCell(t, nowMs)}${certCell(t)}</tr>`;
     }
-    html += '</tbody></table></div></section>';
+    html += '</tbody></table></section>';
   }
   return html;
 }

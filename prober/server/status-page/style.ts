@@ -12,12 +12,14 @@ main.stale::before { content: "not updated: the prober does not answer"; display
 .banner.up { background: var(--up); } .banner.down { background: var(--down); } .banner.pending { background: var(--pending); }
 .summary .n { font-weight: 600; margin-right: 8px; }
 .n.up { color: var(--up); } .n.down { color: var(--down); } .n.pending { color: var(--pending); } .n.maintenance { color: var(--maintenance); } .n.unknown { color: var(--unknown); }
-table { border-collapse: collapse; width: 100%; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+th.status { width: 150px; } th.checks { width: 30%; } th.latency { width: 150px; } th.a24, th.a7 { width: 70px; } th.failure { width: 170px; } th.cert { width: 60px; }
+td.failure { overflow: hidden; text-overflow: ellipsis; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid rgba(127, 127, 127, 0.25); white-space: nowrap; vertical-align: middle; }
 th { font-size: 12px; color: var(--muted); font-weight: 600; }
 td.target { white-space: normal; word-break: break-all; }
 td.target .name { font-weight: 600; }
-td.num, td.latency { text-align: right; font-variant-numeric: tabular-nums; }
+th.latency, th.a24, th.a7, td.num, td.latency { text-align: right; font-variant-numeric: tabular-nums; }
 .badge { display: inline-block; min-width: 64px; text-align: center; border-radius: 4px; color: #fff; font-weight: 600; padding: 0 6px; background: var(--unknown); }
 tr.state-up .badge { background: var(--up); }
 tr.state-down .badge { background: var(--down); }
