@@ -99,7 +99,7 @@ test('each state as a person sees it: names, worst first, the checks bar with ho
   t.after(() => rm(dir, { recursive: true, force: true }));
   const panels = ['game-panel-1', 'game-panel-2', 'game-panel-3', 'game-panel-4'];
   await writeFile(join(dir, 'panels.json'), JSON.stringify(panels.map((panel) => ({ targets: [server.url(`/${panel}`)], labels: { panel } }))));
-  server.always('/game-panel-3', { delayMs: 600 });
+  server.always('/game-panel-3', { delayMs: 1200 });
   server.always('/pending', 'error');
   // Three failed checks (an attempt and its retry each) early on, up since.
   for (let i = 0; i < 3; i++) server.script('/game-panel-4', 'ok', 'error', 'error');
@@ -110,9 +110,9 @@ test('each state as a person sees it: names, worst first, the checks bar with ho
   await scheduler.start(
     schedulerConfig(
       'scheduler:\n  groups:\n' +
-        group('panels', 'interval: 1s\ntimeout: 1s\nretries: 1\nretry_interval: 50ms', 'file_sd: [panels.json]') +
-        group('websites', 'interval: 1s\ntimeout: 1s\nretries: 1\nretry_interval: 50ms', `targets: ["${server.url('/shop')}"]`) +
-        group('staging', 'interval: 60s\ntimeout: 1s\nretries: 1\nretry_interval: 50s', `targets: ["${server.url('/pending')}"]`),
+        group('panels', 'interval: 2s\ntimeout: 2s\nretries: 1\nretry_interval: 50ms', 'file_sd: [panels.json]') +
+        group('websites', 'interval: 2s\ntimeout: 2s\nretries: 1\nretry_interval: 50ms', `targets: ["${server.url('/shop')}"]`) +
+        group('staging', 'interval: 10m\ntimeout: 2s\nretries: 1\nretry_interval: 9m', `targets: ["${server.url('/pending')}"]`),
       dir,
     ),
   );
@@ -121,9 +121,9 @@ test('each state as a person sees it: names, worst first, the checks bar with ho
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   t.after(() => app.close());
   const stateOf = (name: string) => [...scheduler.targets()].find((state) => state.labels.panel === name)!;
-  await waitFor('a history of checks', () => panels.every((name) => stateOf(name)?.checksSucceeded >= 8) && stateOf('game-panel-4').checksFailed >= 3, { timeoutMs: 30_000 });
+  await waitFor('a history of checks', () => panels.every((name) => stateOf(name)?.checksSucceeded >= 5) && stateOf('game-panel-4').checksFailed >= 3, { timeoutMs: 60_000 });
   server.always('/game-panel-2', 'error');
-  await waitFor('game-panel-2 down', () => stateOf('game-panel-2').status === 'down' && stateOf('game-panel-2').checksFailed >= 3, { timeoutMs: 10_000 });
+  await waitFor('game-panel-2 down, the others up', () => stateOf('game-panel-2').checksFailed >= 2 && ['down', 'up', 'up', 'up'].every((status, i) => stateOf(panels[i === 0 ? 1 : i === 1 ? 0 : i]!).status === status), { timeoutMs: 30_000 });
 
   const { page } = await launchBrowser(t, { width: 1280, height: 800 });
   page.setDefaultTimeout(60_000);
@@ -145,8 +145,8 @@ test('each state as a person sees it: names, worst first, the checks bar with ho
   // The checks bar: one mark per check (at most 50), red for failures, time and reason on hover.
   const downBars = page.locator('tr.state-down .bar .c');
   const marks = await downBars.count();
-  assert.ok(marks >= 11 && marks <= 50, `${marks} marks`);
-  assert.ok((await page.locator('tr.state-down .bar .c.fail').count()) >= 3);
+  assert.ok(marks >= 7 && marks <= 50, `${marks} marks`);
+  assert.ok((await page.locator('tr.state-down .bar .c.fail').count()) >= 2);
   assert.equal(await page.locator('tr.state-down .bar .c').last().getAttribute('class'), 'c fail', 'the newest check is on the right');
   assert.equal(await colour(page, 'tr.state-down .bar .c.fail'), 'rgb(207, 34, 46)');
   assert.equal(await colour(page, 'tr.state-down .bar .c:not(.fail)'), 'rgb(26, 127, 55)');
@@ -157,10 +157,10 @@ test('each state as a person sees it: names, worst first, the checks bar with ho
   assert.ok((await page.locator(`tr[data-target="${server.url('/game-panel-4')}"] .bar .c.fail`).count()) >= 3);
   // Slow but up: its own colour, on the badge, the latency and the marks.
   assert.equal(await colour(page, 'tr.slow .badge'), 'rgb(188, 76, 0)');
-  assert.ok((await page.locator('tr.slow .bar .c.slow').count()) >= 8);
+  assert.ok((await page.locator('tr.slow .bar .c.slow').count()) >= 4);
   assert.equal(await colour(page, 'tr.slow td.latency .num', 'color'), 'rgb(188, 76, 0)');
   // A sparkline of the latencies.
-  assert.match((await page.locator('tr.slow svg.spark path').getAttribute('d')) ?? '', /^M[\d.]+ [\d.]+(L[\d.]+ [\d.]+){6,}/);
+  assert.match((await page.locator('tr.slow svg.spark path').getAttribute('d')) ?? '', /^M[\d.]+ [\d.]+(L[\d.]+ [\d.]+){3,}/);
   // "for 3s", and the absolute start on hover, the same time as the API's and the metric's.
   const api = (await (await fetch(`${base}/api/v1/targets`)).json()) as StatusSnapshot;
   const down = api.targets.find((target) => target.name === 'game-panel-2')!;
