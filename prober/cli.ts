@@ -49,6 +49,7 @@ const flags = {
   'scheduler.probe-workers': integerFlag("Worker threads that run the scheduler's probes (0: the main thread runs them); one per spare core past ~2,000 checks/s.", 0, { min: 0, max: 64 }),
   'web.public-status-page': booleanFlag('Serve the status page (/ and /api/v1/targets) without basic auth; /probe, /config and /metrics keep the web config.'),
   'web.public-status-page.hide-errors': booleanFlag('Leave failure reasons and status codes out of the status page and /api/v1/targets.'),
+  'scheduler.state-file': optionalStringFlag('Keep the availability history (24 h, 7 d) in this JSON file across restarts; written every minute and at shutdown.', '<path>'),
   location: optionalStringFlag('Adds location="<name>" to every series of the scheduler (overrides the config\'s scheduler.location).', '<name>'),
 } satisfies Record<string, FlagSpec<unknown>>;
 
@@ -88,6 +89,7 @@ async function main(values: Values): Promise<void> {
     probeWorkers: values['scheduler.probe-workers'],
     publicStatusPage: values['web.public-status-page'],
     hideErrors: values['web.public-status-page.hide-errors'],
+    stateFile: values['scheduler.state-file'],
   });
   await scheduler.apply(store.current);
   store.onChange((config) => scheduler.apply(config));

@@ -44,6 +44,31 @@ export class CheckHistory {
     return { ratio: checks === 0 ? undefined : successes / checks, checks };
   }
 
+  /** The hours with checks, for saving: [hour number (ms / 1 h), checks, successes], oldest first. */
+  hours(): [hour: number, checks: number, successes: number][] {
+    const out: [number, number, number][] = [];
+    if (this.newestHour < 0) return out;
+    for (let h = this.newestHour - HISTORY_HOURS + 1; h <= this.newestHour; h++) {
+      const slot = (h % HISTORY_HOURS) * 2;
+      if (this.counts[slot]! > 0) out.push([h, this.counts[slot]!, this.counts[slot + 1]!]);
+    }
+    return out;
+  }
+
+  /** Adds saved hours (as `hours()` gives them) that are still inside the window at `nowMs`; malformed entries are skipped. */
+  restore(hours: readonly unknown[], nowMs: number): void {
+    const current = Math.floor(nowMs / HOUR_MS);
+    for (const entry of hours) {
+      if (!Array.isArray(entry) || entry.length !== 3 || !entry.every((n) => Number.isInteger(n) && n >= 0)) continue;
+      const [hour, checks, successes] = entry as [number, number, number];
+      if (hour > current || hour <= current - HISTORY_HOURS || successes > checks) continue;
+      this.advanceTo(Math.max(hour, this.newestHour));
+      const slot = (hour % HISTORY_HOURS) * 2;
+      this.counts[slot] = Math.min(MAX_COUNT, this.counts[slot]! + checks);
+      this.counts[slot + 1] = Math.min(this.counts[slot]!, this.counts[slot + 1]! + successes);
+    }
+  }
+
   /** Clears the slots of the hours skipped since the last record, so old counts never come back. */
   private advanceTo(hour: number): void {
     if (hour <= this.newestHour) return;

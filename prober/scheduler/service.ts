@@ -10,6 +10,10 @@ import { schedulerPlugin } from './plugin.js';
 import { configuredProbe } from './probe-adapter.js';
 import { ProbeWorkerPool } from './probe-pool.js';
 import { Scheduler, type CheckProbe } from './scheduler.js';
+import { restoreStateFile, saveStateFile } from './state-file.js';
+
+/** How often the state file is written while running (and once more at stop). */
+const STATE_SAVE_INTERVAL_MS = 60_000;
 
 export interface SchedulerServiceOptions {
   /** The config in force; asked on every check for the modules. */
@@ -25,6 +29,8 @@ export interface SchedulerServiceOptions {
   publicStatusPage?: boolean;
   /** No failure reasons or status codes on the status page and its API. */
   hideErrors?: boolean;
+  /** Where the availability history is kept across restarts (`--scheduler.state-file`). */
+  stateFile?: string;
 }
 
 export class SchedulerService {
@@ -33,6 +39,7 @@ export class SchedulerService {
   private pool: ProbeWorkerPool | undefined;
   private started = false;
   private scheduling = false;
+  private saveTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly options: SchedulerServiceOptions) {
     const inThread = configuredProbe(options.config, options.logger);
@@ -67,6 +74,7 @@ export class SchedulerService {
     } else {
       await this.scheduler.start(section);
       this.started = true;
+      await this.restoreState();
     }
     this.scheduling = true;
   }
@@ -82,8 +90,32 @@ export class SchedulerService {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.saveTimer);
     await this.scheduler.stop();
+    if (this.started) await this.saveState();
     await this.pool?.close();
+  }
+
+  private async restoreState(): Promise<void> {
+    const path = this.options.stateFile;
+    if (path === undefined) return;
+    try {
+      const restored = await restoreStateFile(path, this.scheduler.targets());
+      this.options.logger?.info({ file: path, targets: restored }, 'availability history restored');
+    } catch (error) {
+      this.options.logger?.warn({ file: path, err: error }, 'state file not read; availability history starts empty');
+    }
+    this.saveTimer = setInterval(() => void this.saveState(), STATE_SAVE_INTERVAL_MS).unref();
+  }
+
+  private async saveState(): Promise<void> {
+    const path = this.options.stateFile;
+    if (path === undefined) return;
+    try {
+      await saveStateFile(path, this.scheduler.targets());
+    } catch (error) {
+      this.options.logger?.error({ file: path, err: error }, 'state file not written');
+    }
   }
 }
 

@@ -44,3 +44,18 @@ test('the recent checks keep the last 50, oldest first, with latency and failure
   assert.deepEqual(list.at(-1), [start / 1000 + 59 * 30, 71.3, 'timeout']);
   assert.equal(list.filter(([, , failure]) => failure === 'timeout').length, 5);
 });
+
+test('saved hours restore into a new history; hours outside the window and malformed entries are skipped', () => {
+  const history = new CheckHistory();
+  history.record(false, start);
+  history.record(true, start + HOUR);
+  history.record(true, start + HOUR + 1000);
+  const hour0 = start / HOUR;
+  assert.deepEqual(history.hours(), [[hour0, 1, 0], [hour0 + 1, 2, 2]]);
+
+  const restored = new CheckHistory();
+  restored.record(true, start + 2 * HOUR);
+  restored.restore([...history.hours(), [hour0 - 200, 5, 5], [hour0 + 99, 1, 1], [hour0, 1, 9], ['x'], null, [hour0 + 1, -1, 0]], start + 2 * HOUR);
+  assert.deepEqual(restored.hours(), [[hour0, 1, 0], [hour0 + 1, 2, 2], [hour0 + 2, 1, 1]]);
+  assert.deepEqual(restored.availability(24, start + 2 * HOUR), { ratio: 0.75, checks: 4 });
+});
