@@ -25,9 +25,12 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 async function launchBrowser(t: TestContext, viewport: { width: number; height: number }) {
   const executablePath = requireBinary('chromium', 'chromium');
   const profile = await mkdtemp(join(tmpdir(), 'platypus-chromium-'));
-  t.after(() => rm(profile, { recursive: true, force: true }));
   const browser = await chromium.launchPersistentContext(profile, { executablePath, headless: true, viewport, hasTouch: true, args: CHROMIUM_ARGS });
-  t.after(() => browser.close());
+  // The profile goes once the browser has stopped writing to it.
+  t.after(async () => {
+    await browser.close();
+    await rm(profile, { recursive: true, force: true });
+  });
   return { browser, page: browser.pages()[0] ?? (await browser.newPage()) };
 }
 
