@@ -62,8 +62,15 @@ function limitInFlight(app: FastifyInstance, maxRequests: number): void {
  */
 const FAILED_LOGIN_DELAY_MS = 250;
 
+/**
+ * Route config (`app.get(url, { config: PUBLIC_ROUTE }, handler)`) that exempts that one route
+ * from basic auth; TLS and its client certificate policy still apply.
+ */
+export const PUBLIC_ROUTE = { publicAccess: true } as const;
+
 function requireBasicAuth(app: FastifyInstance, verifier: BasicAuthVerifier): void {
   app.addHook('onRequest', async (request, reply) => {
+    if ((request.routeOptions.config as { publicAccess?: unknown } | undefined)?.publicAccess === true) return undefined;
     const outcome = await verifier.check(request.headers.authorization);
     if (outcome === 'ok') return undefined;
     await sleep(FAILED_LOGIN_DELAY_MS);

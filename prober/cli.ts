@@ -48,6 +48,9 @@ const flags = {
   'probe.deny-cidr': repeatableStringFlag(`Never probe addresses in this network (repeatable; added to ${DEFAULT_DENIED_NETWORKS.join(', ')}).`, '<cidr>'),
   'probe.deny-host': repeatableStringFlag(`Never probe this host name (repeatable; added to ${DEFAULT_DENIED_HOSTS.join(', ')}).`, '<host>'),
   'scheduler.probe-workers': integerFlag("Worker threads that run the scheduler's probes (0: the main thread runs them); one per spare core past ~2,000 checks/s.", 0, { min: 0, max: 64 }),
+  'web.public-status-page': booleanFlag('Serve the status page (/ and /api/v1/targets) without basic auth; /probe, /config and /metrics keep the web config.'),
+  'web.public-status-page.hide-errors': booleanFlag('Leave failure reasons and status codes out of the status page and /api/v1/targets.'),
+  'scheduler.state-file': optionalStringFlag('Keep the availability history (24 h, 7 d) in this JSON file across restarts; written every minute and at shutdown.', '<path>'),
   location: optionalStringFlag('Adds location="<name>" to every series of the scheduler (overrides the config\'s scheduler.location).', '<name>'),
 } satisfies Record<string, FlagSpec<unknown>>;
 
@@ -90,6 +93,9 @@ async function main(values: Values): Promise<void> {
     logger,
     probeWorkers: values['scheduler.probe-workers'],
     policy: policyOptions,
+    publicStatusPage: values['web.public-status-page'],
+    hideErrors: values['web.public-status-page.hide-errors'],
+    stateFile: values['scheduler.state-file'],
   });
   await scheduler.apply(store.current);
   store.onChange((config) => scheduler.apply(config));

@@ -30,6 +30,11 @@ const TARGET_STATE = describeMetric(
   'gauge',
   ['state'],
 );
+const STATE_SINCE = describeMetric(
+  'probe_target_state_since_timestamp_seconds',
+  'When the target was first seen failing (or first seen up after failing), as a unix timestamp in seconds: the true start of its current state, earlier than any alert on it.',
+  'gauge',
+);
 const CHECK_DURATION = {
   name: 'probe_check_duration_seconds',
   help: 'Duration of the probe that decided each check (the last attempt), in seconds.',
@@ -44,7 +49,7 @@ const SCHEDULER_SKIPPED = describeMetric(
 );
 
 const STATES: readonly Exclude<TargetStatus, 'unknown'>[] = ['up', 'down', 'pending'];
-const OWN_FAMILIES = [CHECKS_TOTAL.name, CHECK_DURATION.name, TARGET_STATE.name];
+const OWN_FAMILIES = [CHECKS_TOTAL.name, CHECK_DURATION.name, TARGET_STATE.name, STATE_SINCE.name];
 
 export interface SchedulerCounts {
   targets: number;
@@ -82,6 +87,10 @@ function stateLines(state: TargetState): string {
   let out = '';
   for (const name of STATES) out += `${TARGET_STATE.name}{${state.key},state="${name}"} ${state.status === name ? 1 : 0}\n`;
   return out;
+}
+
+function sinceLines(state: TargetState): string {
+  return state.sinceMs === undefined ? '' : `${STATE_SINCE.name}{${state.key}} ${formatValue(state.sinceMs / 1000)}\n`;
 }
 
 /** Targets whose lines go into one chunk: ~50-150 KB of text, so a scrape never holds the whole exposition at once. */
@@ -129,6 +138,8 @@ export function* schedulerMetricChunks(
     yield* batched(checked, histogramLines);
     yield header(TARGET_STATE, format);
     yield* batched(checked, stateLines);
+    yield header(STATE_SINCE, format);
+    yield* batched(checked, sinceLines);
   }
   for (const [name, desc] of [...shapes.descs]) {
     if (OWN_FAMILIES.includes(name)) continue;

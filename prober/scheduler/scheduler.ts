@@ -304,8 +304,7 @@ export class Scheduler {
     state.lastDurationSeconds = outcome.durationSeconds;
     if (outcome.success) state.checksSucceeded++;
     else state.checksFailed++;
-    state.observeDuration(outcome.durationSeconds);
-    state.history.record(outcome.success, now);
+    state.recordCheck(outcome.success, outcome.durationSeconds, outcome.failureReason, now);
     this.shapes.release(state.shape);
     ({ shape: state.shape, values: state.values } = this.shapes.intern(outcome.families));
     state.certExpirySeconds = firstValue(outcome.families, 'probe_ssl_earliest_cert_expiry');

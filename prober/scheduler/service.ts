@@ -11,6 +11,10 @@ import { schedulerPlugin } from './plugin.js';
 import { configuredProbe } from './probe-adapter.js';
 import { ProbeWorkerPool } from './probe-pool.js';
 import { Scheduler, type CheckProbe } from './scheduler.js';
+import { restoreStateFile, saveStateFile } from './state-file.js';
+
+/** How often the state file is written while running (and once more at stop). */
+const STATE_SAVE_INTERVAL_MS = 60_000;
 
 export interface SchedulerServiceOptions {
   /** The config in force; asked on every check for the modules. */
@@ -24,6 +28,12 @@ export interface SchedulerServiceOptions {
   probeWorkers?: number;
   /** The target policy of every probe (the `--probe.*` flags, as /probe has them); default: createTargetPolicy()'s. */
   policy?: TargetPolicyOptions;
+  /** The status page and its API without basic auth; /probe, /config and /metrics keep it. */
+  publicStatusPage?: boolean;
+  /** No failure reasons or status codes on the status page and its API. */
+  hideErrors?: boolean;
+  /** Where the availability history is kept across restarts (`--scheduler.state-file`). */
+  stateFile?: string;
 }
 
 export class SchedulerService {
@@ -32,8 +42,9 @@ export class SchedulerService {
   private pool: ProbeWorkerPool | undefined;
   private started = false;
   private scheduling = false;
+  private saveTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: SchedulerServiceOptions) {
+  constructor(readonly options: SchedulerServiceOptions) {
     const inThread = configuredProbe(options.config, options.logger, createTargetPolicy(options.policy));
     this.scheduler = new Scheduler({
       probe: options.probe ?? ((request) => (this.pool?.probe ?? inThread)(request)),
@@ -66,6 +77,7 @@ export class SchedulerService {
     } else {
       await this.scheduler.start(section);
       this.started = true;
+      await this.restoreState();
     }
     this.scheduling = true;
   }
@@ -81,8 +93,32 @@ export class SchedulerService {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.saveTimer);
     await this.scheduler.stop();
+    if (this.started) await this.saveState();
     await this.pool?.close();
+  }
+
+  private async restoreState(): Promise<void> {
+    const path = this.options.stateFile;
+    if (path === undefined) return;
+    try {
+      const restored = await restoreStateFile(path, this.scheduler.targets());
+      this.options.logger?.info({ file: path, targets: restored }, 'availability history restored');
+    } catch (error) {
+      this.options.logger?.warn({ file: path, err: error }, 'state file not read; availability history starts empty');
+    }
+    this.saveTimer = setInterval(() => void this.saveState(), STATE_SAVE_INTERVAL_MS).unref();
+  }
+
+  private async saveState(): Promise<void> {
+    const path = this.options.stateFile;
+    if (path === undefined) return;
+    try {
+      await saveStateFile(path, this.scheduler.targets());
+    } catch (error) {
+      this.options.logger?.error({ file: path, err: error }, 'state file not written');
+    }
   }
 }
 
@@ -91,6 +127,7 @@ export class SchedulerService {
  * section (`idlePage`, e.g. the landing page, at `/` before one appears), and the scheduler stops with the app.
  */
 export function registerSchedulerService(app: FastifyInstance, service: SchedulerService, idlePage?: string): void {
-  void app.register(schedulerPlugin, { scheduler: service.scheduler, active: () => service.active, idlePage });
+  const { publicStatusPage: publicAccess, hideErrors } = service.options;
+  void app.register(schedulerPlugin, { scheduler: service.scheduler, active: () => service.active, idlePage, publicAccess, hideErrors });
   app.addHook('onClose', () => service.stop());
 }

@@ -4,7 +4,7 @@
  */
 import { constLabelText } from '../../common/metrics.js';
 import type { DueEntry } from './due-queue.js';
-import { CheckHistory } from './history.js';
+import { CheckHistory, RecentChecks } from './history.js';
 import type { ResultShape } from './result-shape.js';
 import type { TargetSpec } from './targets.js';
 
@@ -59,6 +59,7 @@ export class TargetState implements DueEntry {
   /** Per-bucket (not cumulative) counts, then +Inf, then the sum of durations. */
   readonly durations = new Float64Array(DURATION_BUCKETS.length + 2);
   readonly history = new CheckHistory();
+  readonly recent = new RecentChecks();
 
   /** The latest check's probe metrics: their shared shape and this target's values. */
   shape: ResultShape | undefined;
@@ -71,7 +72,14 @@ export class TargetState implements DueEntry {
     this.phase = phaseFraction(this.key);
   }
 
-  observeDuration(seconds: number): void {
+  /** Counts a finished check in the duration histogram, the hourly history and the recent checks. */
+  recordCheck(success: boolean, durationSeconds: number, failureReason: string | undefined, nowMs: number): void {
+    this.observeDuration(durationSeconds);
+    this.history.record(success, nowMs);
+    this.recent.record(nowMs, durationSeconds, success ? undefined : failureReason ?? 'unknown');
+  }
+
+  private observeDuration(seconds: number): void {
     let bucket = 0;
     while (bucket < DURATION_BUCKETS.length && seconds > DURATION_BUCKETS[bucket]!) bucket++;
     this.durations[bucket]!++;

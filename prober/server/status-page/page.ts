@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { VERSION } from '../../../common/version.js';
 import type { StatusSnapshot } from '../../scheduler/snapshot.js';
-import { renderBody } from './render.js';
+import { pageTitle, renderBody } from './render.js';
 import { STATUS_PAGE_CSS } from './style.js';
 
 const escapeAttribute = (value: string): string => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
@@ -44,19 +44,19 @@ export interface StatusPageOptions {
 }
 
 export function renderStatusPage(snapshot: StatusSnapshot, { groupBy, apiPath = 'api/v1/targets' }: StatusPageOptions = {}): string {
-  const title = snapshot.location === null ? 'Platypus status' : `Platypus status: ${snapshot.location}`;
+  const heading = snapshot.location === null ? 'Platypus status' : `Platypus status: ${snapshot.location}`;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeAttribute(title)}</title>
+<title>${escapeAttribute(pageTitle(snapshot))}</title>
 <noscript><meta http-equiv="refresh" content="${snapshot.refreshSeconds}"></noscript>
 <style>${STATUS_PAGE_CSS}</style>
 <script type="module" src="status-page/client.js"></script>
 </head>
 <body>
-<header><h1>${escapeAttribute(title)}</h1><a href="metrics">metrics</a><a href="${escapeAttribute(apiPath)}">json</a><span class="updated">platypus ${VERSION}</span></header>
+<header><h1>${escapeAttribute(heading)}</h1><a href="metrics">metrics</a><a href="${escapeAttribute(apiPath)}">json</a><span class="updated">platypus ${VERSION}</span></header>
 <main data-api="${escapeAttribute(apiPath)}" data-refresh="${snapshot.refreshSeconds}"${groupBy === undefined ? '' : ` data-group-by="${escapeAttribute(groupBy)}"`}>
 ${renderBody(snapshot, groupBy)}
 </main>

@@ -3,9 +3,11 @@
  * JS) and the browser imports the same module to redraw the page from /api/v1/targets. It imports
  * nothing at run time, so the browser can load it as it is compiled.
  *
- * `renderBody(snapshot, groupBy)` → HTML of the page's <main>.
+ * `renderBody(snapshot, groupBy)` → HTML of the page's <main>; `pageTitle(snapshot)` → the tab title.
+ * Hover texts are `data-tip` attributes drawn by CSS on hover and on focus (a tap focuses them), so
+ * they work on phones and without JS.
  */
-import type { StatusSnapshot, TargetSnapshot } from '../../scheduler/snapshot.js';
+import type { PageState, StatusSnapshot, TargetSnapshot } from '../../scheduler/snapshot.js';
 
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -13,15 +15,17 @@ function esc(value: string | number): string {
   return String(value).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 }
 
+/** Worst first: the order of rows within a group, and of groups by their worst row. */
+const RANK: Readonly<Record<PageState, number>> = { down: 0, pending: 1, unknown: 3, maintenance: 4, up: 5 };
+const rank = (t: TargetSnapshot): number => (t.slow ? 2 : RANK[t.state]);
+
 function percent(ratio: number | null): string {
   if (ratio === null) return '–';
   const value = ratio * 100;
   return `${value === 100 ? '100' : value.toFixed(value >= 99 ? 2 : 1)}%`;
 }
 
-function latency(seconds: number | null): string {
-  if (seconds === null) return '–';
-  const ms = seconds * 1000;
+function milliseconds(ms: number): string {
   return `${ms >= 10 ? Math.round(ms) : ms.toFixed(1)} ms`;
 }
 
@@ -34,21 +38,99 @@ function ago(iso: string | null, nowMs: number): string {
   return `${Math.round(s / 86400)}d`;
 }
 
+/** `2026-12-02 16:03:12 UTC` */
+function absolute(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+function tip(text: string): string {
+  return ` tabindex="-1" data-tip="${esc(text)}"`;
+}
+
+export function pageTitle(snapshot: StatusSnapshot): string {
+  const title = snapshot.location === null ? 'Platypus status' : `Platypus status: ${snapshot.location}`;
+  return snapshot.summary.down > 0 ? `(${snapshot.summary.down} down) ${title}` : title;
+}
+
+function banner(snapshot: StatusSnapshot): string {
+  const { summary, targets } = snapshot;
+  const total = targets.length;
+  const maintenance = summary.maintenance > 0 ? ` · ${summary.maintenance} in maintenance` : '';
+  if (total === 0) return '<div class="banner none" role="status">No targets</div>';
+  if (summary.down > 0) {
+    const names = targets.filter((t) => t.state === 'down').map((t) => t.name);
+    const listed = names.slice(0, 5).join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '');
+    return `<div class="banner down" role="status"><strong>${summary.down} of ${total} down</strong>: ${esc(listed)}${maintenance}</div>`;
+  }
+  if (summary.pending > 0) return `<div class="banner pending" role="status"><strong>${summary.pending} failing</strong>, retrying before counting as down${maintenance}</div>`;
+  const slow = targets.filter((t) => t.slow).length;
+  const slowText = slow > 0 ? ` (${slow} slow)` : '';
+  return `<div class="banner up" role="status"><strong>All systems operational</strong>${slowText}${maintenance}</div>`;
+}
+
+function statusCell(t: TargetSnapshot, nowMs: number): string {
+  const label = t.slow ? 'slow' : t.state;
+  let detail = '';
+  if (t.state === 'maintenance' && t.maintenance !== undefined) {
+    const until = t.maintenance.until === null ? '' : ` until ${absolute(Date.parse(t.maintenance.until))}`;
+    detail = ` <span class="since">${esc(t.maintenance.reason)}${esc(until)}</span>`;
+  } else if (t.since !== null) {
+    detail = ` <span class="since"${tip(`since ${absolute(Date.parse(t.since))}`)}><time datetime="${esc(t.since)}">for ${ago(t.since, nowMs)}</time></span>`;
+  }
+  return `<td class="status"><span class="badge">${esc(label)}</span>${detail}</td>`;
+}
+
+function nameCell(t: TargetSnapshot): string {
+  const name = t.name === t.target ? `<span class="name">${esc(t.name)}</span>` : `<span class="name"${tip(t.target)}>${esc(t.name)}</span>`;
+  return `<td class="target">${name} <span class="module">${esc(t.module)}</span></td>`;
+}
+
+function checksCell(t: TargetSnapshot): string {
+  const checks = t.recentChecks;
+  const failed = checks.filter(([, , failure]) => failure !== null).length;
+  let bars = '';
+  for (const [at, ms, failure] of checks) {
+    const kind = failure !== null ? 'fail' : ms > t.slowSeconds * 1000 ? 'slow' : 'ok';
+    const what = failure !== null ? `failed: ${failure}` : `${kind === 'slow' ? 'slow, ' : 'up, '}${milliseconds(ms)}`;
+    bars += `<span class="c ${kind}"${tip(`${absolute(at * 1000)} · ${what}`)}></span>`;
+  }
+  const label = `last ${checks.length} checks: ${checks.length - failed} up, ${failed} failed`;
+  return `<td class="checks"><div class="bar" role="img" aria-label="${esc(label)}">${bars}</div></td>`;
+}
+
+/** Latency of the successful recent checks as a line; failed checks leave gaps. */
+function sparkline(t: TargetSnapshot): string {
+  const checks = t.recentChecks;
+  const max = Math.max(1, ...checks.filter(([, , failure]) => failure === null).map(([, ms]) => ms));
+  const step = 100 / Math.max(1, checks.length - 1);
+  let path = '';
+  let drawing = false;
+  checks.forEach(([, ms, failure], i) => {
+    if (failure !== null) {
+      drawing = false;
+      return;
+    }
+    path += `${drawing ? 'L' : 'M'}${(i * step).toFixed(1)} ${(22 - (ms / max) * 20).toFixed(1)}`;
+    drawing = true;
+  });
+  return `<svg class="spark" viewBox="0 0 100 24" preserveAspectRatio="none" aria-hidden="true"><path d="${path}"/></svg>`;
+}
+
+function latencyCell(t: TargetSnapshot): string {
+  const value = t.latencySeconds === null ? '–' : milliseconds(t.latencySeconds * 1000);
+  return `<td class="latency">${t.recentChecks.length > 1 ? sparkline(t) : ''}<span class="num">${value}</span></td>`;
+}
+
+function failureCell(t: TargetSnapshot, nowMs: number): string {
+  if (t.lastFailureReason === null || t.lastFailureAt === null) return '<td class="failure"></td>';
+  const at = Date.parse(t.lastFailureAt);
+  return `<td class="failure"><span class="reason">${esc(t.lastFailureReason)}</span> <span class="since"${tip(absolute(at))}>${ago(t.lastFailureAt, nowMs)} ago</span></td>`;
+}
+
 function certCell(t: TargetSnapshot): string {
   if (t.certDaysLeft === null) return '<td class="cert">–</td>';
   const cls = t.certDaysLeft < 7 ? 'cert bad' : t.certDaysLeft < 21 ? 'cert warn' : 'cert';
   return `<td class="${cls}">${t.certDaysLeft} d</td>`;
-}
-
-function statusCell(t: TargetSnapshot, nowMs: number): string {
-  const since = t.since === null ? '' : ` <span class="since">for ${ago(t.since, nowMs)}</span>`;
-  return `<td class="status"><span class="badge">${esc(t.state)}</span>${since}</td>`;
-}
-
-function failureCell(t: TargetSnapshot, nowMs: number): string {
-  if (t.lastFailureReason === null) return '<td class="failure"></td>';
-  const when = `${ago(t.lastFailureAt, nowMs)} ago`;
-  return `<td class="failure"><span class="reason">${esc(t.lastFailureReason)}</span> <span class="since">${when}</span></td>`;
 }
 
 function groupName(t: TargetSnapshot, groupBy: string | undefined): string {
@@ -56,6 +138,8 @@ function groupName(t: TargetSnapshot, groupBy: string | undefined): string {
   if (groupBy === 'module') return t.module;
   return t.labels[groupBy] || `(no ${groupBy})`;
 }
+
+const byRankThenName = (a: TargetSnapshot, b: TargetSnapshot): number => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 export function renderBody(snapshot: StatusSnapshot, groupBy: string | undefined): string {
   const nowMs = Date.parse(snapshot.generatedAt);
@@ -66,28 +150,31 @@ export function renderBody(snapshot: StatusSnapshot, groupBy: string | undefined
     rows.push(t);
     groups.set(name, rows);
   }
+  for (const rows of groups.values()) rows.sort(byRankThenName);
+  const worst = (name: string): number => rank(groups.get(name)![0]!);
   const s = snapshot.summary;
   let html =
+    banner(snapshot) +
     `<p class="summary"><span class="n up">${s.up} up</span> <span class="n down">${s.down} down</span> ` +
-    `<span class="n pending">${s.pending} pending</span>${s.unknown ? ` <span class="n unknown">${s.unknown} not checked yet</span>` : ''}` +
-    ` <span class="updated">updated <time>${esc(snapshot.generatedAt.slice(11, 19))} UTC</time></span></p>`;
-  for (const name of [...groups.keys()].sort()) {
-    const rows = groups.get(name) ?? [];
+    `<span class="n pending">${s.pending} pending</span>${s.maintenance ? ` <span class="n maintenance">${s.maintenance} maintenance</span>` : ''}` +
+    `${s.unknown ? ` <span class="n unknown">${s.unknown} not checked yet</span>` : ''}` +
+    ` <span class="updated">updated <time datetime="${esc(snapshot.generatedAt)}">${esc(snapshot.generatedAt.slice(11, 19))} UTC</time></span></p>`;
+  const names = [...groups.keys()].sort((a, b) => worst(a) - worst(b) || (a < b ? -1 : 1));
+  for (const name of names) {
+    const rows = groups.get(name)!;
     const down = rows.filter((t) => t.state === 'down').length;
     html +=
       `<section><h2>${esc(name)} <small>${rows.length}${rows.length === 1 ? ' target' : ' targets'}${down ? `, ${down} down` : ''}</small></h2>` +
-      '<div class="scroll"><table><thead><tr><th>status</th><th>target</th><th>latency</th><th>24 h</th><th>7 d</th><th>last failure</th><th>cert</th></tr></thead><tbody>';
+      '<table><thead><tr><th class="status">status</th><th>name</th><th class="checks">last checks</th><th class="latency">latency</th><th class="a24">24 h</th><th class="a7">7 d</th><th class="failure">last failure</th><th class="cert">cert</th></tr></thead><tbody>';
     for (const t of rows) {
       html +=
-        `<tr class="state-${esc(t.state)}" data-target="${esc(t.target)}">${statusCell(t, nowMs)}` +
-        `<td class="target">${esc(t.target)} <span class="module">${esc(t.module)}</span></td>` +
-        `<td class="num">${latency(t.latencySeconds)}</td>` +
-        `<td class="num">${percent(t.availability24h)}</td>` +
-        `<td class="num">${percent(t.availability7d)}</td>` +
+        `<tr class="state-${esc(t.state)}${t.slow ? ' slow' : ''}" data-target="${esc(t.target)}">${statusCell(t, nowMs)}${nameCell(t)}` +
+        `${checksCell(t)}${latencyCell(t)}` +
+        `<td class="num a24">${percent(t.availability24h)}</td>` +
+        `<td class="num a7">${percent(t.availability7d)}</td>` +
         `${failureCell(t, nowMs)}${certCell(t)}</tr>`;
     }
-    html += '</tbody></table></div></section>';
+    html += '</tbody></table></section>';
   }
-  if (snapshot.targets.length === 0) html += '<p>No targets.</p>';
   return html;
 }

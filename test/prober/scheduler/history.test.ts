@@ -1,7 +1,7 @@
 /** Availability over 24 h and 7 d from hourly buckets, with old hours forgotten. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CheckHistory } from '../../../prober/scheduler/history.js';
+import { CheckHistory, RECENT_CHECKS, RecentChecks } from '../../../prober/scheduler/history.js';
 
 const HOUR = 3_600_000;
 const start = Date.UTC(2026, 0, 5, 0, 0, 0);
@@ -32,4 +32,30 @@ test('hours older than 7 days are dropped, also after a long gap', () => {
   // The slot the first record used comes round again (168 h later) without its old counts.
   history.record(true, start + 31 * 24 * HOUR + 0);
   assert.deepEqual(history.availability(24, start + 31 * 24 * HOUR), { ratio: 1, checks: 1 });
+});
+
+test('the recent checks keep the last 50, oldest first, with latency and failure reason', () => {
+  const recent = new RecentChecks();
+  assert.deepEqual(recent.list(), []);
+  for (let i = 0; i < 60; i++) recent.record(start + i * 30_000, 0.0123 + i / 1000, i % 10 === 9 ? 'timeout' : undefined);
+  const list = recent.list();
+  assert.equal(list.length, RECENT_CHECKS);
+  assert.deepEqual(list[0], [start / 1000 + 10 * 30, 22.3, null]);
+  assert.deepEqual(list.at(-1), [start / 1000 + 59 * 30, 71.3, 'timeout']);
+  assert.equal(list.filter(([, , failure]) => failure === 'timeout').length, 5);
+});
+
+test('saved hours restore into a new history; hours outside the window and malformed entries are skipped', () => {
+  const history = new CheckHistory();
+  history.record(false, start);
+  history.record(true, start + HOUR);
+  history.record(true, start + HOUR + 1000);
+  const hour0 = start / HOUR;
+  assert.deepEqual(history.hours(), [[hour0, 1, 0], [hour0 + 1, 2, 2]]);
+
+  const restored = new CheckHistory();
+  restored.record(true, start + 2 * HOUR);
+  restored.restore([...history.hours(), [hour0 - 200, 5, 5], [hour0 + 99, 1, 1], [hour0, 1, 9], ['x'], null, [hour0 + 1, -1, 0]], start + 2 * HOUR);
+  assert.deepEqual(restored.hours(), [[hour0, 1, 0], [hour0 + 1, 2, 2], [hour0 + 2, 1, 1]]);
+  assert.deepEqual(restored.availability(24, start + 2 * HOUR), { ratio: 0.75, checks: 4 });
 });

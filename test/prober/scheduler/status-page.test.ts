@@ -1,7 +1,7 @@
 /** The status page in headless Chromium, the page without JS, and the JSON API, against real local targets. */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,12 +12,27 @@ import { defaultConfig, parseConfig } from '../../../prober/config.js';
 import { schedulerPlugin } from '../../../prober/scheduler/plugin.js';
 import { configuredProbe } from '../../../prober/scheduler/probe-adapter.js';
 import { Scheduler } from '../../../prober/scheduler/scheduler.js';
-import type { StatusSnapshot } from '../../../prober/scheduler/snapshot.js';
+import { statusSnapshot, type StatusSnapshot } from '../../../prober/scheduler/snapshot.js';
+import { renderStatusPage } from '../../../prober/server/status-page/page.js';
 import { sampleValue } from '../../helpers/exposition.js';
 import { requireBinary } from '../../helpers/process.js';
 import { createTestCA, tempDir } from '../../helpers/tls.js';
 import { waitFor } from '../../helpers/wait.js';
 import { schedulerConfig, startTargetServer, type TargetServer } from './helpers.js';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+async function launchBrowser(t: TestContext, viewport: { width: number; height: number }) {
+  const executablePath = requireBinary('chromium', 'chromium');
+  const profile = await mkdtemp(join(tmpdir(), 'platypus-chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, { executablePath, headless: true, viewport, hasTouch: true, args: CHROMIUM_ARGS });
+  // The profile goes once the browser has stopped writing to it.
+  t.after(async () => {
+    await browser.close();
+    await rm(profile, { recursive: true, force: true });
+  });
+  return { browser, page: browser.pages()[0] ?? (await browser.newPage()) };
+}
 
 async function startStatusServer(t: TestContext): Promise<{ base: string; server: TargetServer; scheduler: Scheduler }> {
   const server = await startTargetServer(t);
@@ -39,18 +54,8 @@ async function startStatusServer(t: TestContext): Promise<{ base: string; server
 }
 
 test('the page lists the targets by group, and a target that goes down turns red with its reason after the next refresh', async (t) => {
-  const executablePath = requireBinary('chromium', 'chromium');
   const { base, server } = await startStatusServer(t);
-  const profile = await mkdtemp(join(tmpdir(), 'platypus-chromium-'));
-  t.after(() => rm(profile, { recursive: true, force: true }));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    viewport: { width: 390, height: 844 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  t.after(() => browser.close());
-  const page = browser.pages()[0] ?? (await browser.newPage());
+  const { page } = await launchBrowser(t, { width: 390, height: 844 });
   await page.goto(`${base}/`);
   assert.equal(await page.title(), 'Platypus status: test-lab');
   assert.deepEqual(await page.locator('h2').allInnerTexts(), ['panels 2 targets', 'websites 1 target']);
@@ -71,9 +76,130 @@ test('the page lists the targets by group, and a target that goes down turns red
   const red = await page.evaluate<string>(`getComputedStyle(document.querySelector(${badgeSelector})).backgroundColor`);
   assert.equal(red, 'rgb(207, 34, 46)');
   assert.match(await page.locator('.summary').innerText(), /2 up 1 down 0 pending/);
-  await mkdir('test-output', { recursive: true });
-  await page.setViewportSize({ width: 1100, height: 700 });
-  await page.screenshot({ path: 'test-output/status-page.png', fullPage: true });
+  assert.equal(await page.title(), '(1 down) Platypus status: test-lab', 'the tab title follows the redraw');
+});
+
+const colour = (page: import('playwright-core').Page, selector: string, property = 'backgroundColor', pseudo = ''): Promise<string> =>
+  page.evaluate<string>(`getComputedStyle(document.querySelector(${JSON.stringify(selector)}), ${JSON.stringify(pseudo || null)}).${property}`);
+
+/** The hover text a person sees on an element (drawn by CSS); hovered again if a redraw replaced it. */
+function hoverText(element: import('playwright-core').Locator): Promise<string> {
+  return waitFor('the hover text', async () => {
+    await element.hover();
+    const text = await element.page().evaluate<string>(`(() => { const e = document.querySelector('[data-tip]:hover'); return e ? getComputedStyle(e, '::after').content : ''; })()`);
+    return text !== '' && text !== 'none' ? text : undefined;
+  }, { timeoutMs: 5000 });
+}
+
+/**
+ * A fleet as people run it: panels named by file_sd labels (one fast, one that goes down, one slow,
+ * one flaky), a website known only by its URL, and one failing with retries left.
+ * With STATUS_PAGE_SCREENSHOTS=1 it saves docs/status-page-desktop.png and docs/status-page-phone.png.
+ */
+test('each state as a person sees it: names, worst first, the checks bar with hover times and reasons, sparkline, slow, since, banner, title, maintenance', async (t) => {
+  const server = await startTargetServer(t);
+  const dir = await mkdtemp(join(tmpdir(), 'platypus-status-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const panels = ['game-panel-1', 'game-panel-2', 'game-panel-3', 'game-panel-4'];
+  await writeFile(join(dir, 'panels.json'), JSON.stringify(panels.map((panel) => ({ targets: [server.url(`/${panel}`)], labels: { panel } }))));
+  server.always('/game-panel-3', { delayMs: 1200 });
+  server.always('/pending', 'error');
+  // Three failed checks (an attempt and its retry each) early on, up since.
+  for (let i = 0; i < 3; i++) server.script('/game-panel-4', 'ok', 'error', 'error');
+  const scheduler = new Scheduler({ probe: configuredProbe(() => defaultConfig()), location: 'fra' });
+  t.after(() => scheduler.stop());
+  const group = (name: string, settings: string, targets: string): string =>
+    `    - name: ${name}\n      module: http_2xx\n${settings.replace(/^/gm, '      ')}\n      ${targets}\n`;
+  await scheduler.start(
+    schedulerConfig(
+      'scheduler:\n  groups:\n' +
+        group('panels', 'interval: 2s\ntimeout: 2s\nretries: 1\nretry_interval: 50ms', 'file_sd: [panels.json]') +
+        group('websites', 'interval: 2s\ntimeout: 2s\nretries: 1\nretry_interval: 50ms', `targets: ["${server.url('/shop')}"]`) +
+        group('staging', 'interval: 10m\ntimeout: 2s\nretries: 1\nretry_interval: 9m', `targets: ["${server.url('/pending')}"]`),
+      dir,
+    ),
+  );
+  const app = Fastify();
+  await app.register(schedulerPlugin, { scheduler });
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  t.after(() => app.close());
+  const stateOf = (name: string) => [...scheduler.targets()].find((state) => state.labels.panel === name)!;
+  await waitFor('a history of checks', () => panels.every((name) => stateOf(name)?.checksSucceeded >= 5) && stateOf('game-panel-4').checksFailed >= 3, { timeoutMs: 60_000 });
+  server.always('/game-panel-2', 'error');
+  await waitFor('game-panel-2 down, the others up', () => stateOf('game-panel-2').checksFailed >= 2 && ['down', 'up', 'up', 'up'].every((status, i) => stateOf(panels[i === 0 ? 1 : i === 1 ? 0 : i]!).status === status), { timeoutMs: 30_000 });
+
+  const { page } = await launchBrowser(t, { width: 1280, height: 800 });
+  page.setDefaultTimeout(60_000);
+  await page.goto(`${base}/`);
+  // Tab title and banner: the count down and who.
+  assert.equal(await page.title(), '(1 down) Platypus status: fra');
+  assert.match(await page.locator('.banner').innerText(), /^1 of 6 down: game-panel-2$/);
+  assert.equal(await colour(page, '.banner'), 'rgb(207, 34, 46)');
+  // Worst first: the group with a target down, then the one failing; in a group, down then slow then up.
+  assert.deepEqual(await page.locator('h2').allInnerTexts(), ['panels 4 targets, 1 down', 'staging 1 target', 'websites 1 target']);
+  assert.deepEqual(await page.locator('section:first-of-type td.target .name').allInnerTexts(), ['game-panel-2', 'game-panel-3', 'game-panel-1', 'game-panel-4']);
+  assert.deepEqual(await page.locator('section:first-of-type .badge').allInnerTexts(), ['down', 'slow', 'up', 'up']);
+  // Named by the panel label, the URL on hover; a target without one is named by its URL.
+  assert.equal(await page.locator('tr.state-down td.target .name').getAttribute('data-tip'), server.url('/game-panel-2'));
+  assert.equal(await page.locator(`tr[data-target="${server.url('/shop')}"] .name`).innerText(), server.url('/shop'));
+  assert.equal(await page.locator('tr.state-pending .badge').innerText(), 'pending');
+  assert.equal(await colour(page, 'tr.state-pending .badge'), 'rgb(154, 103, 0)');
+
+  // The checks bar: one mark per check (at most 50), red for failures, time and reason on hover.
+  const downBars = page.locator('tr.state-down .bar .c');
+  const marks = await downBars.count();
+  assert.ok(marks >= 7 && marks <= 50, `${marks} marks`);
+  assert.ok((await page.locator('tr.state-down .bar .c.fail').count()) >= 2);
+  assert.equal(await page.locator('tr.state-down .bar .c').last().getAttribute('class'), 'c fail', 'the newest check is on the right');
+  assert.equal(await colour(page, 'tr.state-down .bar .c.fail'), 'rgb(207, 34, 46)');
+  assert.equal(await colour(page, 'tr.state-down .bar .c:not(.fail)'), 'rgb(26, 127, 55)');
+  assert.match(await hoverText(page.locator('tr.state-down .bar .c.fail').last()), /^"20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC · failed: status_code"$/);
+  assert.match(await hoverText(page.locator('tr.slow .bar .c.slow').last()), /^"20.* UTC · slow, \d+ ms"$/);
+  assert.equal(await page.locator('tr.state-down .bar').getAttribute('aria-label'), `last ${marks} checks: ${marks - (await page.locator('tr.state-down .bar .c.fail').count())} up, ${await page.locator('tr.state-down .bar .c.fail').count()} failed`);
+  // The flaky panel is up with red marks in its bar.
+  assert.ok((await page.locator(`tr[data-target="${server.url('/game-panel-4')}"] .bar .c.fail`).count()) >= 3);
+  // Slow but up: its own colour, on the badge, the latency and the marks.
+  assert.equal(await colour(page, 'tr.slow .badge'), 'rgb(188, 76, 0)');
+  assert.ok((await page.locator('tr.slow .bar .c.slow').count()) >= 4);
+  assert.equal(await colour(page, 'tr.slow td.latency .num', 'color'), 'rgb(188, 76, 0)');
+  // A sparkline of the latencies.
+  assert.match((await page.locator('tr.slow svg.spark path').getAttribute('d')) ?? '', /^M[\d.]+ [\d.]+(L[\d.]+ [\d.]+){3,}/);
+  // "for 3s", and the absolute start on hover, the same time as the API's and the metric's.
+  const api = (await (await fetch(`${base}/api/v1/targets`)).json()) as StatusSnapshot;
+  const down = api.targets.find((target) => target.name === 'game-panel-2')!;
+  const since = page.locator('tr.state-down .status .since');
+  assert.match(await since.innerText(), /^for \d+s$/);
+  assert.equal(await since.getAttribute('data-tip'), `since ${down.since!.slice(0, 19).replace('T', ' ')} UTC`);
+  assert.equal(await since.locator('time').getAttribute('datetime'), down.since);
+  assert.match(await hoverText(since), /^"since 20/);
+  if (process.env.STATUS_PAGE_SCREENSHOTS) {
+    await page.locator('tr.state-down .bar .c.fail').first().hover();
+    await page.screenshot({ path: 'docs/status-page-desktop.png', fullPage: true });
+  }
+
+  // On a phone: no sideways scrolling, the bar across the card, and a tap shows a mark's time and reason.
+  await page.setViewportSize({ width: 390, height: 844 });
+  assert.ok((await page.evaluate<number>('document.documentElement.scrollWidth')) <= 390);
+  const bar = await page.locator('tr.state-down .bar').boundingBox();
+  assert.ok(bar !== null && bar.width > 250, `bar ${bar?.width}px wide`);
+  await page.locator('tr.state-down .bar .c.fail').last().tap();
+  assert.match(await page.evaluate<string>('document.activeElement.dataset.tip'), /failed: status_code$/);
+  assert.match(await page.evaluate<string>(`getComputedStyle(document.activeElement, '::after').content`), /failed: status_code/);
+  await page.waitForFunction('document.activeElement.dataset.tip !== undefined && document.activeElement.isConnected', undefined, { timeout: 3000 });
+  if (process.env.STATUS_PAGE_SCREENSHOTS) await page.screenshot({ path: 'docs/status-page-phone.png', fullPage: true });
+
+  // Maintenance (set by the maintenance windows, not by the scheduler): shown with its reason and end, not as down.
+  const snapshot = statusSnapshot(scheduler);
+  const shop = snapshot.targets.find((target) => target.target === server.url('/shop'))!;
+  shop.state = 'maintenance';
+  shop.maintenance = { reason: 'kernel update', until: '2026-12-02T18:00:00.000Z' };
+  snapshot.summary.up--;
+  snapshot.summary.maintenance++;
+  await page.setContent(renderStatusPage(snapshot));
+  assert.equal(await page.locator('tr.state-maintenance .badge').innerText(), 'maintenance');
+  assert.equal(await colour(page, 'tr.state-maintenance .badge'), 'rgb(9, 105, 218)');
+  assert.equal(await page.locator('tr.state-maintenance .status .since').innerText(), 'kernel update until 2026-12-02 18:00:00 UTC');
+  assert.match(await page.locator('.banner').innerText(), /· 1 in maintenance$/);
 });
 
 test('without JS the page is complete and refreshes itself; /api/v1/targets gives the same as JSON', async (t) => {
@@ -89,7 +215,7 @@ test('without JS the page is complete and refreshes itself; /api/v1/targets give
   assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
   const snapshot = (await response.json()) as StatusSnapshot;
   assert.equal(snapshot.location, 'test-lab');
-  assert.deepEqual(snapshot.summary, { up: 2, down: 1, pending: 0, unknown: 0 });
+  assert.deepEqual(snapshot.summary, { up: 2, down: 1, pending: 0, unknown: 0, maintenance: 0 });
   assert.deepEqual(snapshot.targets.map((target) => [target.group, target.target, target.state]), [
     ['panels', server.url('/panel-a'), 'up'],
     ['panels', server.url('/panel-b'), 'up'],
