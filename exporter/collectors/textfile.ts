@@ -35,13 +35,13 @@ interface MergedFamily {
   series: Set<string>;
 }
 
-function seriesKey(sample: TextSample): string {
-  const pairs: string[] = [];
-  sample.labelNames.forEach((name, i) => {
-    // An empty label value means the label is absent.
-    if (sample.labelValues[i] !== '') pairs.push(`${name}=${JSON.stringify(sample.labelValues[i])}`);
-  });
-  return pairs.sort().join(',');
+/** The canonical label set of a sample: an empty label value means the label is absent. */
+function seriesKey({ labelNames, labelValues }: TextSample): string {
+  const simple = labelValues.every((value, i) => value !== '' && (i === 0 || (labelNames[i - 1] as string) < (labelNames[i] as string)));
+  if (simple) return labelNames.join(',') + JSON.stringify(labelValues);
+  const pairs = labelNames.map((name, i) => [name, labelValues[i] as string] as const).filter(([, value]) => value !== '');
+  pairs.sort(([a], [b]) => (a < b ? -1 : 1));
+  return pairs.map(([name]) => name).join(',') + JSON.stringify(pairs.map(([, value]) => value));
 }
 
 /** Checks the whole file against what is merged so far before adding any of it, so a bad file adds nothing. */
@@ -68,22 +68,30 @@ function merge(merged: Map<string, MergedFamily>, families: TextFamily[], path: 
       target = { help: family.help || `Metric read from ${path}`, type: family.type, labelNames: [], samples: [], series: new Set() };
       merged.set(family.name, target);
     }
-    for (const name of new Set(family.samples.flatMap((sample) => sample.labelNames))) {
-      if (!target.labelNames.includes(name)) target.labelNames.push(name);
+    let lastNames: string[] | undefined;
+    for (const sample of family.samples) {
+      if (sample.labelNames !== lastNames) {
+        for (const name of sample.labelNames) if (!target.labelNames.includes(name)) target.labelNames.push(name);
+        lastNames = sample.labelNames;
+      }
+      target.samples.push(sample);
     }
-    target.samples.push(...family.samples);
     for (const key of keys) target.series.add(key);
   }
 }
 
-function addMerged(sink: MetricFamilies, merged: Map<string, MergedFamily>): void {
+/** A plain `MetricSink` takes single values only: histograms and summaries need a `MetricFamilies` (as the scraper passes). */
+function addMerged(sink: MetricSink, merged: Map<string, MergedFamily>): void {
   for (const [name, family] of merged) {
     // Samples of one family may carry different label names: all share the union, missing ones empty.
     const desc = describeMetric(name, family.help, family.type, family.labelNames);
+    const union = family.labelNames.join(',');
     for (const sample of family.samples) {
-      const values = family.labelNames.map((label) => sample.labelValues[sample.labelNames.indexOf(label)] ?? '');
+      const values =
+        sample.labelNames.join(',') === union ? sample.labelValues : family.labelNames.map((label) => sample.labelValues[sample.labelNames.indexOf(label)] ?? '');
       const { distribution } = sample;
       if (distribution === undefined) sink.add(desc, sample.value, values);
+      else if (!(sink instanceof MetricFamilies)) continue;
       else if (family.type === 'histogram') {
         const { points, sum, count } = distribution;
         sink.addHistogram(desc, { upperBounds: points.map(([le]) => le), cumulativeCounts: points.map(([, n]) => n), sum, count }, values);
@@ -104,11 +112,12 @@ class OverBudgetError extends Error {}
 async function parseFile(path: string, budget: number, signal: AbortSignal): Promise<{ families: TextFamily[]; bytes: number }> {
   const parser = new TextFormatParser(path);
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES, end: budget, signal });
+  const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES, end: budget });
   let bytes = 0;
   let partial = '';
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
+      signal.throwIfAborted();
       bytes += chunk.length;
       if (bytes > budget) throw new OverBudgetError(`${path}: over the textfile byte limit for this scrape (${budget} bytes left)`);
       let text: string;
@@ -143,7 +152,7 @@ function withoutOwnFamilies(families: TextFamily[], path: string, logger: Logger
   return { kept, dropped: kept.length !== families.length };
 }
 
-async function collect(sink: MetricFamilies, directory: string, maxBytes: number, logger: Logger, signal: AbortSignal): Promise<void> {
+async function collect(sink: MetricSink, directory: string, maxBytes: number, logger: Logger, signal: AbortSignal): Promise<void> {
   let failed = false;
   let names: string[] = [];
   try {
@@ -198,19 +207,8 @@ export const textfileCollector = defineCollector({
         sink.add(scrapeErrorDesc, 0);
         return;
       }
-      // Built up apart, so that a collector stopped at the deadline adds nothing half-done.
-      const families = new MetricFamilies();
-      await collect(families, directory, maxBytes, logger, signal);
-      addAllTo(sink, families);
+      await collect(sink, directory, maxBytes, logger, signal);
     },
   }),
 });
 
-/** A plain `MetricSink` takes single values only: histograms and summaries need a `MetricFamilies` (as the scraper passes). */
-function addAllTo(sink: MetricSink, families: MetricFamilies): void {
-  if (sink instanceof MetricFamilies) return sink.addAll(families);
-  for (const { desc, samples } of families.families()) {
-    if (desc.type === 'histogram' || desc.type === 'summary') continue;
-    for (const sample of samples) sink.add(desc, sample.value, sample.labelValues);
-  }
-}

@@ -51,8 +51,11 @@ function unescapeHelp(text: string): string {
   return text.replace(/\\([\\n])/g, (_, c: string) => (c === 'n' ? '\n' : '\\'));
 }
 
-/** Parses `{a="x",b="y"}` starting at `start` (the `{`); returns the index after `}`. */
-function parseLabels(line: string, start: number, sample: TextSample): number {
+/**
+ * Parses `{a="x",b="y"}` starting at `start` (the `{`) into `names` and `values`; returns the index
+ * after `}`. A value without escapes is a slice of the line, not a string built a character at a time.
+ */
+function parseLabels(line: string, start: number, names: string[], values: string[]): number {
   let i = start + 1;
   for (;;) {
     while (line[i] === ' ' || line[i] === '\t') i++;
@@ -62,30 +65,36 @@ function parseLabels(line: string, start: number, sample: TextSample): number {
     const name = line.slice(i, eq).trim();
     if (!LABEL_NAME.test(name)) throw new LineError(`invalid label name ${JSON.stringify(name)}`);
     if (name.startsWith('__')) throw new LineError(`label name ${name} is reserved (starts with __)`);
-    if (sample.labelNames.includes(name)) throw new LineError(`label ${name} given twice`);
+    if (names.includes(name)) throw new LineError(`label ${name} given twice`);
     i = eq + 1;
     while (line[i] === ' ') i++;
     if (line[i] !== '"') throw new LineError(`value of label ${name} is not quoted`);
-    i++;
-    let value = '';
-    for (;;) {
-      const c = line[i];
-      if (c === undefined) throw new LineError(`unexpected end of label value ${JSON.stringify(value)}`);
-      if (c === '"') break;
-      if (c === '\\') {
-        const next = line[i + 1];
-        if (next === 'n') value += '\n';
-        else if (next === '\\' || next === '"') value += next;
-        else throw new LineError(`invalid escape \\${next ?? ''} in label ${name}`);
-        i += 2;
-      } else {
-        value += c;
-        i++;
+    const valueStart = i + 1;
+    let end = valueStart;
+    while (end < line.length && line[end] !== '"' && line[end] !== '\\') end++;
+    let value = line.slice(valueStart, end);
+    i = end;
+    if (line[i] === '\\') {
+      for (;;) {
+        const c = line[i];
+        if (c === undefined) break;
+        if (c === '"') break;
+        if (c === '\\') {
+          const next = line[i + 1];
+          if (next === 'n') value += '\n';
+          else if (next === '\\' || next === '"') value += next;
+          else throw new LineError(`invalid escape \\${next ?? ''} in label ${name}`);
+          i += 2;
+        } else {
+          value += c;
+          i++;
+        }
       }
     }
+    if (line[i] !== '"') throw new LineError(`unexpected end of label value ${JSON.stringify(value)}`);
     i++;
-    sample.labelNames.push(name);
-    sample.labelValues.push(value);
+    names.push(name);
+    values.push(value);
     while (line[i] === ' ') i++;
     if (line[i] === ',') i++;
     else if (line[i] !== '}') throw new LineError(`expected "," or "}" after label ${name}`);
@@ -114,6 +123,8 @@ function seriesKey(sample: TextSample): string {
 export class TextFormatParser {
   readonly #families = new Map<string, PendingFamily>();
   readonly #typed = new Set<string>();
+  /** One shared array per list of label names: most lines of a file repeat a few. */
+  readonly #labelNameLists = new Map<string, string[]>();
   readonly #source: string;
   #lineNumber = 0;
 
@@ -150,6 +161,14 @@ export class TextFormatParser {
     return out;
   }
 
+  #shared(names: string[]): string[] {
+    const key = names.join(',');
+    const found = this.#labelNameLists.get(key);
+    if (found !== undefined) return found;
+    this.#labelNameLists.set(key, names);
+    return names;
+  }
+
   #family(name: string): PendingFamily {
     let found = this.#families.get(name);
     if (found === undefined) {
@@ -184,12 +203,14 @@ export class TextFormatParser {
     if (nameEnd === -1) throw new LineError('sample without a value');
     const name = line.slice(0, nameEnd);
     if (!NAME.test(name)) throw new LineError(`invalid metric name ${JSON.stringify(name)}`);
-    const sample: TextSample = { labelNames: [], labelValues: [], value: 0 };
-    const afterLabels = line[nameEnd] === '{' ? parseLabels(line, nameEnd, sample) : nameEnd;
+    const names: string[] = [];
+    const sample: TextSample = { labelNames: names, labelValues: [], value: 0 };
+    const afterLabels = line[nameEnd] === '{' ? parseLabels(line, nameEnd, names, sample.labelValues) : nameEnd;
     const rest = line.slice(afterLabels).trim().split(/\s+/);
     if (rest.length > 1) throw new LineError('client-side timestamps are not supported');
     sample.value = parseNumber(rest[0] ?? '');
     if (this.#addToDistribution(name, sample)) return;
+    sample.labelNames = this.#shared(names);
     this.#family(name).samples.push(sample);
   }
 
