@@ -161,7 +161,7 @@ function makeMemoryCgroup(t: TestContext, limit: number): { procs: string; peak:
   return `no writable memory cgroup (${reasons.join('; ') || 'no memory controller'})`;
 }
 
-test('textfile memory: under the unit\'s MemoryMax in a cgroup, the exporter survives its largest documented textfile input over several scrapes', async (t) => {
+test('textfile memory: under the unit\'s MemoryMax in a cgroup, the exporter survives its largest documented textfile input (and a file beyond it) over several scrapes', async (t) => {
   const cgroup = makeMemoryCgroup(t, UNIT_MEMORY_MAX);
   if (typeof cgroup === 'string') {
     t.skip(cgroup);
@@ -175,6 +175,9 @@ test('textfile memory: under the unit\'s MemoryMax in a cgroup, the exporter sur
       `panel_players_${f}{server="srv-${String(i).padStart(6, '0')}",region="eu-${i % 7}",game="minecraft"} ${(i * 7.3) % 1000}\n`,
     );
   }
+  // And a file beyond it, which must be skipped without being read (sparse: it costs no disk).
+  writeFileSync(join(dir, 'zz-oversized.prom'), '');
+  await truncate(join(dir, 'zz-oversized.prom'), 1024 * MIB);
   const exporter = await startExporter(t, [`--collector.textfile.directory=${dir}`], (argv) => [
     'sh',
     ['-c', 'echo $$ > "$0" && exec "$@"', cgroup.procs, process.execPath, ...argv],
@@ -183,7 +186,7 @@ test('textfile memory: under the unit\'s MemoryMax in a cgroup, the exporter sur
     const scrapes = 5;
     for (let i = 0; i < scrapes; i++) {
       const text = await scrapeText(exporter.base);
-      assert.equal(sampleValue(text, 'node_textfile_scrape_error'), 0);
+      assert.equal(sampleValue(text, 'node_textfile_scrape_error'), 1);
       assert.equal(sampleValue(text, 'panel_players_3', { server: 'srv-000001', region: 'eu-1', game: 'minecraft' }), 7.3);
     }
     t.diagnostic(`cgroup limit ${UNIT_MEMORY_MAX / MIB} MiB, peak usage ${Math.round(cgroup.peak() / MIB)} MiB over ${scrapes} scrapes of ${DEFAULT_TEXTFILE_MAX_BYTES / MIB} MiB`);
