@@ -103,8 +103,6 @@ function addMerged(sink: MetricSink, merged: Map<string, MergedFamily>): void {
   }
 }
 
-class OverBudgetError extends Error {}
-
 /**
  * Parses one file as a stream of lines, reading at most `budget` bytes; yields to the event loop
  * between chunks. Invalid UTF-8 anywhere is an error, as in node_exporter.
@@ -119,7 +117,7 @@ async function parseFile(path: string, budget: number, signal: AbortSignal): Pro
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       signal.throwIfAborted();
       bytes += chunk.length;
-      if (bytes > budget) throw new OverBudgetError(`${path}: over the textfile byte limit for this scrape (${budget} bytes left)`);
+      if (bytes > budget) throw new Error(`${path}: over the textfile byte limit for this scrape (${budget} bytes left)`);
       let text: string;
       try {
         text = partial + decoder.decode(chunk, { stream: true });
@@ -171,7 +169,7 @@ async function collect(sink: MetricSink, directory: string, maxBytes: number, lo
         logger.warn({ file: name }, 'not a regular file; skipped');
         continue;
       }
-      if (info.size > bytesLeft) throw new OverBudgetError(`${path}: ${info.size} bytes, over the textfile byte limit for this scrape (${bytesLeft} bytes left)`);
+      if (info.size > bytesLeft) throw new Error(`${path}: ${info.size} bytes, over the textfile byte limit for this scrape (${bytesLeft} bytes left)`);
       const { families, bytes } = await parseFile(path, bytesLeft, signal);
       const { kept, dropped } = withoutOwnFamilies(families, path, logger);
       merge(merged, kept, path);
