@@ -49,7 +49,6 @@ export class HostScraper {
   readonly enabled: readonly string[];
   readonly #collectors: readonly RunningCollector[];
   readonly #timeoutMs: number;
-  readonly #logger: Logger;
   #gatheringErrors = 0;
 
   constructor({
@@ -82,7 +81,6 @@ export class HostScraper {
     });
     this.enabled = chosen.map(({ name }) => name);
     this.#timeoutMs = collectorTimeoutMs;
-    this.#logger = logger;
     logger.info({ collectors: this.enabled.join(',') }, 'Enabled collectors');
   }
 
@@ -123,19 +121,23 @@ export class HostScraper {
 
     const merged = new Map<string, MetricFamily>();
     const scrapeFamilies = new MetricFamilies();
-    let dropped = false;
-    // Built-in families first, so that a foreign family of the same name is the one dropped.
-    outcomes.sort((a, b) => Number(a.running.foreignFamilies) - Number(b.running.foreignFamilies));
+    const succeeded: { running: RunningCollector; families: MetricFamilies }[] = [];
     for (const { running, outcome, seconds } of outcomes) {
       scrapeFamilies.add(durationDesc, seconds, [running.name]);
       scrapeFamilies.add(successDesc, outcome.ok ? 1 : 0, [running.name]);
-      if (!outcome.ok) {
-        const { error } = outcome;
-        if (error instanceof NoDataError) running.logger.debug({ err: error.message, duration_seconds: seconds }, 'collector returned no data');
-        else running.logger.error({ err: error instanceof Error ? error.message : String(error), duration_seconds: seconds }, 'collector failed');
+      if (outcome.ok) {
+        succeeded.push({ running, families: outcome.families });
         continue;
       }
-      for (const family of outcome.families.families()) dropped = !this.#merge(merged, family, running) || dropped;
+      const { error } = outcome;
+      if (error instanceof NoDataError) running.logger.debug({ err: error.message, duration_seconds: seconds }, 'collector returned no data');
+      else running.logger.error({ err: error instanceof Error ? error.message : String(error), duration_seconds: seconds }, 'collector failed');
+    }
+    let dropped = false;
+    // Built-in families first, so that a foreign family of the same name is the one dropped.
+    succeeded.sort((a, b) => Number(a.running.foreignFamilies) - Number(b.running.foreignFamilies));
+    for (const { running, families } of succeeded) {
+      for (const family of families.families()) dropped = !this.#merge(merged, family, running) || dropped;
     }
     for (const family of scrapeFamilies.families()) merged.set(family.desc.name, family);
     if (dropped) this.#gatheringErrors++;
