@@ -177,7 +177,7 @@ export function histogramSampleLines(name: string, labels: string, histogram: Hi
 }
 
 /** The quantile, `_sum` and `_count` lines of one summary series. */
-export function summarySampleLines(name: string, labels: string, summary: SummaryValue): string {
+function summarySampleLines(name: string, labels: string, summary: SummaryValue): string {
   const prefix = labels === '' ? '' : `${labels},`;
   let out = '';
   for (let i = 0; i < summary.quantiles.length; i++) {
