@@ -6,7 +6,7 @@
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-export type MetricType = 'counter' | 'gauge' | 'histogram' | 'untyped';
+export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
 
 export interface MetricDesc {
   readonly name: string;
@@ -28,6 +28,7 @@ export function describeMetric(
   }
   if (help === '') throw new Error(`metric ${name} needs HELP text`);
   if (type === 'histogram' && labelNames.includes('le')) throw new Error(`histogram ${name} cannot have an "le" label`);
+  if (type === 'summary' && labelNames.includes('quantile')) throw new Error(`summary ${name} cannot have a "quantile" label`);
   return Object.freeze({ name, help, type, labelNames: Object.freeze([...labelNames]) });
 }
 
@@ -39,6 +40,14 @@ export interface HistogramValue {
   readonly count: number;
 }
 
+/** One summary's state: `values[i]` is the `quantiles[i]` quantile. */
+export interface SummaryValue {
+  readonly quantiles: readonly number[];
+  readonly values: readonly number[];
+  readonly sum: number;
+  readonly count: number;
+}
+
 export interface MetricSink {
   /** One sample; `labelValues` are in the order of `desc.labelNames`. */
   add(desc: MetricDesc, value: number, labelValues?: readonly string[]): void;
@@ -46,10 +55,12 @@ export interface MetricSink {
 
 export interface MetricSample {
   readonly labelValues: readonly string[];
-  /** The observation count for a histogram. */
+  /** The observation count for a histogram or summary. */
   readonly value: number;
   /** Present exactly in the samples of a `histogram` family. */
   readonly histogram?: HistogramValue;
+  /** Present exactly in the samples of a `summary` family. */
+  readonly summary?: SummaryValue;
 }
 
 export interface MetricFamily {
@@ -64,7 +75,7 @@ export class MetricFamilies implements MetricSink {
   readonly byName = new Map<string, MetricFamily>();
 
   add(desc: MetricDesc, value: number, labelValues: readonly string[] = NO_LABELS): void {
-    if (desc.type === 'histogram') throw new Error(`metric ${desc.name} is a histogram: add it with addHistogram`);
+    if (desc.type === 'histogram' || desc.type === 'summary') throw new Error(`metric ${desc.name} is a ${desc.type}: add it with addHistogram or addSummary`);
     this.#family(desc, labelValues).samples.push({ labelValues, value });
   }
 
@@ -75,6 +86,15 @@ export class MetricFamilies implements MetricSink {
       throw new Error(`histogram ${desc.name} has ${histogram.upperBounds.length} bucket bounds and ${histogram.cumulativeCounts.length} counts`);
     }
     this.#family(desc, labelValues).samples.push({ labelValues, value: histogram.count, histogram });
+  }
+
+  /** One series of a `summary` family. */
+  addSummary(desc: MetricDesc, summary: SummaryValue, labelValues: readonly string[] = NO_LABELS): void {
+    if (desc.type !== 'summary') throw new Error(`metric ${desc.name} is a ${desc.type}, not a summary`);
+    if (summary.quantiles.length !== summary.values.length) {
+      throw new Error(`summary ${desc.name} has ${summary.quantiles.length} quantiles and ${summary.values.length} values`);
+    }
+    this.#family(desc, labelValues).samples.push({ labelValues, value: summary.count, summary });
   }
 
   #family(desc: MetricDesc, labelValues: readonly string[]): MetricFamily {
@@ -95,8 +115,9 @@ export class MetricFamilies implements MetricSink {
   addAll(other: MetricFamilies): void {
     for (const family of other.byName.values()) {
       for (const sample of family.samples) {
-        if (sample.histogram === undefined) this.add(family.desc, sample.value, sample.labelValues);
-        else this.addHistogram(family.desc, sample.histogram, sample.labelValues);
+        if (sample.histogram !== undefined) this.addHistogram(family.desc, sample.histogram, sample.labelValues);
+        else if (sample.summary !== undefined) this.addSummary(family.desc, sample.summary, sample.labelValues);
+        else this.add(family.desc, sample.value, sample.labelValues);
       }
     }
   }
@@ -155,6 +176,16 @@ export function histogramSampleLines(name: string, labels: string, histogram: Hi
   return out + sampleLine(`${name}_sum`, labels, histogram.sum) + sampleLine(`${name}_count`, labels, histogram.count);
 }
 
+/** The quantile, `_sum` and `_count` lines of one summary series. */
+function summarySampleLines(name: string, labels: string, summary: SummaryValue): string {
+  const prefix = labels === '' ? '' : `${labels},`;
+  let out = '';
+  for (let i = 0; i < summary.quantiles.length; i++) {
+    out += sampleLine(name, `${prefix}quantile="${formatValue(summary.quantiles[i]!)}"`, summary.values[i]!);
+  }
+  return out + sampleLine(`${name}_sum`, labels, summary.sum) + sampleLine(`${name}_count`, labels, summary.count);
+}
+
 function labelPairs(names: readonly string[], values: readonly string[], constLabels: string): string {
   let out = constLabels;
   for (let i = 0; i < names.length; i++) {
@@ -182,7 +213,9 @@ function render(families: Iterable<MetricFamily>, constLabels: string, openMetri
     const name = sampleName(desc.name, desc.type, openMetrics);
     for (const sample of samples) {
       const labels = labelPairs(desc.labelNames, sample.labelValues, constLabels);
-      out += sample.histogram === undefined ? sampleLine(name, labels, sample.value) : histogramSampleLines(name, labels, sample.histogram);
+      if (sample.histogram !== undefined) out += histogramSampleLines(name, labels, sample.histogram);
+      else if (sample.summary !== undefined) out += summarySampleLines(name, labels, sample.summary);
+      else out += sampleLine(name, labels, sample.value);
     }
   }
   return out;

@@ -3,6 +3,7 @@
  * certificates, basic auth, headers), explicit timeouts, an optional cap on authenticated in-flight requests,
  * Prometheus-style listen addresses and a graceful stop on SIGINT/SIGTERM.
  */
+import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TLSSocket } from 'node:tls';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
@@ -84,6 +85,24 @@ function requireBasicAuth(app: FastifyInstance, verifier: BasicAuthVerifier): vo
   app.addHook('onClose', () => verifier.close());
 }
 
+const CLIENT_ERRORS: Readonly<Record<string, readonly [number, string]>> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+};
+
+/**
+ * Answers a request Node cannot parse (unknown method, bad header, head over the size limit) and
+ * closes its connection, saying so: without `Connection: close` a keep-alive client would send its
+ * next request on the closed socket.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, text] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request'];
+  if (!socket.writable) return void socket.destroy();
+  // No body: the request may have been a HEAD, which cannot be known from a request that did not parse.
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+}
+
 /** A fastify instance with the web config applied; routes are added by the caller. */
 export function createServer({ logger, webConfig, maxRequests = 0, requestTimeoutMs = 60_000 }: ServerOptions): FastifyInstance {
   const tls = webConfig?.tls;
@@ -95,6 +114,7 @@ export function createServer({ logger, webConfig, maxRequests = 0, requestTimeou
     keepAliveTimeout: 120_000,
     connectionTimeout: requestTimeoutMs + 5_000,
     return503OnClosing: true,
+    clientErrorHandler: answerClientError,
     ...(tls === undefined ? {} : { https: httpsOptions(tls) }),
   }) as unknown as FastifyInstance; // the HTTPS instance serves the same routes; one type keeps callers simple
 

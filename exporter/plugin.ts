@@ -57,7 +57,7 @@ export const metricsPlugin: FastifyPluginAsync<MetricsPluginOptions> = async (ap
         registry === undefined ? '' : renderRegistry(registry, format === 'openmetrics'),
       ]);
       let body = renderFamilies(hostFamilies, format) + registryText;
-      if (self !== undefined) body += renderFamilies(self.collect().families(), format);
+      if (self !== undefined) body += renderFamilies(self.collect(host?.gatheringErrors).families(), format);
       body += END_OF_BODY[format];
       return await answer(reply, 200, body, CONTENT_TYPES[format], acceptsGzip(request.headers['accept-encoding']));
     } catch (error) {

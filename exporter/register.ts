@@ -5,7 +5,7 @@
  * families (prom-client would otherwise fail the whole scrape).
  */
 import type { MetricValue, Registry } from 'prom-client';
-import type { MetricFamily, MetricType } from '../common/metrics.js';
+import { formatValue, type MetricFamily, type MetricSample, type MetricType } from '../common/metrics.js';
 import { HostScraper, type HostScraperOptions } from './scrape.js';
 
 export type RegisterOptions = HostScraperOptions;
@@ -57,6 +57,31 @@ class SharedScrape {
   }
 }
 
+type NamedValue = MetricValue<string> & { metricName?: string };
+
+/** A sample's lines: one value, or a histogram's buckets / a summary's quantiles with `_sum` and `_count`. */
+function sampleValues(name: string, sample: MetricSample, labels: Record<string, string>): NamedValue[] {
+  const totals = (sum: number, count: number): NamedValue[] => [
+    { metricName: `${name}_sum`, labels, value: sum },
+    { metricName: `${name}_count`, labels, value: count },
+  ];
+  const { histogram, summary } = sample;
+  if (histogram !== undefined) {
+    return [
+      ...histogram.upperBounds.map((le, i) => ({ metricName: `${name}_bucket`, labels: { ...labels, le: formatValue(le) }, value: histogram.cumulativeCounts[i] ?? 0 })),
+      { metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: histogram.count },
+      ...totals(histogram.sum, histogram.count),
+    ];
+  }
+  if (summary !== undefined) {
+    return [
+      ...summary.quantiles.map((q, i) => ({ metricName: name, labels: { ...labels, quantile: formatValue(q) }, value: summary.values[i] ?? 0 })),
+      ...totals(summary.sum, summary.count),
+    ];
+  }
+  return [{ value: sample.value, labels }];
+}
+
 /** One family as prom-client sees it. `name` is public because prom-client rewrites it for OpenMetrics. */
 class FamilyMetric {
   name: string;
@@ -79,10 +104,10 @@ class FamilyMetric {
 
   async get(): Promise<FamilyMetricData> {
     const family = (await this.source.current()).get(this.#family);
-    const values = (family?.samples ?? []).map((sample): MetricValue<string> => {
+    const values = (family?.samples ?? []).flatMap((sample) => {
       const labels: Record<string, string> = {};
       this.#labelNames.forEach((label, i) => (labels[label] = sample.labelValues[i] ?? ''));
-      return { value: sample.value, labels };
+      return sampleValues(this.#family, sample, labels);
     });
     return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
   }

@@ -39,6 +39,7 @@ export class CollectorFilterError extends Error {
 
 interface RunningCollector {
   readonly name: string;
+  readonly foreignFamilies: boolean;
   readonly collector: Collector;
   readonly logger: Logger;
 }
@@ -50,7 +51,7 @@ export class HostScraper {
   readonly enabled: readonly string[];
   readonly #collectors: readonly RunningCollector[];
   readonly #timeoutMs: number;
-  readonly #logger: Logger;
+  #gatheringErrors = 0;
 
   constructor({
     fallback = false,
@@ -74,11 +75,15 @@ export class HostScraper {
     this.#collectors = chosen.map((definition) => {
       const collectorLogger = logger.child({ collector: definition.name });
       const options = optionsFor(definition, collectorOptions);
-      return { name: definition.name, logger: collectorLogger, collector: definition.create({ paths: hostPaths, logger: collectorLogger, options }) };
+      return {
+        name: definition.name,
+        foreignFamilies: definition.foreignFamilies === true,
+        logger: collectorLogger,
+        collector: definition.create({ paths: hostPaths, logger: collectorLogger, options }),
+      };
     });
     this.enabled = chosen.map(({ name }) => name);
     this.#timeoutMs = collectorTimeoutMs;
-    this.#logger = logger;
     logger.info({ collectors: this.enabled.join(',') }, 'Enabled collectors');
   }
 
@@ -119,30 +124,49 @@ export class HostScraper {
 
     const merged = new Map<string, MetricFamily>();
     const scrapeFamilies = new MetricFamilies();
+    const succeeded: { running: RunningCollector; families: MetricFamilies }[] = [];
     for (const { running, outcome, seconds } of outcomes) {
       scrapeFamilies.add(durationDesc, seconds, [running.name]);
       scrapeFamilies.add(successDesc, outcome.ok ? 1 : 0, [running.name]);
-      if (!outcome.ok) {
-        const { error } = outcome;
-        if (error instanceof NoDataError) running.logger.debug({ err: error.message, duration_seconds: seconds }, 'collector returned no data');
-        else running.logger.error({ err: error instanceof Error ? error.message : String(error), duration_seconds: seconds }, 'collector failed');
+      if (outcome.ok) {
+        succeeded.push({ running, families: outcome.families });
         continue;
       }
-      for (const family of outcome.families.families()) this.#merge(merged, family, running.name);
+      const { error } = outcome;
+      if (error instanceof NoDataError) running.logger.debug({ err: error.message, duration_seconds: seconds }, 'collector returned no data');
+      else running.logger.error({ err: error instanceof Error ? error.message : String(error), duration_seconds: seconds }, 'collector failed');
+    }
+    let dropped = false;
+    // Built-in families first, so that a foreign family of the same name is the one dropped.
+    succeeded.sort((a, b) => Number(a.running.foreignFamilies) - Number(b.running.foreignFamilies));
+    for (const { running, families } of succeeded) {
+      for (const family of families.families()) dropped = !this.#merge(merged, family, running) || dropped;
     }
     for (const family of scrapeFamilies.families()) merged.set(family.desc.name, family);
+    if (dropped) this.#gatheringErrors++;
     return [...merged.values()].sort((a, b) => (a.desc.name < b.desc.name ? -1 : a.desc.name > b.desc.name ? 1 : 0));
   }
 
-  /** Two collectors may emit one family (e.g. a textfile adding to a built-in one); a type clash keeps the first. */
-  #merge(merged: Map<string, MetricFamily>, family: MetricFamily, collector: string): void {
+  /** Scrapes that dropped a family because two collectors reported it (promhttp's `cause="gathering"` errors). */
+  get gatheringErrors(): number {
+    return this.#gatheringErrors;
+  }
+
+  /**
+   * Two built-in collectors may emit one family of the same type and labels; a type or label clash
+   * keeps the first, and a foreign family (textfiles) never joins one already there. False when dropped.
+   */
+  #merge(merged: Map<string, MetricFamily>, family: MetricFamily, running: RunningCollector): boolean {
     const existing = merged.get(family.desc.name);
     if (existing === undefined) {
       merged.set(family.desc.name, family);
-    } else if (existing.desc.type !== family.desc.type || existing.desc.labelNames.join() !== family.desc.labelNames.join()) {
-      this.#logger.error({ collector, family: family.desc.name }, 'family already exported with another type or labels; dropped');
-    } else {
-      merged.set(family.desc.name, { desc: existing.desc, samples: [...existing.samples, ...family.samples] });
+      return true;
     }
+    if (running.foreignFamilies || existing.desc.type !== family.desc.type || existing.desc.labelNames.join() !== family.desc.labelNames.join()) {
+      running.logger.error({ family: family.desc.name }, 'family already reported by another collector; dropped');
+      return false;
+    }
+    merged.set(family.desc.name, { desc: existing.desc, samples: [...existing.samples, ...family.samples] });
+    return true;
   }
 }

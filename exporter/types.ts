@@ -61,6 +61,8 @@ export interface CollectorDefinition<
   readonly description: string;
   /** Its own flags (none when absent), keyed by the option each sets. */
   readonly flags?: Flags;
+  /** Its families come from outside the exporter (textfiles): one that another collector also reports is dropped. */
+  readonly foreignFamilies?: boolean;
   create(context: CollectorContext<Options>): Collector;
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
@@ -10,6 +11,7 @@ import { registerHostCollectors } from '../../exporter/register.js';
 import { HostScraper } from '../../exporter/scrape.js';
 import { NoDataError, type CollectorDefinition } from '../../exporter/types.js';
 import { parseExposition, sampleValue } from '../helpers/exposition.js';
+import { FIXTURES } from './collectors/fixture.js';
 import Fastify from 'fastify';
 
 const goodDesc = describeMetric('test_good_total', 'A counter from a healthy collector.', 'counter', ['device']);
@@ -201,4 +203,21 @@ test('collect[] on a plugin without host collectors is a 400', async () => {
   const response = await app.inject({ url: '/metrics?collect[]=cpu' });
   assert.equal(response.statusCode, 400);
   await app.close();
+});
+
+test('registerHostCollectors: textfile histograms and summaries keep their bucket, quantile, _sum and _count lines on a prom-client registry', async () => {
+  const registry = new Registry();
+  const handle = registerHostCollectors(registry, {
+    disableDefaults: true,
+    enable: ['textfile'],
+    collectorOptions: { textfile: { directory: join(FIXTURES, 'textfile-distributions'), maxBytes: 1024 * 1024 } },
+  });
+  await handle.ready;
+  const text = await registry.metrics();
+  assert.match(text, /^panel_request_duration_seconds_bucket\{route="\/login",le="0\.1"\} 3$/m);
+  assert.match(text, /^panel_request_duration_seconds_bucket\{route="\/login",le="\+Inf"\} 9$/m);
+  assert.match(text, /^panel_request_duration_seconds_count\{route="\/login"\} 9$/m);
+  assert.match(text, /^panel_backup_size_bytes\{quantile="0\.99"\} 3000000000$/m);
+  assert.match(text, /^panel_backup_size_bytes_sum 42000000000$/m);
+  handle.unregister();
 });

@@ -37,7 +37,37 @@ test('parseTextFormat: each error names the source and the line', () => {
     ['x 1\n# TYPE x gauge\n', /^Error: f\.prom line 2: TYPE line for x after its samples$/],
     ['# TYPE x gauge\n# TYPE x counter\n', /^Error: f\.prom line 2: second TYPE line for x$/],
     ['# HELP x a\n# HELP x b\n', /^Error: f\.prom line 2: second HELP line for x$/],
-    ['# TYPE x histogram\n', /^Error: f\.prom line 1: type "histogram" of x is not supported/],
+    ['# TYPE x exotic\n', /^Error: f\.prom line 1: unknown type "exotic" of x$/],
+    ['x 0x10\n', /^Error: f\.prom line 1: invalid value "0x10"$/],
+    ['x 1_000\n', /^Error: f\.prom line 1: invalid value "1_000"$/],
+    ['x 1e400\n', /^Error: f\.prom line 1: value 1e400 is out of range$/],
+    ['x -1e400\n', /^Error: f\.prom line 1: value -1e400 is out of range$/],
+    ['# TYPE h histogram\nh{a="1"} 1\n', /^Error: f\.prom line 2: histogram h sample without _bucket, _sum or _count$/],
+    ['# TYPE h histogram\nh_bucket 1\n', /^Error: f\.prom line 2: histogram h sample without a "le" label$/],
+    ['# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="1.0"} 2\n', /^Error: f\.prom line 3: le="1" of h given twice$/],
+    ['# TYPE s summary\ns_sum 1\ns_sum 2\n', /^Error: f\.prom line 3: s_sum given twice$/],
   ];
   for (const [text, error] of cases) assert.throws(() => parseTextFormat(text, 'f.prom'), error, text);
+});
+
+test('parseTextFormat: values as Go parses them (Inf and NaN in any case, exponents); hex, underscores and overflow refused', () => {
+  const values = parseTextFormat('a 1.5e3\nb .5\nc -inf\nd +Inf\ne nan\nf 1e308\ng 5.\n', 's').map((family) => family.samples[0]?.value);
+  assert.deepEqual(values, [1500, 0.5, -Infinity, Infinity, NaN, 1e308, 5]);
+});
+
+test('parseTextFormat: histograms and summaries, one series per label set, le and quantile taken out', () => {
+  assert.deepEqual(parseTextFormat(fixture('textfile-distributions/latency.prom'), 'latency.prom'), [
+    {
+      name: 'panel_request_duration_seconds',
+      help: 'Time the panel took to answer.',
+      type: 'histogram',
+      samples: [{ labelNames: ['route'], labelValues: ['/login'], value: 9, distribution: { points: [[0.1, 3], [0.5, 7]], sum: 2.5, count: 9 } }],
+    },
+    {
+      name: 'panel_backup_size_bytes',
+      help: 'Size of the nightly backups.',
+      type: 'summary',
+      samples: [{ labelNames: [], labelValues: [], value: 30, distribution: { points: [[0.5, 1.2e9], [0.99, 3e9]], sum: 4.2e10, count: 30 } }],
+    },
+  ]);
 });
