@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import type { Config } from '../config.js';
 import type { Module } from '../module.js';
 import { FamilyEncoder } from './family-codec.js';
+import { decodeModules } from './module-transfer.js';
 import { configuredProbe } from './probe-adapter.js';
 import type { ProbeReply, ToWorker } from './probe-pool.js';
 
@@ -34,7 +35,7 @@ async function run(id: number, target: string, module: string, timeoutSeconds: n
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'modules':
-      config = { modules: message.modules, scheduler: undefined };
+      config = { modules: decodeModules(message.modules), scheduler: undefined };
       break;
     case 'probe':
       void run(message.id, message.target, message.module, message.timeoutSeconds).then((reply) => port.postMessage(reply));

@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { raceAbort } from '../../common/abort.js';
 import type { MetricSink } from '../../common/metrics.js';
+import type { RegexMatch } from '../../common/regex.js';
 import type { TLSConfig } from '../net/config.js';
 import { addTLSMetrics, requireTrusted, startTLS } from '../net/tls.js';
 import { ProbeError, type ProbeContext } from '../types.js';
@@ -15,16 +16,6 @@ import type { QueryResponseStep } from './config.js';
 
 /** bufio.Scanner's default maximum token size. */
 const MAX_LINE_BYTES = 64 * 1024;
-
-/** Go's Regexp.Expand: `$1`, `${1}`, `$name`, `${name}`, `$$`; unknown or unmatched groups are empty. */
-export function expandTemplate(template: string, match: RegExpExecArray): string {
-  return template.replace(/\$(?:\$|\{(\w+)\}|(\w+))/g, (whole, braced: string | undefined, bare: string | undefined) => {
-    const name = braced ?? bare;
-    if (name === undefined) return '$';
-    if (/^\d+$/.test(name)) return match[Number(name)] ?? '';
-    return match.groups?.[name] ?? '';
-  });
-}
 
 /** Reads lines from a socket on demand; detach() hands the socket back untouched (for STARTTLS). */
 export class LineReader {
@@ -127,7 +118,7 @@ export async function runQueryResponse(
     logger.info({ entry_number: index }, 'Processing query response entry');
     let send = step.send;
     if (step.expect !== undefined) {
-      let match: RegExpExecArray | null = null;
+      let match: RegexMatch | null = null;
       let line: string | undefined;
       while ((line = await reader.nextLine(signal)) !== undefined) {
         logger.debug({ line }, 'Read line');
@@ -142,7 +133,7 @@ export async function runQueryResponse(
         throw new ProbeError('query_response', `Regexp did not match: ${step.expect.source}`);
       }
       dialogue.failedDueToRegex = false;
-      if (send !== undefined) send = expandTemplate(send, match);
+      if (send !== undefined) send = step.expect.expand(send, match);
     }
     if (send !== undefined && send !== '') {
       logger.debug({ line: send }, 'Sending line');

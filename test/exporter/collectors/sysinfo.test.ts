@@ -13,6 +13,7 @@ import { readFileSync, statfsSync } from 'node:fs';
 import { parseOsRelease } from '../../../exporter/formats/os-release.js';
 import { parseExposition, sampleValue } from '../../helpers/exposition.js';
 import { createCollector, fixtureOptions, scrape } from './fixture.js';
+import { compileRegex } from '../../../common/regex.js';
 
 test('SingleFlight: one call shared by concurrent callers, cached, and a slow call is not started twice', async () => {
   let calls = 0;
@@ -48,8 +49,8 @@ test('sysinfo fallback: memory, filesystems, load and uname under the Linux name
   assert.equal(parseExposition(memory).get('node_memory_MemTotal_bytes')?.type, 'gauge');
 
   const everything = fixtureOptions();
-  everything.filesystem.mountPointsExclude = /^$/;
-  everything.filesystem.fsTypesExclude = /^$/;
+  everything.filesystem.mountPointsExclude = compileRegex('^$');
+  everything.filesystem.fsTypesExclude = compileRegex('^$');
   const filesystems = parseExposition(await scrape(createCollector(sysinfoFilesystemCollector, { options: everything })));
   const root = filesystems.get('node_filesystem_size_bytes')?.samples.find((s) => s.labels.mountpoint === '/');
   const real = statfsSync('/');
