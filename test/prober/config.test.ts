@@ -137,8 +137,9 @@ test('the blackbox.yml used to capture blackbox 0.23 reference outputs loads', (
   assert.equal(config.modules.get('dns')!.dns.query_name, 'localhost');
 });
 
-test('an empty file has no modules; a missing file is a ConfigError naming it', async () => {
-  assert.equal(parseConfig('', 'empty.yml').modules.size, 0);
+test('an empty file is an error as in blackbox, an empty mapping has no modules; a missing file is a ConfigError naming it', async () => {
+  assert.throws(() => parseConfig('', 'empty.yml'), { name: 'ConfigError', message: 'empty.yml: error parsing config file: EOF (the file is empty or holds only comments)' });
+  assert.equal(parseConfig('{}', 'empty.yml').modules.size, 0);
   await assert.rejects(loadConfig(join(FIXTURES, 'nope.yml')), (error: unknown) => {
     assert.ok(error instanceof ConfigError);
     assert.equal(error.message, `nope.yml: cannot read config file ${JSON.stringify(join(FIXTURES, 'nope.yml'))}: ENOENT`);
