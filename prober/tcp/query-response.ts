@@ -16,6 +16,19 @@ import type { QueryResponseStep } from './config.js';
 
 /** bufio.Scanner's default maximum token size. */
 const MAX_LINE_BYTES = 64 * 1024;
+/** Reading pauses while this much is buffered unread, so a flooding server cannot grow memory. */
+const MAX_BUFFERED_BYTES = 2 * MAX_LINE_BYTES;
+/**
+ * Lines handed out before letting the event loop run once: a server flooding short lines must
+ * not keep other probes and the HTTP server waiting (a slice is well under a millisecond).
+ */
+const LINES_PER_SLICE = 256;
+/**
+ * What one `expect` reads before giving up: far more than any banner or status dump sends before
+ * the line a module waits for, and a bound on the work a flooding server can cause.
+ */
+const MAX_EXPECT_LINES = 10_000;
+const MAX_EXPECT_BYTES = 1024 * 1024;
 
 /** Reads lines from a socket on demand; detach() hands the socket back untouched (for STARTTLS). */
 export class LineReader {
@@ -23,8 +36,10 @@ export class LineReader {
   private ended = false;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
+  private linesInSlice = 0;
   private readonly onData = (chunk: Buffer): void => {
     this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    if (this.buffered.length >= MAX_BUFFERED_BYTES) this.socket.pause();
     this.wake?.();
   };
   private readonly onEnd = (): void => {
@@ -44,11 +59,17 @@ export class LineReader {
 
   /** The next line, or undefined at end of stream. Rejects with a ProbeError on abort or error. */
   async nextLine(signal: AbortSignal): Promise<string | undefined> {
+    if (++this.linesInSlice >= LINES_PER_SLICE) {
+      this.linesInSlice = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     for (;;) {
+      if (signal.aborted) throw new ProbeError('timeout', 'Error reading from connection: deadline reached');
       const newline = this.buffered.indexOf(0x0a);
       if (newline >= 0 && newline <= MAX_LINE_BYTES) {
         const line = this.buffered.subarray(0, newline);
         this.buffered = this.buffered.subarray(newline + 1);
+        if (this.buffered.length < MAX_BUFFERED_BYTES) this.socket.resume();
         return trimCR(line.toString());
       }
       if (this.buffered.length > MAX_LINE_BYTES) throw new ProbeError('query_response', 'Error reading from connection: line too long');
@@ -61,7 +82,7 @@ export class LineReader {
         this.buffered = Buffer.alloc(0);
         return trimCR(last);
       }
-      if (signal.aborted) throw new ProbeError('timeout', 'Error reading from connection: deadline reached');
+      this.socket.resume();
       // Woken by data, end or error; an abort ends the wait and the loop above reports it.
       await raceAbort(new Promise<void>((resolve) => (this.wake = resolve)), signal).catch(() => undefined);
       this.wake = undefined;
@@ -120,7 +141,13 @@ export async function runQueryResponse(
     if (step.expect !== undefined) {
       let match: RegexMatch | null = null;
       let line: string | undefined;
+      let lines = 0;
+      let bytes = 0;
       while ((line = await reader.nextLine(signal)) !== undefined) {
+        if (++lines > MAX_EXPECT_LINES || (bytes += line.length + 1) > MAX_EXPECT_BYTES) {
+          dialogue.failedDueToRegex = true;
+          throw new ProbeError('query_response', `Regexp did not match within ${MAX_EXPECT_LINES} lines or ${MAX_EXPECT_BYTES} bytes: ${step.expect.source}`);
+        }
         logger.debug({ line }, 'Read line');
         match = step.expect.exec(line);
         if (match !== null) {
