@@ -64,7 +64,17 @@ function plain(value: unknown, key = ''): unknown {
     return Object.keys(out).length === 0 ? undefined : out;
   }
   if (value === false || value === '' || value === 0) return undefined;
-  return value;
+  return typeof value === 'string' ? redactUserinfo(value) : value;
+}
+
+const URL_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*)@/i;
+
+/** A URL's password (`proxy_url: http://user:pass@proxy`) as blackbox shows it: hidden, the user kept. */
+export function redactUserinfo(text: string): string {
+  return text.replace(URL_USERINFO, (whole, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    return colon === -1 ? whole : `${scheme}${userinfo.slice(0, colon)}:${REDACTED}@`;
+  });
 }
 
 export function moduleYAML(module: Module): string {
