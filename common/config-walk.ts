@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import { parseDurationSeconds } from './duration.js';
+import { compileRegex, RegexSyntaxError, type GoRegExp } from './regex.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -151,18 +152,17 @@ export function durationSeconds(node: ConfigNode): number {
   return seconds;
 }
 
-/** A Go (RE2) regular expression compiled for JavaScript; a leading `(?i)`-style flag group becomes JS flags. */
-export function regexp(node: ConfigNode): RegExp {
-  const source = string(node);
-  const flagGroup = /^\(\?([ims]+)\)/.exec(source);
+/** A Go (RE2) regular expression, matched in linear time with Go's syntax and semantics. */
+export function regexp(node: ConfigNode): GoRegExp {
   try {
-    return flagGroup === null ? new RegExp(source) : new RegExp(source.slice(flagGroup[0].length), flagGroup[1]);
+    return compileRegex(string(node));
   } catch (error) {
-    return node.fail(`invalid regular expression ${JSON.stringify(source)}: ${(error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '')}`);
+    if (error instanceof RegexSyntaxError) return node.fail(error.message);
+    throw error;
   }
 }
 
-export function regexpList(node: ConfigNode): RegExp[] {
+export function regexpList(node: ConfigNode): GoRegExp[] {
   return list(node, 'a list of regular expressions').map(regexp);
 }
 

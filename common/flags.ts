@@ -4,6 +4,7 @@
  * defaults, generated `--help`, `--version`. Errors name the flag, in kingpin's words.
  */
 import { formatDuration, parseDurationSeconds } from './duration.js';
+import { compileRegex, type GoRegExp } from './regex.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './logging.js';
 
 export class FlagError extends Error {
@@ -78,21 +79,18 @@ export function enumFlag<T extends string>(help: string, values: readonly T[], d
   };
 }
 
-/** A regular expression (JavaScript syntax; node_exporter's default patterns read the same in both). */
-export function regexpFlag(help: string, defaultValue: RegExp): FlagSpec<RegExp>;
-export function regexpFlag(help: string, defaultValue: RegExp | undefined): FlagSpec<RegExp | undefined>;
-export function regexpFlag(help: string, defaultValue: RegExp | undefined): FlagSpec<RegExp | undefined> {
+/**
+ * A regular expression with Go's (RE2) syntax and semantics, matched in linear time; unanchored,
+ * as node_exporter compiles its device, mount point, filesystem type and vmstat field filters.
+ */
+export function regexpFlag(help: string, defaultValue: GoRegExp): FlagSpec<GoRegExp>;
+export function regexpFlag(help: string, defaultValue: GoRegExp | undefined): FlagSpec<GoRegExp | undefined>;
+export function regexpFlag(help: string, defaultValue: GoRegExp | undefined): FlagSpec<GoRegExp | undefined> {
   return {
     help,
     default: defaultValue,
     placeholder: '<regexp>',
-    parse(text) {
-      try {
-        return new RegExp(text);
-      } catch (error) {
-        throw new Error((error as Error).message, { cause: error });
-      }
-    },
+    parse: compileRegex,
     showDefault: (value) => (value === undefined ? undefined : JSON.stringify(value.source)),
   };
 }

@@ -26,19 +26,23 @@ interface Job<Request, Result> {
 }
 
 export interface WorkerPoolOptions {
-  /** The worker's module (`new URL('./x-worker.js', import.meta.url)`); under tsx the `.ts` next to it is loaded. */
+  /** The worker's module, as startWorker takes it. */
   script: URL;
   size: number;
   maxQueued: number;
   resourceLimits?: ResourceLimits;
 }
 
-/** Under tsx (tests, benchmarks from source) a worker thread must register tsx before importing TypeScript. */
+/**
+ * Starts `script` (`new URL('./x-worker.js', import.meta.url)`). Under tsx (tests, benchmarks from
+ * source) the `.ts` next to it is loaded, and the thread must register tsx before importing it.
+ */
 export function startWorker(script: URL, resourceLimits: ResourceLimits | undefined): Worker {
-  if (!script.pathname.endsWith('.ts')) return new Worker(script, { resourceLimits });
+  if (!import.meta.url.endsWith('.ts')) return new Worker(script, { resourceLimits });
+  const source = new URL(script.href.replace(/\.js$/, '.ts'));
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const source = `import(${tsx}).then(({ register }) => { register(); return import(${JSON.stringify(script.href)}); })`;
-  return new Worker(source, { eval: true, resourceLimits });
+  const loader = `import(${tsx}).then(({ register }) => { register(); return import(${JSON.stringify(source.href)}); })`;
+  return new Worker(loader, { eval: true, resourceLimits });
 }
 
 class Thread<Request, Result> {
@@ -58,8 +62,7 @@ export class WorkerPool<Request, Result> {
 
   constructor({ script, size, maxQueued, resourceLimits }: WorkerPoolOptions) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`a worker pool needs at least one thread, got ${size}`);
-    const fromSource = import.meta.url.endsWith('.ts');
-    this.#script = fromSource ? new URL(script.href.replace(/\.js$/, '.ts')) : script;
+    this.#script = script;
     this.#size = size;
     this.#maxQueued = maxQueued;
     this.#resourceLimits = resourceLimits;

@@ -1,16 +1,17 @@
 /** Device filters (include or exclude, never both) and the flag pair that sets one. */
 import { regexpFlag } from '../common/flags.js';
+import type { GoRegExp } from '../common/regex.js';
 import { collectorFlag } from './types.js';
 
 export class DeviceFilter {
-  readonly #include: RegExp | undefined;
-  readonly #exclude: RegExp | undefined;
+  readonly #include: GoRegExp | undefined;
+  readonly #exclude: GoRegExp | undefined;
 
   /**
    * `what` names the flag pair in the error, e.g. `netdev`. `defaultExclude` (the very object the
    * exclude flag defaults to) gives way to an include instead of clashing with it.
    */
-  constructor(what: string, include: RegExp | undefined, exclude: RegExp | undefined, defaultExclude?: RegExp) {
+  constructor(what: string, include: GoRegExp | undefined, exclude: GoRegExp | undefined, defaultExclude?: GoRegExp) {
     const effectiveExclude = exclude === defaultExclude && include !== undefined ? undefined : exclude;
     if (include !== undefined && effectiveExclude !== undefined) {
       throw new Error(`${what}: device include and device exclude are mutually exclusive, set only one`);
@@ -26,7 +27,7 @@ export class DeviceFilter {
 }
 
 /** `--collector.NAME.device-include` / `-exclude`, as netdev and diskstats take them. */
-export function deviceFilterFlags(collector: string, what: string, defaultExclude: RegExp | undefined) {
+export function deviceFilterFlags(collector: string, what: string, defaultExclude: GoRegExp | undefined) {
   return {
     deviceInclude: collectorFlag(
       `collector.${collector}.device-include`,

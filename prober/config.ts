@@ -26,6 +26,8 @@ export interface ParseOptions {
 /** Parses config text; `sourceName` is how errors name the file. Throws ConfigError. */
 export function parseConfig(text: string, sourceName: string, options: ParseOptions = {}): Config {
   const root = parseYAML(text, sourceName, options.baseDir ?? process.cwd());
+  // As blackbox: a file without a YAML document is an error, not a config without modules.
+  if (!root.present) throw new ConfigError(sourceName, undefined, '', 'error parsing config file: EOF (the file is empty or holds only comments)');
   const found = fields(root, Object.keys(SECTIONS));
   const config: Record<string, unknown> = {};
   for (const [key, read] of Object.entries(SECTIONS)) {
@@ -67,7 +69,6 @@ function buildDefaultConfig(): Config {
     ['dns', dns],
     ['icmp', defaultModule('icmp', 5)],
   ]);
-  const text = ''; // no sections given: every reader sees an absent key
-  const parsed = parseConfig(text, '(defaults)');
+  const parsed = parseConfig('{}', '(defaults)'); // no sections given: every reader sees an absent key
   return Object.freeze({ ...parsed, modules });
 }

@@ -4,6 +4,7 @@
  * patterns match (none without a pattern). With the cpufreq collector on, node_exporter also adds
  * `node_cpu_frequency_hertz{package,core,cpu}` from `cpu MHz`.
  */
+import type { GoRegExp } from '../../common/regex.js';
 import { describeMetric } from '../../common/metrics.js';
 import { parseCpuinfo } from '../procfs/cpuinfo.js';
 import type { MetricSink } from '../types.js';
@@ -12,9 +13,9 @@ export interface CpuInfoOptions {
   /** `--collector.cpu.info`; node_exporter turns it on when either include pattern is given. */
   enabled: boolean;
   /** `--collector.cpu.info.flags-include` */
-  flagsInclude?: RegExp;
+  flagsInclude?: GoRegExp;
   /** `--collector.cpu.info.bugs-include` */
-  bugsInclude?: RegExp;
+  bugsInclude?: GoRegExp;
   /**
    * Whether the cpufreq collector is enabled too. node_exporter then adds node_cpu_frequency_hertz with
    * package and core labels to cpufreq's family of the same name with only `cpu`, which one family

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeMetric } from '../../common/metrics.js';
 import { stringFlag } from '../../common/flags.js';
+import { compileRegex } from '../../common/regex.js';
 import { DeviceFilter, deviceFilterFlags } from '../filters.js';
 import { procFilePath, sysFilePath } from '../paths.js';
 import { parseDiskstats, type DiskStats } from '../procfs/diskstats.js';
@@ -10,7 +11,7 @@ import { readOptionalProcFile, readProcFile } from '../procfs/read.js';
 import { parseUdevProperties } from '../formats/udev.js';
 import { collectorFlag, defineCollector, type HostPaths, type MetricSink } from '../types.js';
 
-export const DEFAULT_DISKSTATS_DEVICE_EXCLUDE = /^(z?ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\d+n\d+p)\d+$/;
+export const DEFAULT_DISKSTATS_DEVICE_EXCLUDE = compileRegex('^(z?ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\\d+n\\d+p)\\d+$');
 
 const D = ['device'];
 const readsCompleted = describeMetric('node_disk_reads_completed_total', 'The total number of reads completed successfully.', 'counter', D);

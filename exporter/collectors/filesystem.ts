@@ -10,15 +10,18 @@ import { statfs as fsStatfs } from 'node:fs/promises';
 import { isTimeout, raceAbort, startDeadline } from '../../common/abort.js';
 import { durationFlag, integerFlag, regexpFlag } from '../../common/flags.js';
 import { describeMetric } from '../../common/metrics.js';
+import { compileRegex } from '../../common/regex.js';
 import { procFilePath, rootfsFilePath, rootfsStripPrefix } from '../paths.js';
 import { parseMountinfo } from '../procfs/mountinfo.js';
 import { readProcFile } from '../procfs/read.js';
 import { collectorFlag, defineCollector, type Collector, type CollectorContext, type CollectorFlagValues, type MetricSink, type StatfsFunction } from '../types.js';
 
-export const DEFAULT_FILESYSTEM_MOUNT_POINTS_EXCLUDE =
-  /^\/(dev|proc|run|sys|mnt|media|var\/lib\/docker\/.+|var\/lib\/containers\/storage\/.+)($|\/)/;
-export const DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE =
-  /^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|erofs|sysfs|tracefs)$/;
+export const DEFAULT_FILESYSTEM_MOUNT_POINTS_EXCLUDE = compileRegex(
+  '^/(dev|proc|run|sys|mnt|media|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)',
+);
+export const DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE = compileRegex(
+  '^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|erofs|sysfs|tracefs)$',
+);
 
 /** The mount filters, which the systeminformation fallback takes too. */
 export const filesystemExcludeFlags = {

@@ -1,4 +1,5 @@
 /** `node_network_{up,info,mtu_bytes,speed_bytes,carrier,…}{device}` from /sys/class/net (node_exporter netclass_linux.go). */
+import { compileRegex } from '../../common/regex.js';
 import { booleanFlag, regexpFlag } from '../../common/flags.js';
 import { describeMetric, type MetricDesc, type MetricType } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
@@ -10,7 +11,7 @@ import { collectorFlag, defineCollector, type CollectorContext, type CollectorFl
 const netclassFlags = {
   ignoredDevices: collectorFlag(
     'collector.netclass.ignored-devices',
-    regexpFlag('Regexp of net devices to ignore for netclass collector.', /^$/),
+    regexpFlag('Regexp of net devices to ignore for netclass collector.', compileRegex('^$')),
   ),
   // Drops speed_bytes when the driver reports -1 (unknown).
   ignoreInvalidSpeed: collectorFlag(

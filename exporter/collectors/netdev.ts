@@ -1,5 +1,6 @@
 /** `node_network_{receive,transmit}_*_total{device}` from /proc/net/dev, plus rx_nohandler from sysfs (node_exporter 1.5 reads it over netlink). */
 import { describeMetric, type MetricDesc } from '../../common/metrics.js';
+import { compileRegex } from '../../common/regex.js';
 import { DeviceFilter, deviceFilterFlags } from '../filters.js';
 import { procFilePath, sysFilePath } from '../paths.js';
 import { NETDEV_FIELDS, parseNetDev } from '../procfs/netdev.js';
@@ -7,7 +8,7 @@ import { readOptionalProcFile, readProcFile } from '../procfs/read.js';
 import { defineCollector, type HostPaths } from '../types.js';
 
 /** Debian's node_exporter 1.5.0 default; upstream leaves it empty. */
-export const DEFAULT_NETDEV_DEVICE_EXCLUDE = /^lo$/;
+export const DEFAULT_NETDEV_DEVICE_EXCLUDE = compileRegex('^lo$');
 
 const fieldDescs: readonly MetricDesc[] = NETDEV_FIELDS.map((field) =>
   describeMetric(`node_network_${field}_total`, `Network device statistic ${field}.`, 'counter', ['device']),

@@ -1,4 +1,5 @@
 /** `node_netstat_<Proto>_<Field>` (untyped, as node_exporter) from /proc/net/netstat, snmp and snmp6, for fields matching a regex. */
+import { compileRegex } from '../../common/regex.js';
 import { regexpFlag } from '../../common/flags.js';
 import { procFilePath } from '../paths.js';
 import { parseNetstat, parseSnmp6, type ProtocolCounters } from '../procfs/netstat.js';
@@ -6,8 +7,9 @@ import { readOptionalProcFile, readProcFile } from '../procfs/read.js';
 import { collectorFlag, defineCollector } from '../types.js';
 import { DescriptorCache } from './described.js';
 
-export const DEFAULT_NETSTAT_FIELDS =
-  /^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|Icmp6?_(InMsgs|OutMsgs)|TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts|TCPOFOQueue|TCPRcvQDrop)|Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|Udp6?_(InDatagrams|OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$/;
+export const DEFAULT_NETSTAT_FIELDS = compileRegex(
+  '^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|Icmp6?_(InMsgs|OutMsgs)|TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts|TCPOFOQueue|TCPRcvQDrop)|Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|Udp6?_(InDatagrams|OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$',
+);
 
 const descriptors = new DescriptorCache('untyped', (key) => {
   const [protocol, field] = key.split(' ') as [string, string];

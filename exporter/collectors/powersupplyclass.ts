@@ -1,4 +1,5 @@
 /** `node_power_supply_*{power_supply}` and `node_power_supply_info` from /sys/class/power_supply (node_exporter powersupplyclass_linux.go). */
+import { compileRegex } from '../../common/regex.js';
 import { regexpFlag } from '../../common/flags.js';
 import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
@@ -10,7 +11,7 @@ import { collectorFlag, defineCollector, type CollectorContext, type CollectorFl
 const powerSupplyClassFlags = {
   ignoredSupplies: collectorFlag(
     'collector.powersupply.ignored-supplies',
-    regexpFlag('Regexp of power supplies to ignore for powersupplyclass collector.', /^$/),
+    regexpFlag('Regexp of power supplies to ignore for powersupplyclass collector.', compileRegex('^$')),
   ),
 };
 

@@ -1,4 +1,5 @@
 /** `node_tape_*{device}` from /sys/class/scsi_tape/stN/stats (node_exporter tapestats_linux.go). */
+import { compileRegex } from '../../common/regex.js';
 import { regexpFlag } from '../../common/flags.js';
 import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
@@ -8,7 +9,7 @@ import { parseInteger } from '../sysfs/values.js';
 import { collectorFlag, defineCollector, type CollectorContext, type CollectorFlagValues } from '../types.js';
 
 const tapestatsFlags = {
-  ignoredDevices: collectorFlag('collector.tapestats.ignored-devices', regexpFlag('Regexp of devices to ignore for tapestats.', /^$/)),
+  ignoredDevices: collectorFlag('collector.tapestats.ignored-devices', regexpFlag('Regexp of devices to ignore for tapestats.', compileRegex('^$'))),
 };
 
 type TapestatsOptions = CollectorFlagValues<typeof tapestatsFlags> & SysfsReaderOption;

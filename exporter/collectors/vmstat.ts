@@ -1,4 +1,5 @@
 /** `node_vmstat_<field>` (untyped, as node_exporter) for the /proc/vmstat fields matching `--collector.vmstat.fields`. */
+import { compileRegex } from '../../common/regex.js';
 import { procFilePath } from '../paths.js';
 import { readProcFile } from '../procfs/read.js';
 import { parseVmstat } from '../procfs/vmstat.js';
@@ -11,7 +12,7 @@ const descriptors = new DescriptorCache('untyped', (field) => ({
   help: `/proc/vmstat information field ${field}.`,
 }));
 
-export const DEFAULT_VMSTAT_FIELDS = /^(oom_kill|pgpg|pswp|pg.*fault).*/;
+export const DEFAULT_VMSTAT_FIELDS = compileRegex('^(oom_kill|pgpg|pswp|pg.*fault).*');
 
 export const vmstatCollector = defineCollector({
   name: 'vmstat',

@@ -3,6 +3,7 @@
  * applied, cross-field checks done and regexes compiled, so probers never re-validate. The sections
  * come from the protocol table.
  */
+import { GoRegExp } from '../../common/regex.js';
 import { ConfigNode, durationSeconds, entries, field, fields, oneOf } from '../../common/config-walk.js';
 import type { Module } from '../module.js';
 import { PROBER_NAMES, PROTOCOLS, type ProberName, type Sections } from '../protocols.js';
@@ -14,7 +15,7 @@ export function defaultModule(prober: ProberName, timeout = 0): Module {
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !(value instanceof RegExp) && !Object.isFrozen(value)) {
+  if (value !== null && typeof value === 'object' && !(value instanceof GoRegExp) && !Object.isFrozen(value)) {
     for (const inner of Object.values(value)) deepFreeze(inner);
     Object.freeze(value);
   }

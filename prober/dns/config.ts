@@ -1,12 +1,13 @@
 /** The `dns:` section of a module (blackbox's DNSProbe): type, defaults and strict reader. */
 import { boolean, ConfigNode, field, fields, list, oneOf, regexpList, string } from '../../common/config-walk.js';
+import type { GoRegExp } from '../../common/regex.js';
 import { ADDRESS_KEYS, addressDefaults, readAddress, readTLS, tlsDefaults, type AddressSelection, type TLSConfig } from '../net/config.js';
 
 export interface DNSRRValidator {
-  fail_if_matches_regexp: RegExp[];
-  fail_if_all_match_regexp: RegExp[];
-  fail_if_not_matches_regexp: RegExp[];
-  fail_if_none_matches_regexp: RegExp[];
+  fail_if_matches_regexp: GoRegExp[];
+  fail_if_all_match_regexp: GoRegExp[];
+  fail_if_not_matches_regexp: GoRegExp[];
+  fail_if_none_matches_regexp: GoRegExp[];
 }
 
 export interface DNSProbeConfig extends AddressSelection {

@@ -1,6 +1,6 @@
 /**
  * Reads a response body within a size limit (on the wire and after decompression, so neither an
- * endless body nor a zip bomb can grow memory), keeping the text only when a regex needs it.
+ * endless body nor a zip bomb can grow memory), keeping the bytes only when a regex needs them.
  */
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,8 +15,8 @@ export interface BodyResult {
   wireBytes: number;
   /** Bytes after decompression, up to the limit. */
   uncompressedBytes: number;
-  /** The body as text, when asked for and read whole. */
-  text?: string;
+  /** The body's bytes, when asked for and read whole. */
+  bytes?: Buffer;
   /** Why the body could not be read whole (the counts above are what was read). */
   error?: ProbeError;
 }
@@ -46,7 +46,7 @@ function bodyError(error: unknown, signal: AbortSignal, decompressing: boolean):
 }
 
 /** Reads the whole body; never throws: a failure is in `error`, with what was read until then. */
-export async function readBody(body: Readable, options: { limit: number; compression: string; keepText: boolean; signal: AbortSignal }): Promise<BodyResult> {
+export async function readBody(body: Readable, options: { limit: number; compression: string; keepBytes: boolean; signal: AbortSignal }): Promise<BodyResult> {
   const result: BodyResult = { wireBytes: 0, uncompressedBytes: 0 };
   const chunks: Buffer[] = [];
   // As Go's MaxBytesReader: the bytes up to the limit are passed on, then reading fails.
@@ -66,7 +66,7 @@ export async function readBody(body: Readable, options: { limit: number; compres
       const room = options.limit - result.uncompressedBytes;
       result.uncompressedBytes += Math.min(chunk.length, room);
       if (chunk.length > room) throw tooLarge(options.limit);
-      if (options.keepText) chunks.push(chunk);
+      if (options.keepBytes) chunks.push(chunk);
     }
   };
   const decoder = decompressor(options.compression);
@@ -78,6 +78,6 @@ export async function readBody(body: Readable, options: { limit: number; compres
     result.error = bodyError(error, options.signal, decoder !== undefined);
     return result;
   }
-  if (options.keepText) result.text = Buffer.concat(chunks).toString('utf8');
+  if (options.keepBytes) result.bytes = Buffer.concat(chunks);
   return result;
 }

@@ -13,6 +13,7 @@ import {
   string,
   stringMap,
 } from '../../common/config-walk.js';
+import type { GoRegExp } from '../../common/regex.js';
 import { ProbeRequestError } from '../types.js';
 import { ADDRESS_KEYS, addressDefaults, readAddress, readTLS, tlsDefaults, type AddressSelection, type TLSConfig } from '../net/config.js';
 
@@ -24,7 +25,7 @@ export interface StatusCodeRange {
 
 export interface HeaderMatch {
   header: string;
-  regexp: RegExp;
+  regexp: GoRegExp;
   allow_missing: boolean;
 }
 
@@ -45,8 +46,8 @@ export interface HTTPProbeConfig extends AddressSelection {
   follow_redirects: boolean;
   fail_if_ssl: boolean;
   fail_if_not_ssl: boolean;
-  fail_if_body_matches_regexp: RegExp[];
-  fail_if_body_not_matches_regexp: RegExp[];
+  fail_if_body_matches_regexp: GoRegExp[];
+  fail_if_body_not_matches_regexp: GoRegExp[];
   fail_if_header_matches: HeaderMatch[];
   fail_if_header_not_matches: HeaderMatch[];
   tls_config: TLSConfig;

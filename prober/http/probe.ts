@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Client } from 'undici';
 import { describeMetric, type MetricSink } from '../../common/metrics.js';
+import { testEach } from '../../common/regex.js';
 import { VERSION } from '../../common/version.js';
 import { chooseProtocol, resolveTarget, type ResolvedAddress } from '../net/resolve.js';
 import { addTLSMetrics } from '../net/tls.js';
@@ -216,6 +217,24 @@ function protocolVersion(protocol: string | undefined): number {
   return match === null ? 0 : Number(match[1]) + Number(match[2]) / 10;
 }
 
+/** blackbox's body regex checks, matched off the event loop for large bodies; a failure, or undefined. */
+async function bodyMismatch(body: Buffer, config: HTTPProbeConfig, signal: AbortSignal): Promise<ProbeError | undefined> {
+  const mustNotMatch = config.fail_if_body_matches_regexp;
+  const mustMatch = config.fail_if_body_not_matches_regexp;
+  let results: boolean[];
+  try {
+    results = await testEach([...mustNotMatch, ...mustMatch], body, signal);
+  } catch (error) {
+    if (signal.aborted) return new ProbeError('timeout', 'matching the response body timed out', { cause: error });
+    return new ProbeError('internal', `matching the response body failed: ${(error as Error).message}`, { cause: error });
+  }
+  const matched = mustNotMatch.find((_, i) => results[i]);
+  if (matched !== undefined) return new ProbeError('body_regex', `body matched ${matched.source}`);
+  const missed = mustMatch.find((_, i) => !results[mustNotMatch.length + i]);
+  if (missed !== undefined) return new ProbeError('body_regex', `body did not match ${missed.source}`);
+  return undefined;
+}
+
 function redirectMethod(status: number, method: string): { method: string; keepBody: boolean } {
   if (status === 307 || status === 308) return { method, keepBody: true };
   return { method: method === 'HEAD' ? 'HEAD' : 'GET', keepBody: false };
@@ -253,7 +272,7 @@ async function evaluateResponse(
     bodyResult = await readBody(response.body, {
       limit: config.body_size_limit > 0 ? config.body_size_limit : DEFAULT_BODY_SIZE_LIMIT,
       compression: config.compression === 'identity' ? '' : config.compression,
-      keepText: failures.length === 0 && bodyRegexes,
+      keepBytes: failures.length === 0 && bodyRegexes,
       signal,
     });
   } else {
@@ -264,13 +283,11 @@ async function evaluateResponse(
   outcome.uncompressedLength = bodyResult.uncompressedBytes;
   // As blackbox, a body that cannot be read fails the probe but the other checks still report.
   if (bodyResult.error !== undefined) fail(bodyResult.error.reason, bodyResult.error.message);
-  if (bodyResult.text !== undefined) {
-    const text = bodyResult.text;
-    const matched = config.fail_if_body_matches_regexp.find((regex) => regex.test(text));
-    const missed = config.fail_if_body_not_matches_regexp.find((regex) => !regex.test(text));
-    if (matched !== undefined || missed !== undefined) {
-      outcome.failedDueToRegex = true;
-      fail('body_regex', matched !== undefined ? `body matched ${matched.source}` : `body did not match ${missed!.source}`);
+  if (bodyResult.bytes !== undefined) {
+    const mismatch = await bodyMismatch(bodyResult.bytes, config, signal);
+    if (mismatch !== undefined) {
+      if (mismatch.reason === 'body_regex') outcome.failedDueToRegex = true;
+      failures.push(mismatch);
     }
   }
   outcome.version = protocolVersion(connection.protocol);

@@ -5,15 +5,17 @@
  * with the fewest in flight; its families come back encoded (family-codec.ts). A worker that dies fails
  * its checks (as `internal`) and is replaced a second later (a worker that cannot start does not spin).
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { silentLogger, type Logger } from '../../common/logging.js';
+import { startWorker } from '../../common/worker-pool.js';
 import type { Module } from '../module.js';
 import type { TargetPolicyOptions } from '../net/policy.js';
 import { FamilyDecoder, type EncodedFamilies } from './family-codec.js';
+import { encodeModules, type TransferableModules } from './module-transfer.js';
 import type { CheckProbe, ProbeOutcome, ProbeRequest } from './scheduler.js';
 
 export type ToWorker =
-  | { type: 'modules'; modules: ReadonlyMap<string, Module> }
+  | { type: 'modules'; modules: TransferableModules }
   | { type: 'policy'; policy: TargetPolicyOptions }
   | { type: 'probe'; id: number; target: string; module: string; timeoutSeconds: number }
   | { type: 'abort'; id: number };
@@ -49,18 +51,7 @@ class ProbeThread {
 const WORKER_HEAP = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 64 };
 const RESPAWN_DELAY_MS = 1000;
 
-/**
- * Under tsx (tests, benchmarks from source) the worker is the TypeScript file, which a worker
- * thread can only load after registering tsx itself; the built package runs the compiled file.
- */
-function startWorker(): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = new URL(fromSource ? './probe-worker.ts' : './probe-worker.js', import.meta.url);
-  if (!fromSource) return new Worker(entry, { resourceLimits: WORKER_HEAP });
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const source = `import(${tsx}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(source, { eval: true, resourceLimits: WORKER_HEAP });
-}
+const WORKER_SCRIPT = new URL('./probe-worker.js', import.meta.url);
 
 export class ProbeWorkerPool {
   private readonly threads: ProbeThread[] = [];
@@ -87,7 +78,8 @@ export class ProbeWorkerPool {
   /** The config's modules from the next check on. */
   setModules(modules: ReadonlyMap<string, Module>): void {
     this.modules = modules;
-    for (const thread of this.threads) this.post(thread, { type: 'modules', modules });
+    const encoded = encodeModules(modules);
+    for (const thread of this.threads) this.post(thread, { type: 'modules', modules: encoded });
   }
 
   readonly probe: CheckProbe = (request) => {
@@ -121,10 +113,10 @@ export class ProbeWorkerPool {
   }
 
   private spawn(): ProbeThread {
-    const thread = new ProbeThread(startWorker());
+    const thread = new ProbeThread(startWorker(WORKER_SCRIPT, WORKER_HEAP));
     thread.worker.unref();
     this.post(thread, { type: 'policy', policy: this.policy });
-    this.post(thread, { type: 'modules', modules: this.modules });
+    this.post(thread, { type: 'modules', modules: encodeModules(this.modules) });
     thread.worker.on('message', (reply: ProbeReply) => this.settle(thread, reply));
     thread.worker.on('error', (error) => this.logger.error({ err: error }, 'probe worker failed'));
     thread.worker.on('exit', (code) => this.replace(thread, code));

@@ -10,6 +10,7 @@ import { guardProbeCrashes } from '../boundary.js';
 import type { Module } from '../module.js';
 import { createTargetPolicy } from '../net/policy.js';
 import { FamilyEncoder } from './family-codec.js';
+import { decodeModules } from './module-transfer.js';
 import { configuredProbe } from './probe-adapter.js';
 import type { ProbeReply, ToWorker } from './probe-pool.js';
 
@@ -42,7 +43,7 @@ port.on('message', (message: ToWorker) => {
       probeHere = configuredProbe(() => config, undefined, createTargetPolicy(message.policy));
       break;
     case 'modules':
-      config = { modules: message.modules, scheduler: undefined };
+      config = { modules: decodeModules(message.modules), scheduler: undefined };
       break;
     case 'probe':
       void run(message.id, message.target, message.module, message.timeoutSeconds).then((reply) => port.postMessage(reply));

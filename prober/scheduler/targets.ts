@@ -3,13 +3,14 @@
  * file name), re-read when they change (chokidar, with a periodic re-read as a fallback) and on
  * reload. A file that fails to parse keeps its last good content; the error names file and line.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import picomatch from 'picomatch';
 import { isMap, isScalar, isSeq } from 'yaml';
 import { ConfigError, entries, list, parseYAML, type ConfigNode } from '../../common/config-walk.js';
 import type { Logger } from '../../common/logging.js';
+import { NotRegularFileError, readRegularFile } from '../../common/regular-file.js';
 import { RESERVED_LABELS, type SchedulerConfig, type SchedulerGroup } from './config-section.js';
 
 /** One target to check, with every label its series carry apart from target/module/location. */
@@ -34,6 +35,8 @@ export class FileSdError extends Error {
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const FILE_SD_EXTENSIONS = ['.json', '.yml', '.yaml'];
+/** A file_sd file is small; a read that takes longer is on a hung mount. */
+const FILE_SD_READ_TIMEOUT_MS = 5000;
 
 /** Parses one file_sd file's text (Prometheus format: a list of {targets, labels}). */
 export function parseFileSd(text: string, file: string): FileTargetGroup[] {
@@ -238,14 +241,20 @@ export class TargetSource {
     const cached = this.files.get(file);
     try {
       const info = await stat(file);
+      if (!info.isFile()) throw new NotRegularFileError(file);
       const signature = `${info.ino}:${info.size}:${info.mtimeMs}`;
       if (cached?.signature === signature) return false;
-      const groups = parseFileSd(await readFile(file, 'utf8'), file);
+      const groups = parseFileSd((await readRegularFile(file, FILE_SD_READ_TIMEOUT_MS)).text, file);
       this.files.set(file, { signature, groups });
       return cached === undefined || JSON.stringify(cached.groups) !== JSON.stringify(groups);
     } catch (error) {
       // A file that is gone (not one that is broken) takes its targets with it, as in Prometheus.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.files.delete(file);
+      // A FIFO, socket or device would block or never end: never read, and it lists no targets.
+      if (error instanceof NotRegularFileError) {
+        this.options.logger.warn({ file }, 'file_sd path is not a regular file (a FIFO, socket, device or directory); skipped');
+        return this.files.delete(file);
+      }
       const kept = cached === undefined ? 'no targets from it yet' : 'keeping its last good targets';
       this.options.logger.error({ file, err: error }, `cannot use file_sd file (${kept})`);
       return false;

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { stringify } from 'yaml';
 import { toLogfmt, type Logger } from '../../common/logging.js';
 import { formatDuration } from '../../common/duration.js';
+import { GoRegExp } from '../../common/regex.js';
 import type { StatusCodeRange } from '../http/config.js';
 import type { Module } from '../module.js';
 
@@ -43,13 +44,9 @@ function statusCodeText(range: StatusCodeRange): string | number {
   return `${range.min}-${range.max}`;
 }
 
-function regexText(regex: RegExp): string {
-  return regex.flags === '' ? regex.source : `(?${regex.flags})${regex.source}`;
-}
-
 /** A config section as YAML-ready data: regexes as text, secrets redacted, empty and false values left out. */
 function plain(value: unknown, key = ''): unknown {
-  if (value instanceof RegExp) return regexText(value);
+  if (value instanceof GoRegExp) return value.source;
   if (Array.isArray(value)) {
     const items = value.map((item) => (key === 'valid_status_codes' ? statusCodeText(item as StatusCodeRange) : plain(item)));
     return items.length === 0 ? undefined : items;
@@ -67,7 +64,17 @@ function plain(value: unknown, key = ''): unknown {
     return Object.keys(out).length === 0 ? undefined : out;
   }
   if (value === false || value === '' || value === 0) return undefined;
-  return value;
+  return typeof value === 'string' ? redactUserinfo(value) : value;
+}
+
+const URL_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*)@/i;
+
+/** A URL's password (`proxy_url: http://user:pass@proxy`) as blackbox shows it: hidden, the user kept. */
+export function redactUserinfo(text: string): string {
+  return text.replace(URL_USERINFO, (whole, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    return colon === -1 ? whole : `${scheme}${userinfo.slice(0, colon)}:${REDACTED}@`;
+  });
 }
 
 export function moduleYAML(module: Module): string {

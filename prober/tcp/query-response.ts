@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { raceAbort } from '../../common/abort.js';
 import type { MetricSink } from '../../common/metrics.js';
+import type { RegexMatch } from '../../common/regex.js';
 import type { TLSConfig } from '../net/config.js';
 import { addTLSMetrics, requireTrusted, startTLS } from '../net/tls.js';
 import { ProbeError, type ProbeContext } from '../types.js';
@@ -15,16 +16,19 @@ import type { QueryResponseStep } from './config.js';
 
 /** bufio.Scanner's default maximum token size. */
 const MAX_LINE_BYTES = 64 * 1024;
-
-/** Go's Regexp.Expand: `$1`, `${1}`, `$name`, `${name}`, `$$`; unknown or unmatched groups are empty. */
-export function expandTemplate(template: string, match: RegExpExecArray): string {
-  return template.replace(/\$(?:\$|\{(\w+)\}|(\w+))/g, (whole, braced: string | undefined, bare: string | undefined) => {
-    const name = braced ?? bare;
-    if (name === undefined) return '$';
-    if (/^\d+$/.test(name)) return match[Number(name)] ?? '';
-    return match.groups?.[name] ?? '';
-  });
-}
+/** Reading pauses while this much is buffered unread, so a flooding server cannot grow memory. */
+const MAX_BUFFERED_BYTES = 2 * MAX_LINE_BYTES;
+/**
+ * Lines handed out before letting the event loop run once: a server flooding short lines must
+ * not keep other probes and the HTTP server waiting (a slice is well under a millisecond).
+ */
+const LINES_PER_SLICE = 256;
+/**
+ * What one `expect` reads before giving up: far more than any banner or status dump sends before
+ * the line a module waits for, and a bound on the work a flooding server can cause.
+ */
+const MAX_EXPECT_LINES = 10_000;
+const MAX_EXPECT_BYTES = 1024 * 1024;
 
 /** Reads lines from a socket on demand; detach() hands the socket back untouched (for STARTTLS). */
 export class LineReader {
@@ -32,8 +36,10 @@ export class LineReader {
   private ended = false;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
+  private linesInSlice = 0;
   private readonly onData = (chunk: Buffer): void => {
     this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    if (this.buffered.length >= MAX_BUFFERED_BYTES) this.socket.pause();
     this.wake?.();
   };
   private readonly onEnd = (): void => {
@@ -53,11 +59,17 @@ export class LineReader {
 
   /** The next line, or undefined at end of stream. Rejects with a ProbeError on abort or error. */
   async nextLine(signal: AbortSignal): Promise<string | undefined> {
+    if (++this.linesInSlice >= LINES_PER_SLICE) {
+      this.linesInSlice = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     for (;;) {
+      if (signal.aborted) throw new ProbeError('timeout', 'Error reading from connection: deadline reached');
       const newline = this.buffered.indexOf(0x0a);
       if (newline >= 0 && newline <= MAX_LINE_BYTES) {
         const line = this.buffered.subarray(0, newline);
         this.buffered = this.buffered.subarray(newline + 1);
+        if (this.buffered.length < MAX_BUFFERED_BYTES) this.socket.resume();
         return trimCR(line.toString());
       }
       if (this.buffered.length > MAX_LINE_BYTES) throw new ProbeError('query_response', 'Error reading from connection: line too long');
@@ -70,7 +82,7 @@ export class LineReader {
         this.buffered = Buffer.alloc(0);
         return trimCR(last);
       }
-      if (signal.aborted) throw new ProbeError('timeout', 'Error reading from connection: deadline reached');
+      this.socket.resume();
       // Woken by data, end or error; an abort ends the wait and the loop above reports it.
       await raceAbort(new Promise<void>((resolve) => (this.wake = resolve)), signal).catch(() => undefined);
       this.wake = undefined;
@@ -127,9 +139,15 @@ export async function runQueryResponse(
     logger.info({ entry_number: index }, 'Processing query response entry');
     let send = step.send;
     if (step.expect !== undefined) {
-      let match: RegExpExecArray | null = null;
+      let match: RegexMatch | null = null;
       let line: string | undefined;
+      let lines = 0;
+      let bytes = 0;
       while ((line = await reader.nextLine(signal)) !== undefined) {
+        if (++lines > MAX_EXPECT_LINES || (bytes += line.length + 1) > MAX_EXPECT_BYTES) {
+          dialogue.failedDueToRegex = true;
+          throw new ProbeError('query_response', `Regexp did not match within ${MAX_EXPECT_LINES} lines or ${MAX_EXPECT_BYTES} bytes: ${step.expect.source}`);
+        }
         logger.debug({ line }, 'Read line');
         match = step.expect.exec(line);
         if (match !== null) {
@@ -142,7 +160,7 @@ export async function runQueryResponse(
         throw new ProbeError('query_response', `Regexp did not match: ${step.expect.source}`);
       }
       dialogue.failedDueToRegex = false;
-      if (send !== undefined) send = expandTemplate(send, match);
+      if (send !== undefined) send = step.expect.expand(send, match);
     }
     if (send !== undefined && send !== '') {
       logger.debug({ line: send }, 'Sending line');

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  booleanFlag,
+import {  booleanFlag,
   commonFlags,
   durationFlag,
   FlagError,
@@ -11,13 +10,14 @@ import {
   regexpFlag,
   repeatableStringFlag,
 } from '../../common/flags.js';
+import { compileRegex } from '../../common/regex.js';
 
 const specs = {
   ...commonFlags(':9100'),
   'web.max-requests': integerFlag('Maximum number of parallel scrape requests.', 40, { min: 0, max: 1000 }),
   'web.disable-exporter-metrics': booleanFlag('Exclude metrics about the exporter itself.'),
   'collector.cpu': booleanFlag('Enable the cpu collector.', true),
-  'collector.filesystem.mount-points-exclude': regexpFlag('Mount points to exclude.', /^\/(dev|proc)($|\/)/),
+  'collector.filesystem.mount-points-exclude': regexpFlag('Mount points to exclude.', compileRegex('^/(dev|proc)($|/)')),
   'collector.filesystem.mount-timeout': durationFlag('How long to wait for a mount to respond.', 5),
   'collector.textfile.file': repeatableStringFlag('A file.'),
 };
@@ -98,5 +98,5 @@ test('help lists every flag with its default', () => {
   assert.ok(help.includes('  --[no-]collector.cpu\n      Enable the cpu collector. (default: enabled)\n'));
   assert.ok(help.includes('  --web.max-requests=<int>\n      Maximum number of parallel scrape requests. (default: 40)\n'));
   assert.ok(help.includes('(default: 5s)'));
-  assert.ok(help.includes('(default: "^\\\\/(dev|proc)($|\\\\/)")'));
+  assert.ok(help.includes('(default: "^/(dev|proc)($|/)")'));
 });

@@ -6,6 +6,7 @@ import { DEFAULT_VMSTAT_FIELDS } from '../../exporter/collectors/vmstat.js';
 import { DeviceFilter } from '../../exporter/filters.js';
 import { resolve } from 'node:path';
 import { resolveHostPaths, rootfsFilePath, rootfsStripPrefix } from '../../exporter/paths.js';
+import { compileRegex } from '../../common/regex.js';
 
 test('default excludes match node_exporter 1.10 (Debian 1.5\'s mount points)', () => {
   const disk = (d: string): boolean => DEFAULT_DISKSTATS_DEVICE_EXCLUDE.test(d);
@@ -22,11 +23,11 @@ test('default excludes match node_exporter 1.10 (Debian 1.5\'s mount points)', (
 });
 
 test('DeviceFilter: include, exclude, neither; never both', () => {
-  assert.equal(new DeviceFilter('x', /^eth/, undefined).ignored('wlan0'), true);
-  assert.equal(new DeviceFilter('x', /^eth/, undefined).ignored('eth0'), false);
-  assert.equal(new DeviceFilter('x', undefined, /^lo$/).ignored('lo'), true);
+  assert.equal(new DeviceFilter('x', compileRegex('^eth'), undefined).ignored('wlan0'), true);
+  assert.equal(new DeviceFilter('x', compileRegex('^eth'), undefined).ignored('eth0'), false);
+  assert.equal(new DeviceFilter('x', undefined, compileRegex('^lo$')).ignored('lo'), true);
   assert.equal(new DeviceFilter('x', undefined, undefined).ignored('lo'), false);
-  assert.throws(() => new DeviceFilter('diskstats', /a/, /b/), /^Error: diskstats: device include and device exclude are mutually exclusive/);
+  assert.throws(() => new DeviceFilter('diskstats', compileRegex('a'), compileRegex('b')), /^Error: diskstats: device include and device exclude are mutually exclusive/);
 });
 
 test('rootfs paths: stripping the prefix from mount points and joining without a trailing slash', () => {

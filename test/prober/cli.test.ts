@@ -70,6 +70,19 @@ test('--config.check exits 0 on a good file and 1 naming file, line and key on a
   assert.match(missing.stderr, /cannot read config file .*absent\.yml.*ENOENT/);
 });
 
+test('--config.check refuses an empty or comment-only file, as blackbox_exporter does', () => {
+  const blackbox = requireBinary('prometheus-blackbox-exporter', 'prometheus-blackbox-exporter');
+  for (const [name, text] of [['empty.yml', ''], ['comments.yml', '# nothing here yet\n']] as const) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    const ours = runCliSync([`--config.file=${path}`, '--config.check']);
+    assert.equal(ours.status, 1, name);
+    assert.ok(ours.stderr.includes(`${path}: error parsing config file: EOF`), ours.stderr);
+    const theirs = spawnSync(blackbox, [`--config.file=${path}`, '--config.check'], { encoding: 'utf8' });
+    assert.equal(theirs.status, 1, `blackbox_exporter accepted ${name}`);
+  }
+});
+
 test('the shipped prober/blackbox.example.yml passes --config.check here and in blackbox_exporter', () => {
   const example = fileURLToPath(new URL('../../prober/blackbox.example.yml', import.meta.url));
   const ours = runCliSync([`--config.file=${example}`, '--config.check']);

@@ -82,6 +82,20 @@ test('a bad new file keeps the last good config and sets the gauge to 0 until a 
   assert.ok(after.timestamp! >= loadedAt);
 });
 
+test('an empty or comment-only file is an error at start and on reload, where the last good config stays', async (t) => {
+  const EOF_ERROR = /: error parsing config file: EOF \(the file is empty or holds only comments\)$/;
+  for (const text of ['', '# modules come later\n\n  # indented comment\n', '---\n']) {
+    const empty = configFile(t, text);
+    await assert.rejects(ConfigStore.open({ path: empty.path }), EOF_ERROR, JSON.stringify(text));
+  }
+  const file = configFile(t, module('good'));
+  const store = await ConfigStore.open({ path: file.path });
+  file.write('# everything commented out\n# modules:\n');
+  await assert.rejects(store.reload(), EOF_ERROR);
+  assert.deepEqual([...store.current.modules.keys()], ['good']);
+  assert.equal(gauges(store).successful, 0);
+});
+
 test('a listener that fails makes the reload fail, and the same file is tried again next time', async (t) => {
   const file = configFile(t, module('one'));
   const store = await ConfigStore.open({ path: file.path });

@@ -22,7 +22,8 @@ const BAD_FILES: [string, string][] = [
   ['bad-prober.yml', 'bad-prober.yml:3: modules.smtp.prober: unknown prober "smtp" (expected one of: http, tcp, dns, icmp, grpc)'],
   ['bad-missing-prober.yml', 'bad-missing-prober.yml:3: modules.nothing: prober must be set (one of: http, tcp, dns, icmp, grpc)'],
   ['bad-duration.yml', 'bad-duration.yml:4: modules.http_2xx.timeout: expected a duration such as 5s, 1m30s or 250ms, got "5 seconds"'],
-  ['bad-regexp.yml', 'bad-regexp.yml:7: modules.http_2xx.http.fail_if_body_matches_regexp.1: invalid regular expression "(unclosed": Unterminated group'],
+  ['bad-regexp.yml', 'bad-regexp.yml:7: modules.http_2xx.http.fail_if_body_matches_regexp.1: invalid regular expression "(unclosed": missing closing ): `(unclosed`'],
+  ['bad-regexp-lookahead.yml', 'bad-regexp-lookahead.yml:6: modules.banner.tcp.query_response.0.expect: invalid regular expression "^220(?=.*ESMTP)": invalid or unsupported Perl syntax: `(?=`'],
   ['bad-type.yml', 'bad-type.yml:5: modules.http_2xx.http.follow_redirects: expected true or false, got "sometimes"'],
   ['bad-tls-version.yml', 'bad-tls-version.yml:6: modules.https.http.tls_config.min_version: unknown TLS version "TLS14" (expected one of: TLS10, TLS11, TLS12, TLS13)'],
   ['bad-dns-query-name.yml', 'bad-dns-query-name.yml:5: modules.dns.dns: query_name must be set for a DNS module'],
@@ -99,7 +100,7 @@ test('a good file parses to blackbox defaults plus what it sets', async () => {
   assert.equal(post.ip_protocol_fallback, false);
   assert.equal(post.follow_redirects, false);
   assert.equal(post.fail_if_not_ssl, true);
-  assert.ok(post.fail_if_body_matches_regexp[0]!.test('An ERROR happened'), '(?i) becomes the i flag');
+  assert.ok(post.fail_if_body_matches_regexp[0]!.test('An ERROR happened'), 'Go inline flags');
   assert.ok(post.fail_if_body_not_matches_regexp[0]!.test('{"ok": true}'));
   assert.equal(post.fail_if_header_matches[0]!.header, 'Set-Cookie');
   assert.equal(post.fail_if_header_matches[0]!.allow_missing, true);
@@ -111,7 +112,8 @@ test('a good file parses to blackbox defaults plus what it sets', async () => {
   const tcp = config.modules.get('tcp_banner')!.tcp;
   assert.equal(tcp.tls, true);
   assert.equal(tcp.query_response.length, 2);
-  assert.ok(tcp.query_response[0]!.expect!.test('SSH-2.0-OpenSSH'));
+  const banner = tcp.query_response[0]!.expect!;
+  assert.equal(banner.expand('$version', banner.exec('SSH-2.0-OpenSSH')!), '2.0', 'Go named groups (?P<name>…)');
   assert.equal(tcp.query_response[1]!.send, 'QUIT');
   assert.equal(tcp.query_response[1]!.starttls, false);
 
@@ -135,8 +137,9 @@ test('the blackbox.yml used to capture blackbox 0.23 reference outputs loads', (
   assert.equal(config.modules.get('dns')!.dns.query_name, 'localhost');
 });
 
-test('an empty file has no modules; a missing file is a ConfigError naming it', async () => {
-  assert.equal(parseConfig('', 'empty.yml').modules.size, 0);
+test('an empty file is an error as in blackbox, an empty mapping has no modules; a missing file is a ConfigError naming it', async () => {
+  assert.throws(() => parseConfig('', 'empty.yml'), { name: 'ConfigError', message: 'empty.yml: error parsing config file: EOF (the file is empty or holds only comments)' });
+  assert.equal(parseConfig('{}', 'empty.yml').modules.size, 0);
   await assert.rejects(loadConfig(join(FIXTURES, 'nope.yml')), (error: unknown) => {
     assert.ok(error instanceof ConfigError);
     assert.equal(error.message, `nope.yml: cannot read config file ${JSON.stringify(join(FIXTURES, 'nope.yml'))}: ENOENT`);

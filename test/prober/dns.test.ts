@@ -10,6 +10,7 @@ import { reply, startDnsServer, staticZone } from '../helpers/dns-server.js';
 import { sampleValue } from '../helpers/exposition.js';
 import { createTestCA, tempDir } from '../helpers/tls.js';
 import { comparable, familyNames, moduleWith, NO_TLS, probeText, runProbe, startBlackbox } from './protocol-harness.js';
+import { compileRegex } from '../../common/regex.js';
 
 const noChecks = (): DNSRRValidator => ({
   fail_if_matches_regexp: [],
@@ -111,7 +112,7 @@ test('dns: an rcode outside valid_rcodes fails with dns_rcode, the query itself 
 test('dns: answer validators match the miekg text form of each RR', async (t) => {
   const server = await startDnsServer(t, staticZone(ZONE));
   const target = `127.0.0.1:${server.port}`;
-  const exact = /^localhost\.\t300\tIN\tA\t127\.0\.0\.1$/;
+  const exact = compileRegex('^localhost\\.\t300\tIN\tA\t127\\.0\\.0\\.1$');
   const validate = (checks: Partial<DNSRRValidator>, query_name = 'localhost') =>
     runProbe(probeDNS, target, dnsModule({ query_name, validate_answer_rrs: { ...noChecks(), ...checks } }));
 
@@ -122,12 +123,12 @@ test('dns: answer validators match the miekg text form of each RR', async (t) =>
   assert.match(matched.log, /At least one RR matched regexp/);
 
   // Two A answers, 127.0.0.2 and 127.0.0.3.
-  assert.equal((await validate({ fail_if_none_matches_regexp: [/127\.0\.0\.3$/] }, 'example.test')).success, true);
-  assert.equal((await validate({ fail_if_none_matches_regexp: [/127\.0\.0\.9$/] }, 'example.test')).success, false);
-  assert.equal((await validate({ fail_if_not_matches_regexp: [/127\.0\.0\.2$/] }, 'example.test')).success, false);
+  assert.equal((await validate({ fail_if_none_matches_regexp: [compileRegex('127\\.0\\.0\\.3$')] }, 'example.test')).success, true);
+  assert.equal((await validate({ fail_if_none_matches_regexp: [compileRegex('127\\.0\\.0\\.9$')] }, 'example.test')).success, false);
+  assert.equal((await validate({ fail_if_not_matches_regexp: [compileRegex('127\\.0\\.0\\.2$')] }, 'example.test')).success, false);
   // blackbox fails fail_if_all_match_regexp when not every RR matches (its code, kept as is).
-  assert.equal((await validate({ fail_if_all_match_regexp: [/127\.0\.0\.[23]$/] }, 'example.test')).success, true);
-  assert.equal((await validate({ fail_if_all_match_regexp: [/127\.0\.0\.2$/] }, 'example.test')).success, false);
+  assert.equal((await validate({ fail_if_all_match_regexp: [compileRegex('127\\.0\\.0\\.[23]$')] }, 'example.test')).success, true);
+  assert.equal((await validate({ fail_if_all_match_regexp: [compileRegex('127\\.0\\.0\\.2$')] }, 'example.test')).success, false);
 });
 
 test('dns: authority validators, and a required match on an empty section fails', async (t) => {
@@ -137,10 +138,10 @@ test('dns: authority validators, and a required match on an empty section fails'
   const withChecks = (authority: Partial<DNSRRValidator>, additional: Partial<DNSRRValidator> = {}) =>
     dnsModule({ validate_authority_rrs: { ...noChecks(), ...authority }, validate_additional_rrs: { ...noChecks(), ...additional } });
 
-  const good = await runProbe(probeDNS, target, withChecks({ fail_if_not_matches_regexp: [/\tNS\tns1\.example\.test\.$/] }));
+  const good = await runProbe(probeDNS, target, withChecks({ fail_if_not_matches_regexp: [compileRegex('\\tNS\\tns1\\.example\\.test\\.$')] }));
   assert.equal(good.success, true, good.log);
   assert.equal(sampleValue(good.families, 'probe_dns_authority_rrs'), 1);
-  const empty = await runProbe(probeDNS, target, withChecks({}, { fail_if_none_matches_regexp: [/./] }));
+  const empty = await runProbe(probeDNS, target, withChecks({}, { fail_if_none_matches_regexp: [compileRegex('.')] }));
   assert.equal(empty.success, false);
   assert.equal(empty.reason, 'dns_answer');
   assert.match(empty.log, /no RRs returned/);

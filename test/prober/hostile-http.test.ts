@@ -10,6 +10,7 @@ import { gc, openFds } from '../helpers/memory.js';
 import { startUnacceptedPort } from '../helpers/unaccepted-port.js';
 import { waitFor } from '../helpers/wait.js';
 import { httpModule, listen, run } from './http-helpers.js';
+import { compileRegex } from '../../common/regex.js';
 
 const TIMEOUT_SECONDS = 1;
 
@@ -87,7 +88,7 @@ test('an endless body stops at the default limit with body_too_large and bounded
   });
   const port = await listen(t, server);
   const before = process.memoryUsage().rss;
-  const result = await run(`http://127.0.0.1:${port}/`, httpModule({ fail_if_body_not_matches_regexp: [/never/] }, 10));
+  const result = await run(`http://127.0.0.1:${port}/`, httpModule({ fail_if_body_not_matches_regexp: [compileRegex('never')] }, 10));
   assert.equal(result.failureReason, 'body_too_large');
   assert.ok(result.elapsedMs < 10_000);
   // The body is kept for the regex, and still no more than the 10 MiB limit (+ slack) is held.

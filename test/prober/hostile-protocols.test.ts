@@ -22,6 +22,7 @@ import { runInSilentNetwork } from '../helpers/silent-network.js';
 import { startUnacceptedPort } from '../helpers/unaccepted-port.js';
 import { waitFor } from '../helpers/wait.js';
 import { moduleWith, runProbe, tcpModule, type ProbeRun } from './protocol-harness.js';
+import { compileRegex } from '../../common/regex.js';
 
 const TIMEOUT_MS = 800;
 /** How late a probe may return after its deadline (event-loop and teardown slack on a busy CI box). */
@@ -77,7 +78,7 @@ test('tcp: a port that never accepts (the handshake hangs) fails with timeout wh
 
 test('tcp: a port that accepts and never speaks fails an expect step with timeout', async (t) => {
   const server = await startSilentServer(t);
-  const run = await runProbe(probeTCP, `127.0.0.1:${server.port}`, tcpModule({ query_response: [{ expect: /^220 /, starttls: false }] }), TIMEOUT_MS);
+  const run = await runProbe(probeTCP, `127.0.0.1:${server.port}`, tcpModule({ query_response: [{ expect: compileRegex('^220 '), starttls: false }] }), TIMEOUT_MS);
   assertTimedOut(run);
   // Not a regex failure: nothing was read at all.
   assert.equal(sampleValue(run.families, 'probe_failed_due_to_regex'), 0);
@@ -101,7 +102,7 @@ test('tcp: a server trickling bytes without a newline fails with timeout', async
     return new Promise<void>((resolve) => server.close(() => resolve()));
   });
   const port = (server.address() as AddressInfo).port;
-  const run = await runProbe(probeTCP, `127.0.0.1:${port}`, tcpModule({ query_response: [{ expect: /^OK/, starttls: false }] }), TIMEOUT_MS);
+  const run = await runProbe(probeTCP, `127.0.0.1:${port}`, tcpModule({ query_response: [{ expect: compileRegex('^OK'), starttls: false }] }), TIMEOUT_MS);
   assertTimedOut(run);
   await waitFor('the probe to close its connection', () => sockets.size === 0, { timeoutMs: 2000, intervalMs: 20 });
 });

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { createTestCA, selfSigned, tempDir } from '../helpers/tls.js';
 import { httpModule, listen, run } from './http-helpers.js';
+import { compileRegex } from '../../common/regex.js';
 
 const LAST_MODIFIED = 'Wed, 21 Oct 2015 07:28:00 GMT';
 const BODY = 'hello platypus';
@@ -138,13 +139,13 @@ test('a redirect to a denied address fails with reason policy before connecting'
 test('body regexes: a match fails, a required match passes; probe_failed_due_to_regex', async (t) => {
   const port = await listen(t, createServer(app()));
   const target = `http://127.0.0.1:${port}/`;
-  const failing = await run(target, httpModule({ fail_if_body_matches_regexp: [/platypus/] }));
+  const failing = await run(target, httpModule({ fail_if_body_matches_regexp: [compileRegex('platypus')] }));
   assert.equal(failing.success, false);
   assert.equal(failing.failureReason, 'body_regex');
   assert.equal(failing.value('probe_failed_due_to_regex'), 1);
-  const missing = await run(target, httpModule({ fail_if_body_not_matches_regexp: [/hello/, /goodbye/] }));
+  const missing = await run(target, httpModule({ fail_if_body_not_matches_regexp: [compileRegex('hello'), compileRegex('goodbye')] }));
   assert.equal(missing.failureReason, 'body_regex');
-  const passing = await run(target, httpModule({ fail_if_body_matches_regexp: [/error/], fail_if_body_not_matches_regexp: [/^hello/] }));
+  const passing = await run(target, httpModule({ fail_if_body_matches_regexp: [compileRegex('error')], fail_if_body_not_matches_regexp: [compileRegex('^hello')] }));
   assert.equal(passing.success, true);
   assert.equal(passing.value('probe_failed_due_to_regex'), 0);
 });
@@ -152,15 +153,15 @@ test('body regexes: a match fails, a required match passes; probe_failed_due_to_
 test('header regexes, with allow_missing', async (t) => {
   const port = await listen(t, createServer(app()));
   const target = `http://127.0.0.1:${port}/`;
-  const matched = await run(target, httpModule({ fail_if_header_matches: [{ header: 'X-Kind', regexp: /^platy/, allow_missing: false }] }));
+  const matched = await run(target, httpModule({ fail_if_header_matches: [{ header: 'X-Kind', regexp: compileRegex('^platy'), allow_missing: false }] }));
   assert.equal(matched.failureReason, 'header_regex');
   assert.equal(matched.value('probe_failed_due_to_regex'), 1);
-  const notMatched = await run(target, httpModule({ fail_if_header_not_matches: [{ header: 'x-kind', regexp: /^echidna/, allow_missing: false }] }));
+  const notMatched = await run(target, httpModule({ fail_if_header_not_matches: [{ header: 'x-kind', regexp: compileRegex('^echidna'), allow_missing: false }] }));
   assert.equal(notMatched.failureReason, 'header_regex');
-  const missing = await run(target, httpModule({ fail_if_header_not_matches: [{ header: 'X-Absent', regexp: /./, allow_missing: false }] }));
+  const missing = await run(target, httpModule({ fail_if_header_not_matches: [{ header: 'X-Absent', regexp: compileRegex('.'), allow_missing: false }] }));
   assert.equal(missing.failureReason, 'header_regex');
   const allowed = await run(target, httpModule({
-    fail_if_header_not_matches: [{ header: 'X-Absent', regexp: /./, allow_missing: true }, { header: 'X-Kind', regexp: /pus$/, allow_missing: false }],
+    fail_if_header_not_matches: [{ header: 'X-Absent', regexp: compileRegex('.'), allow_missing: true }, { header: 'X-Kind', regexp: compileRegex('pus$'), allow_missing: false }],
   }));
   assert.equal(allowed.success, true, allowed.text);
 });
@@ -213,7 +214,7 @@ test('body_size_limit: a larger body fails with body_too_large', async (t) => {
 test('compression: gzip is asked for and decompressed; lengths are wire and uncompressed', async (t) => {
   const seen: IncomingMessage[] = [];
   const port = await listen(t, createServer(app(seen)));
-  const result = await run(`http://127.0.0.1:${port}/gzip`, httpModule({ compression: 'gzip', fail_if_body_not_matches_regexp: [/^hello platypushello/] }));
+  const result = await run(`http://127.0.0.1:${port}/gzip`, httpModule({ compression: 'gzip', fail_if_body_not_matches_regexp: [compileRegex('^hello platypushello')] }));
   assert.equal(result.success, true, result.text);
   assert.equal(seen[0]?.headers['accept-encoding'], 'gzip');
   assert.equal(result.value('probe_http_content_length'), gzipSync(BODY.repeat(100)).length);

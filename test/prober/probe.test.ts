@@ -10,6 +10,7 @@ import { sampleValue } from '../helpers/exposition.js';
 import { gc, openFds } from '../helpers/memory.js';
 import { createTestCA, tempDir } from '../helpers/tls.js';
 import { httpModule, listen } from './http-helpers.js';
+import { compileRegex } from '../../common/regex.js';
 
 const CONFIG = parseConfig(
   [
@@ -122,7 +123,7 @@ test('registry() gives a prom-client Registry with the same families', async (t)
 
 test('two thousand probes leave no sockets and no heap growth behind', async (t) => {
   const port = await listen(t, createServer((req, res) => res.end(req.url === '/fail' ? 'no' : 'ok')));
-  const module = httpModule({ fail_if_body_matches_regexp: [/no/] });
+  const module = httpModule({ fail_if_body_matches_regexp: [compileRegex('no')] });
   const round = async (): Promise<void> => {
     for (let i = 0; i < 500; i++) await probe({ target: `http://127.0.0.1:${port}/${i % 2 === 0 ? 'ok' : 'fail'}`, module });
   };

@@ -1,29 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expandTemplate } from '../../prober/tcp/query-response.js';
 import type { QueryResponseStep } from '../../prober/tcp/config.js';
 import { probeTCP } from '../../prober/tcp/probe.js';
 import { sampleValue } from '../helpers/exposition.js';
 import { nextLine, runProbe, startLineServer, tcpModule } from './protocol-harness.js';
-
-function match(re: RegExp, text: string): RegExpExecArray {
-  const found = re.exec(text);
-  assert.ok(found, `${re} should match ${text}`);
-  return found;
-}
-
-test("expandTemplate follows Go's Regexp.Expand", () => {
-  const m = match(/^(\d+) (?<host>\S+) (\w+)$/, '220 mail.test ESMTP');
-  assert.equal(expandTemplate('EHLO $2', m), 'EHLO mail.test');
-  assert.equal(expandTemplate('EHLO ${host}', m), 'EHLO mail.test');
-  assert.equal(expandTemplate('$host!', m), 'mail.test!');
-  assert.equal(expandTemplate('code=${1}x', m), 'code=220x');
-  // `$1x` names group "1x", which does not exist: empty, as in Go.
-  assert.equal(expandTemplate('code=$1x', m), 'code=');
-  assert.equal(expandTemplate('$9 $nope', m), ' ');
-  assert.equal(expandTemplate('cost: $$5 $', m), 'cost: $5 $');
-  assert.equal(expandTemplate('no variables', m), 'no variables');
-});
+import { compileRegex } from '../../common/regex.js';
 
 const tcpSteps = (query_response: QueryResponseStep[]) => tcpModule({ query_response });
 
@@ -41,9 +22,9 @@ test('query_response: an SMTP-like dialogue with ${name} and $1 substitution suc
     probeTCP,
     `127.0.0.1:${port}`,
     tcpSteps([
-      { expect: /^220 (?<host>\S+) (ESMTP)/, send: 'EHLO ${host} $2', starttls: false },
-      { expect: /^250 SIZE (\d+)$/, send: 'QUIT $1', starttls: false },
-      { expect: /^221/, starttls: false },
+      { expect: compileRegex('^220 (?<host>\\S+) (ESMTP)'), send: 'EHLO ${host} $2', starttls: false },
+      { expect: compileRegex('^250 SIZE (\\d+)$'), send: 'QUIT $1', starttls: false },
+      { expect: compileRegex('^221'), starttls: false },
     ]),
   );
   assert.equal(run.success, true, run.log);
@@ -55,7 +36,7 @@ test('query_response: the stream ends without a match: probe_failed_due_to_regex
   const port = await startLineServer(t, async (socket) => {
     socket.end('SSH-2.0-OpenSSH_9.2\r\nno newline at the end');
   });
-  const run = await runProbe(probeTCP, `127.0.0.1:${port}`, tcpSteps([{ expect: /^220 /, starttls: false }]));
+  const run = await runProbe(probeTCP, `127.0.0.1:${port}`, tcpSteps([{ expect: compileRegex('^220 '), starttls: false }]));
   assert.equal(run.success, false);
   assert.equal(run.reason, 'query_response');
   assert.equal(sampleValue(run.families, 'probe_failed_due_to_regex'), 1);
@@ -68,7 +49,7 @@ test('query_response: the last line without a newline can match', async (t) => {
   const port = await startLineServer(t, async (socket) => {
     socket.end('+OK ready');
   });
-  const run = await runProbe(probeTCP, `127.0.0.1:${port}`, tcpSteps([{ expect: /^\+OK/, starttls: false }]));
+  const run = await runProbe(probeTCP, `127.0.0.1:${port}`, tcpSteps([{ expect: compileRegex('^\\+OK'), starttls: false }]));
   assert.equal(run.success, true, run.log);
 });
 
@@ -76,7 +57,7 @@ test('query_response: a line longer than 64 KiB fails without blaming the regex'
   const port = await startLineServer(t, async (socket) => {
     socket.write(`${'x'.repeat(70 * 1024)}\n`);
   });
-  const run = await runProbe(probeTCP, `127.0.0.1:${port}`, tcpSteps([{ expect: /^220/, starttls: false }]), 3000);
+  const run = await runProbe(probeTCP, `127.0.0.1:${port}`, tcpSteps([{ expect: compileRegex('^220'), starttls: false }]), 3000);
   assert.equal(run.success, false);
   assert.equal(run.reason, 'query_response');
   assert.equal(sampleValue(run.families, 'probe_failed_due_to_regex'), 0);

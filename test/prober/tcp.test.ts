@@ -10,6 +10,7 @@ import { sampleValue } from '../helpers/exposition.js';
 import { freePort } from '../helpers/ports.js';
 import { createTestCA, tempDir, type Certificate } from '../helpers/tls.js';
 import { comparable, familyNames, nextLine, probeText, runProbe, startBlackbox, startLineServer, tcpModule } from './protocol-harness.js';
+import { compileRegex } from '../../common/regex.js';
 
 // blackbox 0.23's tcp_connect families (as its /probe answers) without probe_success
 // and probe_duration_seconds, which probe() adds around every prober.
@@ -97,7 +98,7 @@ test('tcp with tls: a trusted chain succeeds, with TLS families and the exact ex
   const run = await runProbe(
     probeTCP,
     `127.0.0.1:${port}`,
-    tcpModule({ tls: true, tls_config: { insecure_skip_verify: false, ca: ca.cert }, query_response: [{ expect: /^hello over TLS$/, starttls: false }] }),
+    tcpModule({ tls: true, tls_config: { insecure_skip_verify: false, ca: ca.cert }, query_response: [{ expect: compileRegex('^hello over TLS$'), starttls: false }] }),
   );
   assert.equal(run.success, true, run.log);
   assert.equal(sampleValue(run.families, 'probe_ssl_earliest_cert_expiry'), NOT_AFTER.getTime() / 1000);
@@ -158,10 +159,10 @@ test('tcp query_response: STARTTLS upgrades the connection in place', async (t) 
     tcpModule({
       tls_config: { insecure_skip_verify: false, ca: ca.cert },
       query_response: [
-        { expect: /^220 (\S+) ESMTP/, send: 'STARTTLS', starttls: false },
-        { expect: /^220 Ready/, starttls: true },
-        { expect: /^250 (\S+) secured$/, send: 'QUIT $1', starttls: false },
-        { expect: /^221/, starttls: false },
+        { expect: compileRegex('^220 (\\S+) ESMTP'), send: 'STARTTLS', starttls: false },
+        { expect: compileRegex('^220 Ready'), starttls: true },
+        { expect: compileRegex('^250 (\\S+) secured$'), send: 'QUIT $1', starttls: false },
+        { expect: compileRegex('^221'), starttls: false },
       ],
     }),
   );

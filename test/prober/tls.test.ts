@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { distinguishedName, tlsVersionLabel } from '../../prober/net/tls.js';
 import { createTestCA, tempDir } from '../helpers/tls.js';
 import { httpModule, listen, run } from './http-helpers.js';
+import { compileRegex } from '../../common/regex.js';
 
 const IN_A_MONTH = (): Date => new Date(Date.now() + 30 * 86_400_000);
 
@@ -36,7 +37,7 @@ test('a client certificate from tls_config is presented', async (t) => {
   );
   const withCert = await run(
     `https://127.0.0.1:${port}/`,
-    httpModule({ tls_config: { insecure_skip_verify: false, ca: ca.cert, cert: client.cert, key: client.key }, fail_if_body_not_matches_regexp: [/^client=prober$/] }),
+    httpModule({ tls_config: { insecure_skip_verify: false, ca: ca.cert, cert: client.cert, key: client.key }, fail_if_body_not_matches_regexp: [compileRegex('^client=prober$')] }),
   );
   assert.equal(withCert.success, true, withCert.text);
   const without = await run(`https://127.0.0.1:${port}/`, httpModule({ tls_config: { insecure_skip_verify: false, ca: ca.cert } }));
@@ -62,7 +63,7 @@ test('enable_http2 negotiates HTTP/2 by ALPN; off, HTTP/1.1 is used', async (t) 
   const server = createSecureServer({ cert: leaf.cert, key: leaf.key, allowHTTP1: true }, (req, res) => res.end(`over ${req.httpVersion}`));
   const port = await listen(t, server);
   const tls = { insecure_skip_verify: false, ca: ca.cert };
-  const h2 = await run(`https://127.0.0.1:${port}/`, httpModule({ tls_config: tls, fail_if_body_not_matches_regexp: [/over 2\.0/] }));
+  const h2 = await run(`https://127.0.0.1:${port}/`, httpModule({ tls_config: tls, fail_if_body_not_matches_regexp: [compileRegex('over 2\\.0')] }));
   assert.equal(h2.success, true, h2.text);
   assert.equal(h2.value('probe_http_version'), 2);
   assert.equal(h2.value('probe_http_status_code'), 200);

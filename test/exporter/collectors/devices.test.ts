@@ -9,6 +9,7 @@ import { pressureCollector } from '../../../exporter/collectors/pressure.js';
 import { NoDataError } from '../../../exporter/types.js';
 import { parseExposition } from '../../helpers/exposition.js';
 import { FIXTURES, createCollector, fixtureOptions, fixturePaths, scrape } from './fixture.js';
+import { compileRegex } from '../../../common/regex.js';
 
 function devices(text: string, family: string): string[] {
   return (parseExposition(text).get(family)?.samples ?? []).map((s) => s.labels.device ?? '');
@@ -38,7 +39,7 @@ test('netdev: an interface that disappears between scrapes disappears from the o
 
 test('netdev: include and exclude filters, and both at once is an error naming the collector', async () => {
   const include = fixtureOptions();
-  include.netdev = { deviceInclude: /^ifb/ };
+  include.netdev = { deviceInclude: compileRegex('^ifb') };
   assert.deepEqual(devices(await scrape(createCollector(netdevCollector, { options: include })), 'node_network_receive_bytes_total'), ['ifb0', 'ifb1']);
 
   const none = fixtureOptions();
@@ -49,7 +50,7 @@ test('netdev: include and exclude filters, and both at once is an error naming t
   assert.deepEqual(devices(all, 'node_network_receive_nohandler_total'), ['lo', 'ifb0', 'eth0']);
 
   const both = fixtureOptions();
-  both.netdev = { deviceInclude: /^eth/, deviceExclude: /^lo$/ };
+  both.netdev = { deviceInclude: compileRegex('^eth'), deviceExclude: compileRegex('^lo$') };
   assert.throws(() => createCollector(netdevCollector, { options: both }), /netdev: device include and device exclude are mutually exclusive/);
 });
 
@@ -60,7 +61,7 @@ test('diskstats: partitions, loop, zram and nvme partition devices are excluded 
   assert.deepEqual(devices(defaults, 'node_disk_discards_completed_total'), ['vda', 'sda', 'nvme0n1', 'dm-0']);
 
   const include = fixtureOptions();
-  include.diskstats = { ...include.diskstats, deviceExclude: undefined, deviceInclude: /^(sda1|nvme0n1p1)$/ };
+  include.diskstats = { ...include.diskstats, deviceExclude: undefined, deviceInclude: compileRegex('^(sda1|nvme0n1p1)$') };
   assert.deepEqual(devices(await scrape(createCollector(diskstatsCollector, { options: include })), 'node_disk_reads_completed_total'), [
     'sda1',
     'nvme0n1p1',

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { compileRegex, type GoRegExp } from '../../../common/regex.js';
 import { conntrackCollector } from '../../../exporter/collectors/conntrack.js';
 import { softnetCollector } from '../../../exporter/collectors/softnet.js';
 import { udpQueuesCollector } from '../../../exporter/collectors/udp_queues.js';
@@ -65,17 +66,17 @@ test('udp_queues: a file far larger than one read is summed in pieces; a bad lin
 });
 
 test('arp: --collector.arp.device-include and device-exclude, never both', async () => {
-  const withArp = (filter: { deviceInclude?: RegExp; deviceExclude?: RegExp }) => {
+  const withArp = (filter: { deviceInclude?: GoRegExp; deviceExclude?: GoRegExp }) => {
     const options = fixtureOptions();
     options.arp = { ...options.arp, ...filter };
     return options;
   };
-  const devices = async (filter: { deviceInclude?: RegExp; deviceExclude?: RegExp }): Promise<string[]> =>
+  const devices = async (filter: { deviceInclude?: GoRegExp; deviceExclude?: GoRegExp }): Promise<string[]> =>
     [...(await scrape(createCollector(arpCollector, { options: withArp(filter) }))).matchAll(/device="([^"]+)"/g)].map((match) => match[1] as string);
-  assert.deepEqual(await devices({ deviceInclude: /^eth/ }), ['eth0', 'eth1']);
-  assert.deepEqual(await devices({ deviceExclude: /^eth/ }), ['br-lan']);
+  assert.deepEqual(await devices({ deviceInclude: compileRegex('^eth') }), ['eth0', 'eth1']);
+  assert.deepEqual(await devices({ deviceExclude: compileRegex('^eth') }), ['br-lan']);
   assert.throws(
-    () => createCollector(arpCollector, { options: withArp({ deviceInclude: /a/, deviceExclude: /b/ }) }),
+    () => createCollector(arpCollector, { options: withArp({ deviceInclude: compileRegex('a'), deviceExclude: compileRegex('b') }) }),
     /arp: device include and device exclude are mutually exclusive/,
   );
 });

@@ -5,6 +5,7 @@ import { cp, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { compileRegex, type GoRegExp } from '../../../common/regex.js';
 import { promisify } from 'node:util';
 import { ThreadedSysfsReader } from '../../../exporter/sysfs/read.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
@@ -21,7 +22,7 @@ for (const [definition, file] of SYSFS_CASES) {
 
 test('netclass: ignored devices are skipped, and an unknown speed (-1) is dropped only with ignore-invalid-speed', async () => {
   const options = fixtureOptions();
-  options.netclass = { ...options.netclass, ignoredDevices: /^(lo|ifb\d+)$/, ignoreInvalidSpeed: true };
+  options.netclass = { ...options.netclass, ignoredDevices: compileRegex('^(lo|ifb\\d+)$'), ignoreInvalidSpeed: true };
   const text = await scrape(createCollector(netclassCollector, { options }));
   assert.doesNotMatch(text, /device="(lo|ifb0)"/);
   assert.match(text, /^node_network_up\{device="eth0"\} 1$/m);
@@ -32,7 +33,7 @@ test('netclass: ignored devices are skipped, and an unknown speed (-1) is droppe
 
 test('hwmon: chip and sensor filters apply together, the sensor filter to "<chip>;<sensor>"', async () => {
   const options = fixtureOptions();
-  options.hwmon = { chipExclude: /^acpitz$/, sensorInclude: /^platform_coretemp_0;temp1$|^i2c/, sensorExclude: /;fan1$/ };
+  options.hwmon = { chipExclude: compileRegex('^acpitz$'), sensorInclude: compileRegex('^platform_coretemp_0;temp1$|^i2c'), sensorExclude: compileRegex(';fan1$') };
   const text = await scrape(createCollector(hwmonCollector, { options }));
   assert.doesNotMatch(text, /chip="acpitz"|chip="hwmon3"|sensor="temp2"|sensor="fan1"/);
   assert.match(text, /^node_hwmon_temp_celsius\{chip="platform_coretemp_0",sensor="temp1"\} 55$/m);

@@ -8,6 +8,7 @@ import { NoDataError, type CollectorDefinition } from '../../../exporter/types.j
 import { parseExposition, sampleValue } from '../../helpers/exposition.js';
 import { fakeHost, FALLBACK_FIXTURES, type FakeHost } from './fallback-host.js';
 import { createCollector, fixtureOptions, scrape } from './fixture.js';
+import { compileRegex } from '../../../common/regex.js';
 
 test('SingleFlight: one call shared by concurrent callers, cached, and a slow call is not started twice', async () => {
   let calls = 0;
@@ -136,8 +137,8 @@ test('fallback on this machine: memory, filesystems, CPU, load and uname agree w
   assert.equal(sampleValue(memory, 'node_memory_MemTotal_bytes'), os.totalmem());
 
   const everything = fixtureOptions();
-  everything.filesystem.mountPointsExclude = /^$/;
-  everything.filesystem.fsTypesExclude = /^$/;
+  everything.filesystem.mountPointsExclude = compileRegex('^$');
+  everything.filesystem.fsTypesExclude = compileRegex('^$');
   const filesystems = parseExposition(await scrape(createCollector(byName(real, 'filesystem'), { options: everything })));
   const root = filesystems.get('node_filesystem_size_bytes')?.samples.find((s) => s.labels.mountpoint === '/');
   const statfs = statfsSync('/');
