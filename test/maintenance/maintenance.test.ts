@@ -124,7 +124,7 @@ test('recurring windows: a panel labelled with the shipped window is muted while
   const config = parse(readFileSync(file, 'utf8')) as { time_intervals: Array<{ name: string; time_intervals: unknown[] }> };
   const window = config.time_intervals.find((interval) => interval.name === 'sunday-night');
   assert.ok(window, 'the shipped config has the sunday-night window');
-  window.time_intervals = [{ weekdays: ['monday:sunday'] }];
+  window.time_intervals = [{ weekdays: ['sunday:saturday'] }];
   writeFileSync(file, stringify(config));
   const am = await startAlertmanager(t, file);
 
