@@ -70,7 +70,8 @@ test('shipped routing: panels down → the notifier → one Slack message with i
     '--smtp.smarthost': `${smtpHost}:${smtpPort}`,
     '--smtp.password-file': passwordFile,
   }), `--slack.api-url=${slackApi.apiUrl}`, '--no-smtp.require-tls'], { cwd: repoPath('.') });
-  await waitForHttp(notifier, `http://127.0.0.1:${notifierPort}/-/healthy`, 30_000);
+  t.after(() => t.diagnostic(`notifier log:\n${notifier.output()}`));
+  await waitForHttp(notifier, `http://127.0.0.1:${notifierPort}/-/healthy`, 90_000);
   await waitFor('the panels up in Prometheus', async () =>
     (await (await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent('probe_success{job="prober"} == 1')}`)).json() as { data: { result: unknown[] } }).data.result.length === 3,
   { timeoutMs: 30_000 });
