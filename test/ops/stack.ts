@@ -175,7 +175,7 @@ interface RuleFile { groups: Array<{ name: string; interval?: string; rules: Arr
 export async function startPrometheus(
   t: TestContext,
   dir: string,
-  options: { exporter: string; prober: string; alertmanagers?: string[]; scrapeInterval?: string; alertFor?: Record<string, string> },
+  options: { exporter: string; prober: string; alertmanagers?: string[]; notifier?: string; scrapeInterval?: string; alertFor?: Record<string, string> },
 ): Promise<Endpoint> {
   const binary = requireBinary('prometheus', 'prometheus');
   const config = loadYaml('prometheus/prometheus.yml') as {
@@ -194,6 +194,7 @@ export async function startPrometheus(
     if (job.job_name === 'prober') job.static_configs = [{ targets: [options.prober] }];
     if (job.job_name === 'prometheus') job.static_configs = [{ targets: [address] }];
     if (job.job_name === 'alertmanager') job.static_configs = [{ targets: options.alertmanagers ?? [] }];
+    if (job.job_name === 'notifier') job.static_configs = [{ targets: options.notifier === undefined ? [] : [options.notifier] }];
     if (job.job_name === 'blackbox') {
       // Its own (absent unless a test writes it) list: /probe requests would also hit the panels.
       job.file_sd_configs = [{ files: [join(dir, 'blackbox-targets.json')] }];
