@@ -80,7 +80,7 @@ test('panels down → one Slack message and one email each time, resolved; slow 
   for (const name of ['a', 'b']) assertMailNamesReason(mailAB, name, 'connect_refused');
   await settle();
   assert.equal(messagesAbout(/PanelDown/), 1, 'the HA pair sends it once');
-  assert.equal(smtp.mails.length, 1);
+  assert.equal(smtp.mails.length, 1, smtp.mails.map((m) => `${m.subject}\n${m.text}`).join('\n---\n'));
   assert.equal(panels.flaky.failNext, 0, 'the flaky panel did drop a check');
 
   // They come back a check or two apart, so the resolved notices may come in one or two messages.
