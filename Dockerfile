@@ -8,6 +8,7 @@ COPY common ./common
 COPY exporter ./exporter
 COPY prober ./prober
 COPY notifier ./notifier
+COPY maintenance ./maintenance
 COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
@@ -24,7 +25,8 @@ COPY --from=build /src/dist ./dist
 RUN ln -s /app/dist/exporter/cli.js /usr/local/bin/platypus-exporter \
   && ln -s /app/dist/prober/cli.js /usr/local/bin/platypus-prober \
   && ln -s /app/dist/notifier/cli.js /usr/local/bin/platypus-notifier \
-  && chmod 755 /app/dist/exporter/cli.js /app/dist/prober/cli.js /app/dist/notifier/cli.js
+  && ln -s /app/dist/maintenance/cli.js /usr/local/bin/platypus-maintenance \
+  && chmod 755 /app/dist/exporter/cli.js /app/dist/prober/cli.js /app/dist/notifier/cli.js /app/dist/maintenance/cli.js
 ENV NODE_ENV=production
 USER node
 EXPOSE 9100 9115 9097

@@ -2,8 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { requireBinary } from '../helpers/process.js';
-import { loadYaml, repoPath } from './stack.js';
+import { loadYaml, repoPath, tempDir, withoutNotifier } from './stack.js';
 
 const amtool = requireBinary('amtool', 'prometheus-alertmanager');
 const config = repoPath('alertmanager/alertmanager.yml');
@@ -21,15 +24,35 @@ test('amtool check-config accepts alertmanager.yml and its templates', () => {
 });
 
 const routes: Array<[string[], string]> = [
-  [['alertname=PanelDown', 'severity=critical', 'target=https://a/'], 'slack-and-email'],
-  [['alertname=CertificateExpired', 'severity=critical'], 'slack-and-email'],
-  [['alertname=DiskFull', 'severity=critical', 'instance=h:9100'], 'slack-and-email'],
-  [['alertname=PanelSlow', 'severity=warning'], 'slack'],
-  [['alertname=CPUHigh', 'severity=warning', 'instance=h:9100'], 'slack'],
+  [['alertname=PanelDown', 'severity=critical', 'target=https://a/'], 'notifier'],
+  [['alertname=CertificateExpired', 'severity=critical'], 'notifier'],
+  [['alertname=DiskFull', 'severity=critical', 'instance=h:9100'], 'notifier'],
+  [['alertname=PanelSlow', 'severity=warning'], 'notifier'],
+  [['alertname=CPUHigh', 'severity=warning', 'instance=h:9100', 'maintenance_window=sunday-night'], 'notifier'],
+  [['alertname=ProberDown', 'severity=critical', 'instance=prober:9115'], 'notifier'],
   [['alertname=Unlabelled'], 'slack'],
   [['alertname=Watchdog', 'severity=none'], 'deadmansswitch'],
-  [['alertname=ProberDown', 'severity=critical', 'instance=prober:9115'], 'slack-and-email'],
+  // The notifier's and Alertmanager's own alerts never depend on the notifier.
+  [['alertname=NotifierDown', 'severity=critical', 'topic=notifier'], 'slack-and-email'],
+  [['alertname=NotifierGraphsMissing', 'severity=warning', 'topic=notifier'], 'slack'],
+  [['alertname=NotificationsFailing', 'severity=critical', 'topic=alertmanager'], 'slack-and-email'],
 ];
+
+// Without the notifier (its route deleted, as docs/stack.md describes): Alertmanager's own receivers.
+const fallbackRoutes: Array<[string[], string]> = [
+  [['alertname=PanelDown', 'severity=critical', 'target=https://a/'], 'slack-and-email'],
+  [['alertname=DiskFull', 'severity=critical', 'instance=h:9100', 'maintenance_window=sunday-night'], 'slack-and-email'],
+  [['alertname=PanelSlow', 'severity=warning'], 'slack'],
+  [['alertname=CPUHigh', 'severity=warning', 'instance=h:9100'], 'slack'],
+];
+
+test('without the notifier route, panel and host alerts go to Alertmanager\'s own receivers', () => {
+  const fallback = join(tempDir('am-fallback'), 'alertmanager.yml');
+  writeFileSync(fallback, stringify(withoutNotifier(loadYaml('alertmanager/alertmanager.yml'))));
+  for (const [labels, receiver] of fallbackRoutes) {
+    assert.equal(runAmtool(['config', 'routes', 'test', `--config.file=${fallback}`, ...labels]), receiver, labels.join(' '));
+  }
+});
 
 for (const [labels, receiver] of routes) {
   test(`amtool config routes test: ${labels.join(' ')} → ${receiver}`, () => {

@@ -60,7 +60,9 @@ const IMAGE_USERS: Record<string, [uid: number, gid: number]> = { root: [0, 0], 
 
 // Our image's programs (symlinks to dist/*/cli.js on its PATH), run from source with tsx instead;
 // the project is mounted where the image has it (its WORKDIR).
-const OUR_PROGRAMS: Record<string, string> = { 'platypus-exporter': 'exporter/cli.ts', 'platypus-prober': 'prober/cli.ts' };
+const OUR_PROGRAMS: Record<string, string> = {
+  'platypus-exporter': 'exporter/cli.ts', 'platypus-prober': 'prober/cli.ts', 'platypus-notifier': 'notifier/cli.ts',
+};
 
 /** WORKDIR, USER and ENV of the Dockerfile's last stage. */
 function dockerfileDefaults(dockerfile: string): ImageDefaults {

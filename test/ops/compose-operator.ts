@@ -3,14 +3,14 @@
 import type { TestContext } from 'node:test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { freePort } from '../helpers/ports.js';
 import { startSlackReceiver } from '../helpers/slack-receiver.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { createTestCA, tempDir as tlsTempDir } from '../helpers/tls.js';
 import { waitFor } from '../helpers/wait.js';
 import { ComposeStack, checkoutProject } from './compose-harness.js';
-import { Panel, instantQuery } from './stack.js';
+import { Panel, instantQuery, withoutNotifier } from './stack.js';
 
 const SMTP_PASSWORD = 'correct horse battery staple';
 
@@ -48,6 +48,10 @@ export async function operatorSetup(t: TestContext, composeFile: string) {
   writeFileSync(join(checkout, 'alertmanager/secrets/slack_webhook_url'), `${slack.url}\n`);
   writeFileSync(join(checkout, 'alertmanager/secrets/smtp_password'), SMTP_PASSWORD);
   writeFileSync(join(checkout, 'alertmanager/secrets/deadmansswitch_url'), `${deadMansSwitch.url}\n`);
+  // These tests run the stack without the notifier service: its route deleted, as docs/stack.md
+  // says for that case, so that Alertmanager's own receivers deliver.
+  const alertmanagerFile = join(checkout, 'alertmanager/alertmanager.yml');
+  writeFileSync(alertmanagerFile, stringify(withoutNotifier(parse(readFileSync(alertmanagerFile, 'utf8')) as Record<string, unknown>)));
   return { stack, slack, smtp, deadMansSwitch, panels, urlOf };
 }
 

@@ -35,7 +35,7 @@ for (const file of ['docker-compose.yml', 'docker-compose.sharded.yml']) {
 }
 
 test('the stack has its services (an Alertmanager pair), with pinned images', () => {
-  assert.deepEqual(Object.keys(services).sort(), ['alertmanager', 'alertmanager-2', 'exporter', 'grafana', 'prober', 'prometheus']);
+  assert.deepEqual(Object.keys(services).sort(), ['alertmanager', 'alertmanager-2', 'exporter', 'grafana', 'notifier', 'prober', 'prometheus']);
   for (const [name, service] of Object.entries(services)) {
     if (service.image !== undefined) assert.match(service.image, /:[v0-9][\w.-]*$/, `${name}: image not pinned`);
     assert.ok(!service.image?.endsWith(':latest'), name);
@@ -196,6 +196,10 @@ test('prometheus.yml reaches the prober and Alertmanager by their compose servic
   const blackbox = prometheus.scrape_configs.find((job) => job.job_name === 'blackbox')!;
   assert.equal(blackbox.relabel_configs!.find((r) => r.target_label === '__address__')!.replacement, `prober:${listenPort(services.prober!)}`);
   assert.equal(listenPort(services.exporter!), '9100');
+  const notifierJob = prometheus.scrape_configs.find((job) => job.job_name === 'notifier')!;
+  assert.equal(notifierJob.static_configs![0]!.targets[0], `notifier:${listenPort(services.notifier!)}`);
+  // The notifier asks Prometheus for its graphs by the compose name and container port.
+  assert.ok(services.notifier!.command!.includes('--prometheus.url=http://prometheus:9090'));
 });
 
 test('mounted config folders exist and the files each service is pointed at are in them', () => {

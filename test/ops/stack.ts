@@ -31,6 +31,19 @@ export interface AlertmanagerOverrides {
   /** Replaces the route's group_wait / group_interval (the shipped ones are 15s / 15s). */
   groupWait?: string;
   groupInterval?: string;
+  /** Where the notifier's webhook is; without it, the config runs without the notifier (withoutNotifier). */
+  notifierUrl?: string;
+}
+
+/**
+ * alertmanager.yml run without the notifier, as docs/stack.md tells the operator: the route to the
+ * `notifier` receiver deleted, so that the fallback routes (Alertmanager's own receivers) deliver.
+ */
+export function withoutNotifier(config: Yaml): Yaml {
+  const route = config.route as { routes: Array<{ receiver?: string }> };
+  route.routes = route.routes.filter((child) => child.receiver !== 'notifier');
+  config.receivers = (config.receivers as Array<{ name: string }>).filter((receiver) => receiver.name !== 'notifier');
+  return config;
 }
 
 /** alertmanager.yml as shipped, with secrets in temp files and the local Slack and SMTP sinks. */
@@ -50,6 +63,8 @@ export function alertmanagerConfig(dir: string, overrides: AlertmanagerOverrides
   global.smtp_smarthost = overrides.smarthost;
   global.smtp_require_tls = false;
   config.templates = [repoPath('alertmanager/templates/*.tmpl')];
+  if (overrides.notifierUrl === undefined) withoutNotifier(config);
+  else (config.receivers as Array<{ name: string; webhook_configs?: Yaml[] }>).find((r) => r.name === 'notifier')!.webhook_configs![0]!.url = overrides.notifierUrl;
   const route = config.route as Yaml;
   if (overrides.groupWait !== undefined) route.group_wait = overrides.groupWait;
   if (overrides.groupInterval !== undefined) route.group_interval = overrides.groupInterval;
@@ -160,7 +175,7 @@ interface RuleFile { groups: Array<{ name: string; interval?: string; rules: Arr
 export async function startPrometheus(
   t: TestContext,
   dir: string,
-  options: { exporter: string; prober: string; alertmanagers?: string[]; scrapeInterval?: string; alertFor?: Record<string, string> },
+  options: { exporter: string; prober: string; alertmanagers?: string[]; notifier?: string; scrapeInterval?: string; alertFor?: Record<string, string> },
 ): Promise<Endpoint> {
   const binary = requireBinary('prometheus', 'prometheus');
   const config = loadYaml('prometheus/prometheus.yml') as {
@@ -179,6 +194,7 @@ export async function startPrometheus(
     if (job.job_name === 'prober') job.static_configs = [{ targets: [options.prober] }];
     if (job.job_name === 'prometheus') job.static_configs = [{ targets: [address] }];
     if (job.job_name === 'alertmanager') job.static_configs = [{ targets: options.alertmanagers ?? [] }];
+    if (job.job_name === 'notifier') job.static_configs = [{ targets: options.notifier === undefined ? [] : [options.notifier] }];
     if (job.job_name === 'blackbox') {
       // Its own (absent unless a test writes it) list: /probe requests would also hit the panels.
       job.file_sd_configs = [{ files: [join(dir, 'blackbox-targets.json')] }];

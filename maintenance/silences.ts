@@ -1,0 +1,119 @@
+/** One-off maintenance windows as Alertmanager silences on a panel (Alertmanager's v2 API). */
+import { request } from 'undici';
+
+/** Every request to Alertmanager is bounded: a stuck Alertmanager is an error, not a hang. */
+const TIMEOUT_MS = 10_000;
+const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+export const CREATED_BY = 'platypus-maintenance';
+
+export interface MaintenanceWindow {
+  id: string;
+  panel: string;
+  startsAt: Date;
+  endsAt: Date;
+  reason: string;
+  createdBy: string;
+  state: string;
+}
+
+interface Matcher { name: string; value: string; isRegex: boolean; isEqual?: boolean }
+
+interface GettableSilence {
+  id: string;
+  matchers: Matcher[];
+  startsAt: string;
+  endsAt: string;
+  createdBy: string;
+  comment: string;
+  status: { state: string };
+}
+
+export class AlertmanagerError extends Error {}
+
+export class SilencesClient {
+  private readonly base: URL;
+
+  constructor(alertmanagerUrl: string) {
+    let url: URL;
+    try {
+      url = new URL(alertmanagerUrl);
+    } catch {
+      throw new AlertmanagerError(`not a URL: ${JSON.stringify(alertmanagerUrl)}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AlertmanagerError(`not an http(s) URL: ${alertmanagerUrl}`);
+    this.base = new URL(url.pathname.endsWith('/') ? url.href : `${url.href}/`);
+  }
+
+  /** Silences every alert with `panel="<panel>"` from `startsAt` for `seconds`; returns its ID. */
+  async start(panel: string, startsAt: Date, seconds: number, reason: string, author: string): Promise<string> {
+    const body = {
+      matchers: [{ name: 'panel', value: panel, isRegex: false, isEqual: true }],
+      startsAt: startsAt.toISOString(),
+      endsAt: new Date(startsAt.getTime() + seconds * 1000).toISOString(),
+      createdBy: author,
+      comment: reason,
+    };
+    const created = (await this.call('POST', 'api/v2/silences', body)) as { silenceID?: unknown };
+    if (typeof created.silenceID !== 'string') throw new AlertmanagerError('Alertmanager answered without a silence ID');
+    return created.silenceID;
+  }
+
+  /** Maintenance windows on one panel each, current and coming, soonest end first. */
+  async list(): Promise<MaintenanceWindow[]> {
+    const silences = (await this.call('GET', 'api/v2/silences')) as GettableSilence[];
+    if (!Array.isArray(silences)) throw new AlertmanagerError('Alertmanager answered with something other than a list of silences');
+    return silences
+      .filter((s) => s.status?.state === 'active' || s.status?.state === 'pending')
+      .flatMap((s): MaintenanceWindow[] => {
+        const panel = s.matchers.length === 1 ? s.matchers[0] : undefined;
+        if (panel === undefined || panel.name !== 'panel' || panel.isRegex || panel.isEqual === false) return [];
+        return [{ id: s.id, panel: panel.value, startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt), reason: s.comment, createdBy: s.createdBy, state: s.status.state }];
+      })
+      .sort((a, b) => a.endsAt.getTime() - b.endsAt.getTime());
+  }
+
+  /** Ends the window now (expires the silence). */
+  async end(id: string): Promise<void> {
+    if (!/^[0-9a-f-]{1,64}$/i.test(id)) throw new AlertmanagerError(`not a silence ID: ${JSON.stringify(id)}`);
+    await this.call('DELETE', `api/v2/silence/${id}`);
+  }
+
+  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+    const url = new URL(path, this.base);
+    let response;
+    try {
+      response = await request(url, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        headersTimeout: TIMEOUT_MS,
+        bodyTimeout: TIMEOUT_MS,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new AlertmanagerError(`${method} ${url.origin}${url.pathname}: ${(error as Error).message}`);
+    }
+    const text = await readBounded(response.body);
+    if (response.statusCode >= 300) {
+      throw new AlertmanagerError(`${method} ${url.pathname}: HTTP ${response.statusCode}: ${text.slice(0, 300).trim()}`);
+    }
+    if (text === '') return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new AlertmanagerError(`${method} ${url.pathname}: the answer is not JSON`);
+    }
+  }
+}
+
+async function readBounded(body: AsyncIterable<Buffer>): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > MAX_RESPONSE_BYTES) throw new AlertmanagerError(`Alertmanager's answer is larger than ${MAX_RESPONSE_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
