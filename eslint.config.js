@@ -16,7 +16,8 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
       eqeqeq: ['error', 'always'],
       'no-var': 'error',
-      'prefer-const': 'error',
+      // A variable a closure reads before its one assignment (a settle-once callback) stays `let`.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
 );

@@ -67,7 +67,7 @@ function targetPolicyOptions(values: Values): TargetPolicyOptions {
   try {
     createTargetPolicy(options);
   } catch (error) {
-    throw new Error(`invalid --probe.* flag: ${(error as Error).message}`);
+    throw new Error(`invalid --probe.* flag: ${(error as Error).message}`, { cause: error });
   }
   return options;
 }

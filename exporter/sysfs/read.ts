@@ -108,7 +108,6 @@ export class ThreadedSysfsReader implements SysfsReader {
   /** Files whose read has not returned since it passed its bound. */
   readonly #stuckPaths = new Set<string>();
   readonly #queue: Batch[] = [];
-  #started = 0;
   #nextBatch = 0;
   #watchdog: NodeJS.Timeout | undefined;
   #closed = false;
@@ -186,7 +185,6 @@ export class ThreadedSysfsReader implements SysfsReader {
     const thread: Thread = { worker, progress: new Int32Array(shared), progressAtBatch: 0 };
     worker.on('message', (message: { batch: number; results: WorkerResult[] }) => this.#finished(thread, message));
     worker.on('error', (error) => this.#failed(thread, error));
-    this.#started++;
     return thread;
   }
 

@@ -4,7 +4,7 @@
  * come from the protocol table.
  */
 import { GoRegExp } from '../../common/regex.js';
-import { ConfigNode, durationSeconds, entries, field, fields, oneOf } from '../../common/config-walk.js';
+import { type ConfigNode, durationSeconds, entries, field, fields, oneOf } from '../../common/config-walk.js';
 import type { Module } from '../module.js';
 import { PROBER_NAMES, PROTOCOLS, type ProberName, type Sections } from '../protocols.js';
 

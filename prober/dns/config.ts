@@ -1,5 +1,5 @@
 /** The `dns:` section of a module (blackbox's DNSProbe): type, defaults and strict reader. */
-import { boolean, ConfigNode, field, fields, list, oneOf, regexpList, string } from '../../common/config-walk.js';
+import { boolean, type ConfigNode, field, fields, list, oneOf, regexpList, string } from '../../common/config-walk.js';
 import type { GoRegExp } from '../../common/regex.js';
 import { ADDRESS_KEYS, addressDefaults, readAddress, readTLS, tlsDefaults, type AddressSelection, type TLSConfig } from '../net/config.js';
 

@@ -1,5 +1,5 @@
 /** The `grpc:` section of a module (blackbox's GRPCProbe): type, defaults and strict reader. */
-import { boolean, ConfigNode, field, fields, string } from '../../common/config-walk.js';
+import { boolean, type ConfigNode, field, fields, string } from '../../common/config-walk.js';
 import { ADDRESS_KEYS, addressDefaults, readAddress, readTLS, tlsDefaults, type AddressSelection, type TLSConfig } from '../net/config.js';
 
 export interface GRPCProbeConfig extends AddressSelection {

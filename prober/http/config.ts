@@ -1,7 +1,7 @@
 /** The `http:` section of a module (blackbox 0.23's HTTPProbe): type, defaults and strict reader. */
 import {
   boolean,
-  ConfigNode,
+  type ConfigNode,
   field,
   fields,
   fileContents,

@@ -1,5 +1,5 @@
 /** The `icmp:` section of a module (blackbox's ICMPProbe): type, defaults and strict reader. */
-import { boolean, ConfigNode, field, fields, integer } from '../../common/config-walk.js';
+import { boolean, type ConfigNode, field, fields, integer } from '../../common/config-walk.js';
 import { ADDRESS_KEYS, addressDefaults, readAddress, type AddressSelection } from '../net/config.js';
 
 export interface ICMPProbeConfig extends AddressSelection {

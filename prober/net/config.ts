@@ -2,7 +2,7 @@
  * The config parts every protocol shares: how a target's address is chosen (blackbox's
  * chooseProtocol settings) and the client TLS settings, with their defaults and strict readers.
  */
-import { boolean, ConfigNode, field, fields, fileContents, oneOf, string } from '../../common/config-walk.js';
+import { boolean, type ConfigNode, field, fields, fileContents, oneOf, string } from '../../common/config-walk.js';
 
 export type IPProtocol = 'ip4' | 'ip6';
 export type TLSVersion = 'TLS10' | 'TLS11' | 'TLS12' | 'TLS13';

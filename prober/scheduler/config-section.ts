@@ -3,7 +3,7 @@
  * Read with the config's strict walker, so errors name file, line and key like every other section.
  */
 import { isAbsolute, join } from 'node:path';
-import { ConfigError, ConfigNode, durationSeconds, entries, field, fields, integer, list, string } from '../../common/config-walk.js';
+import { ConfigError, type ConfigNode, durationSeconds, entries, field, fields, integer, list, string } from '../../common/config-walk.js';
 import { parseTarget } from '../net/host-port.js';
 
 export interface SchedulerGroup {

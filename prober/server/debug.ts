@@ -2,6 +2,7 @@
  * blackbox's `?debug=true` view of one probe: the probe's log lines, the metrics it would have
  * returned and its module as YAML, secrets redacted.
  */
+import { REDACTED, redactUserinfo } from '../log-value.js';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
 import { toLogfmt, type Logger } from '../../common/logging.js';
@@ -10,7 +11,6 @@ import { GoRegExp } from '../../common/regex.js';
 import type { StatusCodeRange } from '../http/config.js';
 import type { Module } from '../module.js';
 
-const REDACTED = '<secret>';
 const SECRET_KEYS = new Set(['password', 'bearer_token', 'key']);
 const SECRET_HEADER = /authorization|cookie|token|secret|password|api[-_]?key/i;
 // PEM text read from a *_file is shown as the file name only.
@@ -65,16 +65,6 @@ function plain(value: unknown, key = ''): unknown {
   }
   if (value === false || value === '' || value === 0) return undefined;
   return typeof value === 'string' ? redactUserinfo(value) : value;
-}
-
-const URL_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*)@/i;
-
-/** A URL's password (`proxy_url: http://user:pass@proxy`) as blackbox shows it: hidden, the user kept. */
-export function redactUserinfo(text: string): string {
-  return text.replace(URL_USERINFO, (whole, scheme: string, userinfo: string) => {
-    const colon = userinfo.indexOf(':');
-    return colon === -1 ? whole : `${scheme}${userinfo.slice(0, colon)}:${REDACTED}@`;
-  });
 }
 
 export function moduleYAML(module: Module): string {

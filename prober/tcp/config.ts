@@ -1,5 +1,5 @@
 /** The `tcp:` section of a module (blackbox's TCPProbe, with query_response): type, defaults and strict reader. */
-import { boolean, ConfigNode, field, fields, list, regexp, string } from '../../common/config-walk.js';
+import { boolean, type ConfigNode, field, fields, list, regexp, string } from '../../common/config-walk.js';
 import type { GoRegExp } from '../../common/regex.js';
 import { ADDRESS_KEYS, addressDefaults, readAddress, readTLS, tlsDefaults, type AddressSelection, type TLSConfig } from '../net/config.js';
 

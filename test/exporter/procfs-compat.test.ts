@@ -25,7 +25,7 @@ import { xfsCollector } from '../../exporter/collectors/xfs.js';
 import { zfsCollector } from '../../exporter/collectors/zfs.js';
 import type { CollectorDefinition } from '../../exporter/types.js';
 import { createCollector } from './collectors/fixture.js';
-import { labelNames, parseExposition, type Family } from '../helpers/exposition.js';
+import { labelNames, parseExposition } from '../helpers/exposition.js';
 import { freePort } from '../helpers/ports.js';
 import { requireBinary, startProcess, waitForHttp } from '../helpers/process.js';
 import { FIXTURES, ROOT } from './exporter-process.js';

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultModule } from '../../prober/config/modules.js';
-import { moduleYAML, redactUserinfo } from '../../prober/server/debug.js';
+import { logValue, redactUserinfo } from '../../prober/log-value.js';
+import { moduleYAML } from '../../prober/server/debug.js';
 
 test('proxy_url passwords, auth, tokens, *_file contents and sensitive header values are redacted', () => {
   const module = defaultModule('http', 5);
@@ -27,4 +28,8 @@ test('redactUserinfo keeps URLs without a password as they are', () => {
   assert.equal(redactUserinfo('https://user@example.test/'), 'https://user@example.test/');
   assert.equal(redactUserinfo('https://example.test/a@b'), 'https://example.test/a@b');
   assert.equal(redactUserinfo('socks5://u:p@h:1080'), 'socks5://u:<secret>@h:1080');
+});
+
+test('log lines show a target URL with its password hidden', () => {
+  assert.equal(logValue('https://panel:hunter2@example.test/status'), 'https://panel:<secret>@example.test/status');
 });

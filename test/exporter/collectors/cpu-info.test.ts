@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { compileRegex, type GoRegExp } from '../../../common/regex.js';
+import { compileRegex } from '../../../common/regex.js';
 import { MetricFamilies, renderText } from '../../../common/metrics.js';
 import { addCpuInfo, cpuInfoDefaults, cpuInfoWanted } from '../../../exporter/collectors/cpu-info.js';
 import { cpuCollector } from '../../../exporter/collectors/cpu.js';

@@ -5,7 +5,7 @@ import { cp, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { compileRegex, type GoRegExp } from '../../../common/regex.js';
+import { compileRegex } from '../../../common/regex.js';
 import { promisify } from 'node:util';
 import { ThreadedSysfsReader } from '../../../exporter/sysfs/read.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
