@@ -66,7 +66,7 @@ export function booleanFlag(help: string, defaultValue = false): FlagSpec<boolea
   };
 }
 
-export function enumFlag<T extends string>(help: string, values: readonly T[], defaultValue: T): FlagSpec<T> {
+function enumFlag<T extends string>(help: string, values: readonly T[], defaultValue: T): FlagSpec<T> {
   return {
     help: `${help} One of: [${values.join(', ')}]`,
     default: defaultValue,
@@ -199,7 +199,7 @@ export function helpText(program: ProgramInfo, specs: FlagSpecs): string {
   return `usage: ${program.name} [<flags>]\n\n${program.description}\n\nFlags:\n${lines.join('\n')}\n`;
 }
 
-export function versionText(program: ProgramInfo): string {
+function versionText(program: ProgramInfo): string {
   return `${program.name}, version ${program.version} (node ${process.version}, ${process.platform}/${process.arch})\n`;
 }
 

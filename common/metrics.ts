@@ -135,7 +135,7 @@ export function escapeLabelValue(value: string): string {
   return /[\\"\n]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : value;
 }
 
-export function escapeHelp(help: string): string {
+function escapeHelp(help: string): string {
   return /[\\\n]/.test(help) ? help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') : help;
 }
 
@@ -166,7 +166,7 @@ export function sampleLine(name: string, labels: string, value: number): string 
 }
 
 /** The `_bucket` (cumulative, then `+Inf`), `_sum` and `_count` lines of one histogram series. */
-export function histogramSampleLines(name: string, labels: string, histogram: HistogramValue): string {
+function histogramSampleLines(name: string, labels: string, histogram: HistogramValue): string {
   const prefix = labels === '' ? '' : `${labels},`;
   let out = '';
   for (let i = 0; i < histogram.upperBounds.length; i++) {

@@ -12,7 +12,7 @@ function toggleFlag(definition: CollectorDefinition): FlagSpec<boolean | undefin
   return { ...flag, default: undefined, showDefault: () => (definition.defaultEnabled ? 'enabled' : 'disabled') };
 }
 
-export function toggleFlagName(definition: CollectorDefinition): string {
+function toggleFlagName(definition: CollectorDefinition): string {
   return `collector.${definition.name}`;
 }
 

@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import type { HostPaths } from './types.js';
 
-export function defaultHostPaths(): HostPaths {
+function defaultHostPaths(): HostPaths {
   return { procfs: '/proc', sysfs: '/sys', rootfs: '/' };
 }
 

@@ -29,7 +29,7 @@ interface GettableSilence {
   status: { state: string };
 }
 
-export class AlertmanagerError extends Error {}
+class AlertmanagerError extends Error {}
 
 export class SilencesClient {
   private readonly base: URL;

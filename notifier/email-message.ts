@@ -15,7 +15,7 @@ const LOOK: Record<Tone, { label: string; color: string; background: string }> =
   resolved: { label: 'RESOLVED', color: '#ffffff', background: '#1a7f37' },
 };
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 

@@ -16,7 +16,7 @@ export interface EmailOptions {
   timeoutMs: number;
 }
 
-export function parseSmarthost(smarthost: string): { host: string; port: number } {
+function parseSmarthost(smarthost: string): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(smarthost);
   const port = match === null ? NaN : Number(match[3]);
   if (match === null || port < 1 || port > 65535) throw new Error(`invalid SMTP smarthost ${JSON.stringify(smarthost)} (expected host:port)`);

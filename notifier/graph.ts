@@ -37,7 +37,7 @@ class RenderError extends Error {
 }
 
 /** The alerts the graph shows: the firing ones, or the resolved ones in an all-clear. */
-export function alertsToChart(notification: Notification, max: number): Alert[] {
+function alertsToChart(notification: Notification, max: number): Alert[] {
   const firing = notification.alerts.filter((alert) => alert.status === 'firing');
   const shown = firing.length > 0 ? firing : notification.alerts;
   return shown.filter(hasGraph).slice(0, max);

@@ -129,7 +129,7 @@ function toPlotSeries(all: Series[]) {
 }
 
 /** A step for about 240 points in the range, never finer than 15 s. */
-export function windowFor(end: number, rangeSeconds: number): GraphWindow {
+function windowFor(end: number, rangeSeconds: number): GraphWindow {
   const step = Math.max(15, Math.ceil(rangeSeconds / 240));
   return { start: end - rangeSeconds, end, step };
 }

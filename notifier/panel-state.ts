@@ -5,7 +5,7 @@
 import type { Series } from './prometheus.js';
 
 /** Locations that must fail at once for the panel to count as down. */
-export function locationsNeeded(locationCount: number): number {
+function locationsNeeded(locationCount: number): number {
   return Math.min(2, locationCount);
 }
 

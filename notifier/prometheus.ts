@@ -12,11 +12,11 @@ export class PrometheusError extends Error {
 }
 
 /** Series beyond this many per query are dropped: a chart cannot show them and the response stays small. */
-export const MAX_SERIES_PER_QUERY = 50;
+const MAX_SERIES_PER_QUERY = 50;
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 /** A PromQL string literal for `value`, whatever characters it holds. */
-export function promqlString(value: string): string {
+function promqlString(value: string): string {
   return JSON.stringify(value);
 }
 

@@ -14,7 +14,7 @@ const LOOK: Record<Tone, { emoji: string; color: string }> = {
 };
 
 /** Slack's three control characters; everything else in a label value is shown as written. */
-export function escapeMrkdwn(text: string): string {
+function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 

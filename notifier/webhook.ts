@@ -29,7 +29,7 @@ export interface Notification {
 }
 
 /** Alertmanager sends at most `max_alerts` (default: all); a group larger than this is refused as malformed. */
-export const MAX_ALERTS_PER_NOTIFICATION = 1000;
+const MAX_ALERTS_PER_NOTIFICATION = 1000;
 const MAX_LABELS = 64;
 const MAX_VALUE_LENGTH = 4096;
 

@@ -12,12 +12,12 @@ import { describeMetric, type MetricSink } from '../common/metrics.js';
 import { ConfigError } from '../common/config-walk.js';
 import { defaultConfig, parseConfig, type Config } from './config.js';
 
-export const configLastReloadSuccessful = describeMetric(
+const configLastReloadSuccessful = describeMetric(
   'blackbox_exporter_config_last_reload_successful',
   'Blackbox exporter config loaded successfully.',
   'gauge',
 );
-export const configLastReloadSuccessTimestamp = describeMetric(
+const configLastReloadSuccessTimestamp = describeMetric(
   'blackbox_exporter_config_last_reload_success_timestamp_seconds',
   'Timestamp of the last successful configuration reload.',
   'gauge',

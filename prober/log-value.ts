@@ -1,5 +1,5 @@
 /** Request-supplied text in log lines (targets, module names): bounded so one request cannot write a huge line, URL passwords hidden. */
-export const MAX_LOGGED_VALUE_CHARS = 256;
+const MAX_LOGGED_VALUE_CHARS = 256;
 
 export function logValue(raw: string, max = MAX_LOGGED_VALUE_CHARS): string {
   const text = redactUserinfo(raw);

@@ -54,7 +54,7 @@ interface CpuLabels {
  * Keeps each CPU's counters monotonic: the kernel's per-CPU times can dip slightly (iowait is
  * known to), so a lower value keeps the previous one; a big idle drop resets that CPU instead.
  */
-export class MonotonicCpuTimes {
+class MonotonicCpuTimes {
   readonly #last = new Map<string, CpuTimes>();
   readonly #logger: Logger;
 

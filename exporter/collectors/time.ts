@@ -47,7 +47,7 @@ function loadZoneRule(): ZoneRule | undefined {
 }
 
 /** Intl's short name, for zones without a usable TZif file: `UTC`, `PST`, or `GMT+1` where Go would say `CET`. */
-export function timeZoneName(date: Date): string {
+function timeZoneName(date: Date): string {
   zoneName ??= new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
   return zoneName.formatToParts(date).find((part) => part.type === 'timeZoneName')?.value ?? 'UTC';
 }

@@ -8,7 +8,7 @@ import { defineCollector, NoDataError } from '../types.js';
 import type { FallbackSources } from './sources.js';
 
 /** The one `device` these sums are reported under. */
-export const ALL_DISKS = 'all';
+const ALL_DISKS = 'all';
 
 const D = ['device'];
 const readBytes = describeMetric('node_disk_read_bytes_total', 'The total number of bytes read successfully.', 'counter', D);

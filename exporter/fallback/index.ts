@@ -12,7 +12,7 @@ import type { FallbackSources } from './sources.js';
 import { realHost, SystemInfoReader, type FallbackHost, type SystemInfoTiming } from './system-info.js';
 import { fallbackUnameCollector } from './uname.js';
 
-export { realHost, SingleFlight, SystemInfoReader, type FallbackHost, type OsModule, type SystemInformation, type SystemInfoTiming } from './system-info.js';
+export { realHost, SingleFlight,  type FallbackHost, type OsModule, type SystemInformation, type SystemInfoTiming } from './system-info.js';
 
 /** One set of fallback collectors reading `host`, sharing one cache of systeminformation answers; in name order. */
 export function fallbackCollectorsFor(host: FallbackHost = realHost, timing?: SystemInfoTiming): readonly CollectorDefinition[] {

@@ -9,7 +9,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
-export const DEFAULT_READ_LIMIT = 1024 * 1024;
+const DEFAULT_READ_LIMIT = 1024 * 1024;
 
 // Safe to share: each synchronous read finishes before any other code runs.
 let shared = Buffer.allocUnsafe(64 * 1024);

@@ -24,7 +24,7 @@ export const DMI_FIELDS = [
 ] as const;
 
 /** `sys_vendor` is reported as `system_vendor`. */
-export function dmiLabelName(field: (typeof DMI_FIELDS)[number]): string {
+function dmiLabelName(field: (typeof DMI_FIELDS)[number]): string {
   return field === 'sys_vendor' ? 'system_vendor' : field;
 }
 

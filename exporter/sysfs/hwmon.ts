@@ -6,7 +6,7 @@
 import { basename, dirname } from 'node:path';
 import { parseDecimal } from './values.js';
 
-export const HWMON_SENSOR_TYPES: ReadonlySet<string> = new Set([
+const HWMON_SENSOR_TYPES: ReadonlySet<string> = new Set([
   'vrm',
   'beep_enable',
   'update_interval',

@@ -14,7 +14,7 @@ function table(divisor: number, entries: Record<string, string>): [string, Power
 const same = (...files: string[]): Record<string, string> => Object.fromEntries(files.map((file) => [file, file]));
 
 /** Attribute file → family suffix, in node_exporter's groups: plain numbers, micro-units, tenths of a degree. */
-export const POWER_SUPPLY_NUMBERS: ReadonlyMap<string, PowerSupplyNumber> = new Map([
+const POWER_SUPPLY_NUMBERS: ReadonlyMap<string, PowerSupplyNumber> = new Map([
   ...table(1, {
     ...same('authentic', 'calibrate', 'capacity', 'capacity_alert_max', 'capacity_alert_min', 'online', 'present'),
     cycle_count: 'cyclecount',

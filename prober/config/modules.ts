@@ -22,7 +22,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-export function readModule(node: ConfigNode): Module {
+function readModule(node: ConfigNode): Module {
   const found = fields(node, ['prober', 'timeout', ...PROBER_NAMES]);
   const proberNode = found.get('prober');
   if (proberNode === undefined || !proberNode.present) return node.fail(`prober must be set (one of: ${PROBER_NAMES.join(', ')})`);

@@ -27,12 +27,12 @@ export interface DNSProbeConfig extends AddressSelection {
   validate_additional_rrs: DNSRRValidator;
 }
 
-export const DNS_QUERY_TYPES = [
+const DNS_QUERY_TYPES = [
   'A', 'AAAA', 'AFSDB', 'ANY', 'APL', 'AXFR', 'CAA', 'CDNSKEY', 'CDS', 'CERT', 'CNAME', 'DNAME', 'DHCID', 'DLV', 'DNSKEY', 'DS',
   'HINFO', 'HIP', 'IXFR', 'KEY', 'KX', 'LOC', 'MX', 'NAPTR', 'NS', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'NULL', 'OPT', 'PTR', 'RP',
   'RRSIG', 'SIG', 'SOA', 'SPF', 'SRV', 'SSHFP', 'TA', 'TKEY', 'TLSA', 'TSIG', 'TXT', 'URI',
 ] as const;
-export const DNS_QUERY_CLASSES = ['IN', 'CS', 'CH', 'HS', 'NONE', 'ANY'] as const;
+const DNS_QUERY_CLASSES = ['IN', 'CS', 'CH', 'HS', 'NONE', 'ANY'] as const;
 /** Header rcodes in number order, named as miekg/dns (and blackbox's valid_rcodes) name them. */
 export const DNS_RCODES = [
   'NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED', 'YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE',

@@ -9,9 +9,9 @@ import { decodeHealthCheckResponse, encodeHealthCheckRequest, frameMessage, HEAL
 
 /** gRPC status codes used here (google.golang.org/grpc/codes). */
 export const GRPC_OK = 0;
-export const GRPC_UNKNOWN = 2;
+const GRPC_UNKNOWN = 2;
 export const GRPC_DEADLINE_EXCEEDED = 4;
-export const GRPC_INTERNAL = 13;
+const GRPC_INTERNAL = 13;
 export const GRPC_UNAVAILABLE = 14;
 
 /** A health response is a few bytes; anything past this is not one. */

@@ -16,24 +16,24 @@ import { readBody, DEFAULT_BODY_SIZE_LIMIT, type BodyResult } from './body.js';
 import type { HeaderMatch, HTTPProbeConfig } from './config.js';
 import { hopConnector, type HopConnection, type HopTarget } from './connector.js';
 
-export const probeHTTPDurationSeconds = describeMetric(
+const probeHTTPDurationSeconds = describeMetric(
   'probe_http_duration_seconds',
   'Duration of http request by phase, summed over all redirects',
   'gauge',
   ['phase'],
 );
-export const probeHTTPContentLength = describeMetric('probe_http_content_length', 'Length of http content response', 'gauge');
-export const probeHTTPUncompressedBodyLength = describeMetric(
+const probeHTTPContentLength = describeMetric('probe_http_content_length', 'Length of http content response', 'gauge');
+const probeHTTPUncompressedBodyLength = describeMetric(
   'probe_http_uncompressed_body_length',
   'Length of uncompressed response body',
   'gauge',
 );
-export const probeHTTPRedirects = describeMetric('probe_http_redirects', 'The number of redirects', 'gauge');
-export const probeHTTPSSL = describeMetric('probe_http_ssl', 'Indicates if SSL was used for the final redirect', 'gauge');
-export const probeHTTPStatusCode = describeMetric('probe_http_status_code', 'Response HTTP status code', 'gauge');
-export const probeHTTPVersion = describeMetric('probe_http_version', 'Returns the version of HTTP of the probe response', 'gauge');
-export const probeFailedDueToRegex = describeMetric('probe_failed_due_to_regex', 'Indicates if probe failed due to regex', 'gauge');
-export const probeHTTPLastModified = describeMetric(
+const probeHTTPRedirects = describeMetric('probe_http_redirects', 'The number of redirects', 'gauge');
+const probeHTTPSSL = describeMetric('probe_http_ssl', 'Indicates if SSL was used for the final redirect', 'gauge');
+const probeHTTPStatusCode = describeMetric('probe_http_status_code', 'Response HTTP status code', 'gauge');
+const probeHTTPVersion = describeMetric('probe_http_version', 'Returns the version of HTTP of the probe response', 'gauge');
+const probeFailedDueToRegex = describeMetric('probe_failed_due_to_regex', 'Indicates if probe failed due to regex', 'gauge');
+const probeHTTPLastModified = describeMetric(
   'probe_http_last_modified_timestamp_seconds',
   'Returns the Last-Modified HTTP response header in unixtime',
   'gauge',
@@ -43,12 +43,12 @@ export const probeHTTPLastModified = describeMetric(
 const PHASES = ['connect', 'processing', 'resolve', 'tls', 'transfer'] as const;
 type Phase = (typeof PHASES)[number];
 const PHASE_LABELS = PHASES.map((phase) => [phase] as const);
-export const MAX_REDIRECTS = 10;
+const MAX_REDIRECTS = 10;
 /** The statuses Go's client follows (with a Location header). */
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const USER_AGENT = `Platypus Prober/${VERSION}`;
 /** Go's client default (http.Transport's MaxResponseHeaderBytes), which blackbox uses; undici's own is 16 KiB. */
-export const MAX_RESPONSE_HEADER_BYTES = 10 * 1024 * 1024;
+const MAX_RESPONSE_HEADER_BYTES = 10 * 1024 * 1024;
 
 interface Outcome {
   phases: Record<Phase, number>;
@@ -76,7 +76,7 @@ function headerValues(headers: IncomingHttpHeaders, name: string): string[] {
 }
 
 /** blackbox's matchRegularExpressionsOnHeaders: why the headers fail, or undefined. */
-export function headerMismatch(headers: IncomingHttpHeaders, failIfMatches: readonly HeaderMatch[], failIfNotMatches: readonly HeaderMatch[]): string | undefined {
+function headerMismatch(headers: IncomingHttpHeaders, failIfMatches: readonly HeaderMatch[], failIfNotMatches: readonly HeaderMatch[]): string | undefined {
   for (const spec of failIfMatches) {
     const values = headerValues(headers, spec.header);
     if (values.length === 0 && !spec.allow_missing) return `missing required header ${spec.header}`;

@@ -10,13 +10,13 @@ import { ProbeError, type ProbeContext } from '../types.js';
 import type { AddressSelection } from './config.js';
 import { normalizeIPLiteral, parseAddress } from './policy.js';
 
-export const probeDNSLookupTimeSeconds = describeMetric(
+const probeDNSLookupTimeSeconds = describeMetric(
   'probe_dns_lookup_time_seconds',
   'Returns the time taken for probe dns lookup in seconds',
   'gauge',
 );
-export const probeIPProtocol = describeMetric('probe_ip_protocol', 'Specifies whether probe ip protocol is IP4 or IP6', 'gauge');
-export const probeIPAddrHash = describeMetric(
+const probeIPProtocol = describeMetric('probe_ip_protocol', 'Specifies whether probe ip protocol is IP4 or IP6', 'gauge');
+const probeIPAddrHash = describeMetric(
   'probe_ip_addr_hash',
   "Specifies the hash of IP address. It's useful to detect if the IP address changes.",
   'gauge',

@@ -15,19 +15,19 @@ export const probeSSLEarliestCertExpiry = describeMetric(
   'Returns last SSL chain expiry in unixtime',
   'gauge',
 );
-export const probeSSLLastChainExpiry = describeMetric(
+const probeSSLLastChainExpiry = describeMetric(
   'probe_ssl_last_chain_expiry_timestamp_seconds',
   'Returns last SSL chain expiry in timestamp',
   'gauge',
 );
 // Label names in Go's output order (sorted), so the text matches blackbox's line for line.
-export const probeSSLLastChainInfo = describeMetric('probe_ssl_last_chain_info', 'Contains SSL leaf certificate information', 'gauge', [
+const probeSSLLastChainInfo = describeMetric('probe_ssl_last_chain_info', 'Contains SSL leaf certificate information', 'gauge', [
   'fingerprint_sha256',
   'issuer',
   'subject',
   'subjectalternative',
 ]);
-export const probeTLSVersionInfo = describeMetric('probe_tls_version_info', 'Returns the TLS version used or NaN when unknown', 'gauge', [
+const probeTLSVersionInfo = describeMetric('probe_tls_version_info', 'Returns the TLS version used or NaN when unknown', 'gauge', [
   'version',
 ]);
 
@@ -61,7 +61,7 @@ export function tlsState(socket: TLSSocket): TLSState {
 }
 
 /** The chain as Node gives it, leaf first, each certificate once. */
-export function peerChain(socket: TLSSocket): DetailedPeerCertificate[] {
+function peerChain(socket: TLSSocket): DetailedPeerCertificate[] {
   const chain: DetailedPeerCertificate[] = [];
   const seen = new Set<string>();
   let cert: DetailedPeerCertificate | null | undefined = socket.getPeerCertificate(true);
@@ -107,7 +107,7 @@ export function distinguishedName(name: Readonly<Record<string, string | string[
 }
 
 /** DNS names from subjectAltName, comma-joined (blackbox's `subjectalternative`). */
-export function dnsNames(cert: DetailedPeerCertificate): string {
+function dnsNames(cert: DetailedPeerCertificate): string {
   if (cert.subjectaltname === undefined) return '';
   return cert.subjectaltname
     .split(', ')
@@ -145,7 +145,7 @@ export function requireTrusted(socket: TLSSocket, config: TLSConfig, context = '
 }
 
 /** Node TLS options for `config`; verification is left to requireTrusted(). */
-export function tlsOptions(config: TLSConfig, host: string, alpn?: string[]): ConnectionOptions {
+function tlsOptions(config: TLSConfig, host: string, alpn?: string[]): ConnectionOptions {
   const serverName = config.server_name ?? host;
   const options: ConnectionOptions = {
     rejectUnauthorized: false,

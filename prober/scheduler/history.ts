@@ -4,7 +4,7 @@
  * memory stays fixed (672 bytes per target) however many checks run.
  */
 const HOUR_MS = 3_600_000;
-export const HISTORY_HOURS = 7 * 24;
+const HISTORY_HOURS = 7 * 24;
 const MAX_COUNT = 0xffff;
 
 export interface Availability {

@@ -7,7 +7,7 @@ import type { TargetState, TargetStatus } from './state.js';
 export type PageState = TargetStatus | 'maintenance';
 
 /** The PanelSlow alert's threshold: an up target whose last check took longer (or over half its timeout) shows as slow. */
-export const SLOW_SECONDS = 2;
+const SLOW_SECONDS = 2;
 
 export interface TargetSnapshot {
   group: string;
@@ -60,7 +60,7 @@ export interface SnapshotOptions {
 
 const slowSeconds = (state: TargetState): number => Math.min(SLOW_SECONDS, state.spec.group.timeout / 2);
 
-export function targetSnapshot(state: TargetState, now: number, { hideErrors = false }: SnapshotOptions = {}): TargetSnapshot {
+function targetSnapshot(state: TargetState, now: number, { hideErrors = false }: SnapshotOptions = {}): TargetSnapshot {
   const { target: _target, module: _module, ...labels } = state.labels;
   const certExpiry = state.certExpirySeconds;
   const recentChecks = state.recent.list();
@@ -90,7 +90,7 @@ export function targetSnapshot(state: TargetState, now: number, { hideErrors = f
 }
 
 /** Refresh period of the page: the shortest group interval, between 1 s and 30 s. */
-export function refreshSeconds(scheduler: Scheduler): number {
+function refreshSeconds(scheduler: Scheduler): number {
   let shortest = 30;
   for (const state of scheduler.targets()) shortest = Math.min(shortest, state.spec.group.interval);
   return Math.max(1, Math.ceil(shortest));

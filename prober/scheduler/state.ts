@@ -22,7 +22,7 @@ export function targetLabels(spec: TargetSpec, location: string | undefined): Re
 }
 
 /** FNV-1a of the target's key, as a fraction in [0, 1): its stable phase within the interval. */
-export function phaseFraction(key: string): number {
+function phaseFraction(key: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     hash ^= key.charCodeAt(i);

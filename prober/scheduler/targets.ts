@@ -89,7 +89,7 @@ function readLabel(labels: Record<string, string>, name: string, node: ConfigNod
 }
 
 /** Files matching an absolute pattern whose wildcards are in the file name only (dot files included, as Go's filepath.Glob). */
-export async function expandGlob(pattern: string): Promise<string[]> {
+async function expandGlob(pattern: string): Promise<string[]> {
   const dir = dirname(pattern);
   const name = basename(pattern);
   if (!picomatch.scan(name).isGlob) return [pattern];

@@ -17,9 +17,9 @@ import { logValue } from '../log-value.js';
 import { MAX_PROBE_DEPTH, PROBE_DEPTH_HEADER, ProbeRequestError } from '../types.js';
 import { TimeoutHeaderError } from './timeout.js';
 
-export const moduleUnknownTotal = describeMetric('blackbox_module_unknown_total', 'Count of unknown modules requested by probes', 'counter');
-export const probesInFlight = describeMetric('platypus_prober_probes_in_flight', 'Probes from /probe running now.', 'gauge');
-export const probesRejectedTotal = describeMetric(
+const moduleUnknownTotal = describeMetric('blackbox_module_unknown_total', 'Count of unknown modules requested by probes', 'counter');
+const probesInFlight = describeMetric('platypus_prober_probes_in_flight', 'Probes from /probe running now.', 'gauge');
+const probesRejectedTotal = describeMetric(
   'platypus_prober_probes_rejected_total',
   'Requests to /probe refused because --probe.max-concurrent probes were already running.',
   'counter',

@@ -31,7 +31,7 @@ const MAX_EXPECT_LINES = 10_000;
 const MAX_EXPECT_BYTES = 1024 * 1024;
 
 /** Reads lines from a socket on demand; detach() hands the socket back untouched (for STARTTLS). */
-export class LineReader {
+class LineReader {
   private buffered: Buffer = Buffer.alloc(0);
   private ended = false;
   private failure: Error | undefined;

@@ -28,7 +28,7 @@ export interface FakeHost extends FallbackHost {
   nowMs: number;
 }
 
-export function readHostFixture(name: string): HostFixture {
+function readHostFixture(name: string): HostFixture {
   return JSON.parse(readFileSync(new URL(`${name}.json`, FALLBACK_FIXTURES), 'utf8')) as HostFixture;
 }
 
