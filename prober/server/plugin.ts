@@ -3,11 +3,11 @@
  * `GET /config`, `GET /-/healthy`, and the prober's own `/metrics` (reload gauges, unknown-module
  * counter, process metrics, plus whatever `metricSources` add, e.g. the scheduler's series).
  */
-import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { collectDefaultMetrics, Registry } from 'prom-client';
 import { silentLogger, type Logger } from '../../common/logging.js';
-import { describeMetric, MetricFamilies, renderOpenMetrics, renderText } from '../../common/metrics.js';
+import { acceptsGzip, CONTENT_TYPES, END_OF_BODY, negotiateFormat, renderFamilies, sendMetricsBody } from '../../common/exposition.js';
+import { describeMetric, MetricFamilies, renderText } from '../../common/metrics.js';
+import { collectProcessMetrics } from '../../common/process-metrics.js';
 import type { ConfigStore } from '../config-store.js';
 import { moduleYAML } from './debug.js';
 import { checkTarget, DEFAULT_POLICY, type TargetPolicy } from '../net/policy.js';
@@ -53,8 +53,6 @@ interface ProbeQuery {
 }
 
 const TEXT = 'text/plain; charset=utf-8';
-const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
-const OPENMETRICS_TEXT = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
 
 /** Go's `url.Values.Get`: the first value, '' when absent. */
 function first(value: string | string[] | undefined): string {
@@ -66,10 +64,6 @@ function probeDepth(header: string | string[] | undefined): number {
   if (header === undefined) return 0;
   const text = Array.isArray(header) ? header[0] ?? '' : header;
   return /^\d{1,6}$/.test(text.trim()) ? Number(text.trim()) : MAX_PROBE_DEPTH;
-}
-
-function wantsOpenMetrics(accept: string | undefined): boolean {
-  return accept !== undefined && accept.includes('application/openmetrics-text');
 }
 
 /** The loaded modules as YAML, secrets redacted (blackbox's `/config`). */
@@ -89,9 +83,6 @@ export async function proberPlugin(app: FastifyInstance, options: ProberPluginOp
   let unknownModules = 0;
   let rejected = 0;
   let inFlight = 0;
-
-  const processRegistry = new Registry();
-  collectDefaultMetrics({ register: processRegistry });
 
   const bad = (reply: FastifyReply, code: number, message: string): FastifyReply => reply.code(code).type(TEXT).send(`${message}\n`);
 
@@ -146,10 +137,8 @@ export async function proberPlugin(app: FastifyInstance, options: ProberPluginOp
       inFlight--;
     }
     if (debug) return reply.type(TEXT).send(result.debugOutput());
-    if (wantsOpenMetrics(request.headers.accept)) {
-      return reply.type(OPENMETRICS_TEXT).send(`${renderOpenMetrics(result.families.families())}# EOF\n`);
-    }
-    return reply.type(PROMETHEUS_TEXT).send(renderText(result.families.families()));
+    const format = negotiateFormat(request.headers.accept);
+    return reply.type(CONTENT_TYPES[format]).send(renderFamilies(result.families.families(), format) + END_OF_BODY[format]);
   });
 
   app.post('/-/reload', async (request, reply) => {
@@ -169,23 +158,23 @@ export async function proberPlugin(app: FastifyInstance, options: ProberPluginOp
   app.get('/config', async (_request, reply) => reply.type(TEXT).send(configYAML(store)));
   app.get('/-/healthy', async (_request, reply) => reply.type(TEXT).send('Healthy'));
 
-  app.get('/metrics', async (_request, reply) => {
+  // The scheduler's sources render the text format, so /metrics is always text (compressed when asked).
+  app.get('/metrics', async (request, reply) => {
     const families = new MetricFamilies();
     store.collect(families);
     families.add(moduleUnknownTotal, unknownModules);
     families.add(probesInFlight, inFlight);
     families.add(probesRejectedTotal, rejected);
+    collectProcessMetrics(families);
     const own = renderText(families.families());
-    const processText = await processRegistry.metrics();
-    async function* exposition(): AsyncGenerator<string> {
+    function* exposition(): Generator<string> {
       yield own;
       for (const source of metricSources) {
         const text = source();
         if (typeof text === 'string') yield text;
         else yield* text;
       }
-      yield processText;
     }
-    return reply.type(PROMETHEUS_TEXT).send(Readable.from(exposition()));
+    return sendMetricsBody(reply, 200, exposition(), CONTENT_TYPES.text, acceptsGzip(request.headers['accept-encoding']));
   });
 }

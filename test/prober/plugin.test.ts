@@ -4,6 +4,7 @@ import { createServer as createNetServer, type Socket } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildProberApp, type ProberAppOptions } from '../../prober/server/app.js';
@@ -209,4 +210,14 @@ test('/metrics has the reload gauges and process metrics, with HELP and TYPE', a
   assert.ok((families.get('blackbox_exporter_config_last_reload_success_timestamp_seconds')?.samples[0]?.value ?? 0) > 1.7e9);
   assert.equal(families.get('process_resident_memory_bytes')?.type, 'gauge');
   for (const family of families.values()) assert.notEqual(family.help, '', family.name);
+});
+
+test('/metrics is gzipped when the scraper takes it, and holds the process metrics', async (t) => {
+  const prober = await app(t);
+  const response = await prober.inject({ url: '/metrics', headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(response.headers['content-encoding'], 'gzip');
+  const text = gunzipSync(response.rawPayload).toString('utf8');
+  assert.ok((sampleValue(text, 'process_resident_memory_bytes') ?? 0) > 0);
+  assert.equal(sampleValue(text, 'blackbox_module_unknown_total'), 0);
+  assert.equal((await prober.inject('/metrics')).headers['content-encoding'], undefined);
 });
