@@ -24,7 +24,7 @@ test('compose stack: two panels down → one Slack message and one email naming 
   const since = (start: number): string => `${((performance.now() - start) / 1000).toFixed(1)} s`;
   const names = (text: string): boolean => text.includes(urlOf(panels.a)) && text.includes(urlOf(panels.b));
   const message = await waitFor('the Slack message naming both panels', () => slack.messages.find((m) => names(slackText(m))), { timeoutMs: 60_000, intervalMs: 250 });
-  const mail = await waitFor('the email naming both panels', () => smtp.mails.find((m) => m.subject === '[FIRING:2] PanelDown: a, b'), { timeoutMs: 60_000, intervalMs: 250 });
+  await waitFor('the email naming both panels', () => smtp.mails.find((m) => m.subject === '[FIRING:2] PanelDown: a, b'), { timeoutMs: 60_000, intervalMs: 250 });
   t.diagnostic(`outage → Slack and email: ${since(outageAt)}`);
   assert.match(slackText(message), /PanelDown: 2 firing/);
   assert.match(slackText(message), /connect_refused/);
