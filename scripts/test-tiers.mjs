@@ -15,8 +15,14 @@ const INTEGRATION = [
   'test/exporter/cli.test.ts',
   'test/exporter/compat.test.ts',
   'test/exporter/prometheus.test.ts',
+  'test/exporter/fallback-prometheus.test.ts',
+  'test/exporter/golden.test.ts',
+  'test/exporter/**/*compat*.test.ts',
   'test/prober/cli.test.ts',
   'test/prober/**/*compat*.test.ts',
+  // a real Alertmanager (and Prometheus) around the notifier and the maintenance CLI
+  'test/notifier/{alertmanager,integration}.test.ts',
+  'test/maintenance/**',
   'test/prober/**/{dns,grpc,icmp,tcp}.test.ts',
   // certificates made with the openssl command line at test time
   'test/common/web-config.test.ts',
@@ -25,9 +31,11 @@ const INTEGRATION = [
   'test/prober/**/hostile-{http,protocols}.test.ts',
   // headless Chromium
   'test/prober/**/status-page.test.ts',
-  // platypus-prober as a process of its own (reload by SIGHUP, the concurrency bound, the scheduler CLI)
-  'test/prober/{concurrency,reload}.test.ts',
-  'test/prober/scheduler/cli.test.ts',
+  // platypus-prober or platypus-exporter as a process of its own (reload by SIGHUP, the concurrency bound,
+  // the scheduler CLI, hostile requests and files, restarts, a memory cgroup)
+  'test/prober/{concurrency,reload,fuzz-probe,hostile-probe,query-response-flood}.test.ts',
+  'test/prober/scheduler/{cli,file-sd-fifo,public-status-page,state-file}.test.ts',
+  'test/exporter/textfile-memory.test.ts',
   // memory and open files over thousands of checks
   'test/prober/**/soak.test.ts',
 ];
