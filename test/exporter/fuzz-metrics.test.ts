@@ -3,6 +3,7 @@
  * `collect[]` / `exclude[]` values against the real app. Runs a fixed seed and a random one
  * (printed, so a failure can be replayed with FUZZ_SEED).
  */
+import { seededRandom } from '../helpers/random.js';
 import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
@@ -19,18 +20,6 @@ const COLLECTOR_TIMEOUT_MS = 4_000;
 const MIB = 1024 * 1024;
 /** Node's default `maxHeaderSize`, the request line included. */
 const HEADER_LIMIT = 16 * 1024;
-
-/** mulberry32: small, seedable, good enough to pick cases. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Pick = <T>(items: readonly T[]) => T;
 
@@ -126,7 +115,7 @@ function send(agent: Agent, port: number, method: string, target: string, header
 }
 
 async function fuzz(port: number, seed: number, count = REQUESTS_PER_SEED): Promise<{ requests: number; statuses: Map<number, number>; worstMs: number }> {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick: Pick = (items) => items[Math.floor(next() * items.length)] as (typeof items)[number];
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const statuses = new Map<number, number>();

@@ -6,6 +6,7 @@
  * random one, printed when it fails. Targets are loopback only: hosts that a resolver would look
  * up are generated only where the URL parser refuses them first.
  */
+import { seededRandom } from '../helpers/random.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
@@ -43,18 +44,6 @@ ${['http_2xx: http', 'tcp_connect: tcp', 'icmp: icmp', 'grpc: grpc']
       query_name: example.com
 `;
 
-/** mulberry32: small, seedable, good enough to pick fuzz cases. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Ports {
   ok: number;
   silent: number;
@@ -70,7 +59,7 @@ interface FuzzCase {
 }
 
 function generator(seed: number, ports: Ports): () => FuzzCase {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const chance = (p: number): boolean => next() < p;
   const repeat = (text: string): string => text.repeat(1 + Math.floor(next() * (chance(0.1) ? 20_000 : 50)));
