@@ -11,7 +11,7 @@ export { parseConfig, loadConfig, defaultConfig, type Config } from './config.js
 export { ConfigError } from '../common/config-walk.js';
 export type { Module } from './module.js';
 export { ConfigStore, type ConfigStoreOptions, type ReloadOutcome } from './config-store.js';
-export { computeTimeoutSeconds } from './server/timeout.js';
+export { computeTimeoutSeconds } from './deadline.js';
 export { createTargetPolicy, checkTarget, type TargetPolicy, type TargetPolicyOptions } from './net/policy.js';
 export { proberPlugin, type ProberPluginOptions } from './server/plugin.js';
 export { buildProberApp, type ProberAppOptions } from './server/app.js';

@@ -5,7 +5,7 @@
  */
 import { Registry, type Metric } from 'prom-client';
 import { isTimeout, raceAbort, withTimeout } from '../common/abort.js';
-import { describeMetric, MetricFamilies, renderText, type MetricDesc, type MetricSink } from '../common/metrics.js';
+import { describeMetric, MetricFamilies, type MetricDesc, type MetricSink } from '../common/metrics.js';
 import { silentLogger, type Logger } from '../common/logging.js';
 import { defaultConfig, type Config } from './config.js';
 import type { Module } from './module.js';
@@ -13,8 +13,8 @@ import { withinProbeBoundary } from './boundary.js';
 import { logValue } from './log-value.js';
 import { DEFAULT_POLICY, type TargetPolicy } from './net/policy.js';
 import { probers, PROTOCOLS, type Protocol } from './protocols.js';
-import { capturingLogger, debugOutput as renderDebugOutput } from './server/debug.js';
-import { computeTimeoutSeconds } from './server/timeout.js';
+import { capturingLogger } from './probe-log.js';
+import { computeTimeoutSeconds } from './deadline.js';
 import { ProbeError, ProbeRequestError, type FailureReason, type ProbeContext, type ProbeFn } from './types.js';
 
 export const probeSuccess = describeMetric('probe_success', 'Displays whether or not the probe was a success', 'gauge');
@@ -55,7 +55,7 @@ export interface ProbeOptions {
   signal?: AbortSignal;
   logger?: Logger;
   policy?: TargetPolicy;
-  /** Keep this probe's log lines (at debug level) for debugOutput(). */
+  /** Keep this probe's log lines (at debug level) in the result's `logs`. */
   debug?: boolean;
   /** The PROBE_DEPTH_HEADER of the /probe request that asked for this probe (default 0). */
   depth?: number;
@@ -69,7 +69,10 @@ export interface ProbeResult {
   families: MetricFamilies;
   /** A fresh prom-client Registry holding the families (built on each call). */
   registry(): Registry;
-  debugOutput(): string;
+  /** The module as it ran (with the `hostname` parameter applied). */
+  module: Module;
+  /** The probe's log lines, logfmt, when `debug` was asked for. */
+  logs?: string;
 }
 
 function resolveModule(options: ProbeOptions): { module: Module; name: string } {
@@ -202,8 +205,9 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
     timeoutSeconds,
     families,
     registry: () => buildRegistry(families),
-    debugOutput: () => renderDebugOutput(capture?.text() ?? '', renderText(families.families()), module),
+    module,
   };
+  if (capture !== undefined) result.logs = capture.text();
   if (failureReason !== undefined) result.failureReason = failureReason;
   return result;
 }

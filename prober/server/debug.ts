@@ -3,13 +3,13 @@
  * returned and its module as YAML, secrets redacted.
  */
 import { REDACTED, redactUserinfo } from '../log-value.js';
-import { pino } from 'pino';
 import { stringify } from 'yaml';
-import { toLogfmt, type Logger } from '../../common/logging.js';
+import { renderText } from '../../common/metrics.js';
 import { formatDuration } from '../../common/duration.js';
 import { GoRegExp } from '../../common/regex.js';
 import type { StatusCodeRange } from '../http/config.js';
 import type { Module } from '../module.js';
+import type { ProbeResult } from '../probe.js';
 
 const SECRET_KEYS = new Set(['password', 'bearer_token', 'key']);
 const SECRET_HEADER = /authorization|cookie|token|secret|password|api[-_]?key/i;
@@ -21,22 +21,6 @@ const FILE_BACKED = new Map([
   ['password', 'password_file'],
   ['bearer_token', 'bearer_token_file'],
 ]);
-
-export interface CapturingLogger {
-  logger: Logger;
-  /** Every line logged so far, logfmt, one per line. */
-  text(): string;
-}
-
-/** A debug-level logger bound to the probe whose lines are kept for debugOutput(). */
-export function capturingLogger(bindings: Record<string, string>): CapturingLogger {
-  const lines: string[] = [];
-  const logger = pino(
-    { level: 'debug', base: bindings, formatters: { level: (label) => ({ level: label }) }, timestamp: pino.stdTimeFunctions.epochTime },
-    { write: (line: string) => void lines.push(toLogfmt(line)) },
-  );
-  return { logger, text: () => lines.join('') };
-}
 
 function statusCodeText(range: StatusCodeRange): string | number {
   if (range.min === range.max) return range.min;
@@ -74,6 +58,7 @@ export function moduleYAML(module: Module): string {
   return stringify(shown);
 }
 
-export function debugOutput(logs: string, metrics: string, module: Module): string {
+export function debugOutput({ logs = '', families, module }: ProbeResult): string {
+  const metrics = renderText(families.families());
   return `Logs for the probe:\n${logs}\n\n\nMetrics that would have been returned:\n${metrics}\n\n\nModule configuration:\n${moduleYAML(module)}\n`;
 }

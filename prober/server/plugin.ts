@@ -9,13 +9,13 @@ import { acceptsGzip, CONTENT_TYPES, END_OF_BODY, negotiateFormat, renderFamilie
 import { describeMetric, MetricFamilies, renderText } from '../../common/metrics.js';
 import { collectProcessMetrics } from '../../common/process-metrics.js';
 import type { ConfigStore } from '../config-store.js';
-import { moduleYAML } from './debug.js';
+import { debugOutput, moduleYAML } from './debug.js';
 import { checkTarget, DEFAULT_POLICY, type TargetPolicy } from '../net/policy.js';
 import { DEFAULT_MODULE_NAME, DEFAULT_TIMEOUT_OFFSET_SECONDS, probe } from '../probe.js';
 import { InvalidTargetError } from '../net/host-port.js';
 import { logValue } from '../log-value.js';
 import { MAX_PROBE_DEPTH, PROBE_DEPTH_HEADER, ProbeRequestError } from '../types.js';
-import { TimeoutHeaderError } from './timeout.js';
+import { TimeoutHeaderError } from '../deadline.js';
 
 const moduleUnknownTotal = describeMetric('blackbox_module_unknown_total', 'Count of unknown modules requested by probes', 'counter');
 const probesInFlight = describeMetric('platypus_prober_probes_in_flight', 'Probes from /probe running now.', 'gauge');
@@ -136,7 +136,7 @@ export async function proberPlugin(app: FastifyInstance, options: ProberPluginOp
     } finally {
       inFlight--;
     }
-    if (debug) return reply.type(TEXT).send(result.debugOutput());
+    if (debug) return reply.type(TEXT).send(debugOutput(result));
     const format = negotiateFormat(request.headers.accept);
     return reply.type(CONTENT_TYPES[format]).send(renderFamilies(result.families.families(), format) + END_OF_BODY[format]);
   });

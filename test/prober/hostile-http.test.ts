@@ -45,7 +45,7 @@ test('a port that never accepts (the handshake hangs): timeout while connecting,
   assert.ok(result.elapsedMs < (TIMEOUT_SECONDS + 1) * 1000, `took ${result.elapsedMs} ms`);
   assert.ok(result.elapsedMs >= TIMEOUT_SECONDS * 1000 - 50, `gave up early after ${result.elapsedMs} ms`);
   // It was the TCP connect that timed out, not a request on an accepted connection.
-  assert.match(result.debugOutput(), new RegExp(`connecting to 127\\.0\\.0\\.1:${target.port} timed out`));
+  assert.match(result.logs ?? '', new RegExp(`connecting to 127\\.0\\.0\\.1:${target.port} timed out`));
   assert.equal(result.value('probe_http_status_code'), 0);
   assert.ok(target.stillHanging(), 'the listener completed a handshake during the probe');
   // The probe's own connect attempt is abandoned: only the canary is still sending SYNs.

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { parseConfig } from '../../prober/config.js';
 import { probe, UnknownModuleError } from '../../prober/probe.js';
 import { ProbeRequestError } from '../../prober/types.js';
-import { TimeoutHeaderError } from '../../prober/server/timeout.js';
+import { TimeoutHeaderError } from '../../prober/deadline.js';
+import { debugOutput } from '../../prober/server/debug.js';
 import { sampleValue } from '../helpers/exposition.js';
 import { gc, openFds } from '../helpers/memory.js';
 import { createTestCA, tempDir } from '../helpers/tls.js';
@@ -79,7 +80,7 @@ test('debug output has the logs, the metrics and the module with secrets redacte
   const port = await listen(t, createServer((_req, res) => res.end('all OK')));
   const result = await probe({ target: `http://127.0.0.1:${port}/`, module: 'http_secret', config: CONFIG, debug: true });
   assert.equal(result.success, true);
-  const output = result.debugOutput();
+  const output = debugOutput(result);
   const [logs, rest] = output.split('\n\n\n\nMetrics that would have been returned:\n') as [string, string];
   const [metrics, moduleYAML] = rest.split('\n\n\n\nModule configuration:\n') as [string, string];
   assert.match(logs, /^Logs for the probe:\n/);

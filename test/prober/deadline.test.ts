@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { computeTimeoutSeconds, DEFAULT_SCRAPE_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, TimeoutHeaderError } from '../../prober/server/timeout.js';
+import { computeTimeoutSeconds, DEFAULT_SCRAPE_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, TimeoutHeaderError } from '../../prober/deadline.js';
 
 test('the probe timeout follows blackbox getTimeout rule', () => {
   // [module timeout, X-Prometheus-Scrape-Timeout-Seconds, offset, expected]
