@@ -5,6 +5,7 @@
  */
 import { connect as http2Connect, constants, type ClientHttp2Session, type IncomingHttpHeaders } from 'node:http2';
 import type { Socket } from 'node:net';
+import { raceAbort } from '../../common/abort.js';
 import { decodeHealthCheckResponse, encodeHealthCheckRequest, frameMessage, HEALTH_CHECK_PATH, unframeMessage } from './health-proto.js';
 
 /** gRPC status codes used here (google.golang.org/grpc/codes). */
@@ -60,23 +61,29 @@ function grpcMessageOf(headers: IncomingHttpHeaders): string {
   }
 }
 
-export function checkHealth(socket: Socket, authority: string, service: string, signal: AbortSignal): Promise<CheckResult> {
-  return new Promise((resolve) => {
-    let session: ClientHttp2Session | undefined;
-    let settled = false;
-    const finish = (result: CheckResult): void => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      session?.destroy();
-      socket.destroy();
-      resolve(result);
-    };
-    const onAbort = (): void => finish({ grpcStatus: GRPC_DEADLINE_EXCEEDED, grpcMessage: 'context deadline exceeded' });
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
+export async function checkHealth(socket: Socket, authority: string, service: string, signal: AbortSignal): Promise<CheckResult> {
+  if (signal.aborted) {
+    socket.destroy();
+    return DEADLINE_EXCEEDED;
+  }
+  const session = http2Connect(authority, { createConnection: () => socket });
+  try {
+    return await raceAbort(healthCheck(session, service), signal);
+  } catch (error) {
+    if (signal.aborted) return DEADLINE_EXCEEDED;
+    throw error;
+  } finally {
+    session.destroy();
+    socket.destroy();
+  }
+}
 
-    session = http2Connect(authority, { createConnection: () => socket });
+const DEADLINE_EXCEEDED: CheckResult = { grpcStatus: GRPC_DEADLINE_EXCEEDED, grpcMessage: 'context deadline exceeded' };
+
+/** The call on `session`: settles with its outcome, once, whatever the server does. */
+function healthCheck(session: ClientHttp2Session, service: string): Promise<CheckResult> {
+  // The first outcome wins: a promise settles once.
+  return new Promise((finish) => {
     session.on('error', (error) => finish({ grpcStatus: GRPC_UNAVAILABLE, grpcMessage: `connection error: ${error.message}` }));
     session.on('goaway', () => finish({ grpcStatus: GRPC_UNAVAILABLE, grpcMessage: 'the server sent GOAWAY' }));
     const stream = session.request({

@@ -4,6 +4,7 @@
  * and TLS, and keeps the socket so the prober can read the certificate chain and HTTP version.
  */
 import type { Socket } from 'node:net';
+import { raceAbort } from '../../common/abort.js';
 import type { buildConnector } from 'undici';
 import type { TLSConfig } from '../net/config.js';
 import { dial } from '../net/dial.js';
@@ -53,19 +54,26 @@ function watchProtocol(socket: Socket, connection: HopConnection): void {
 const MAX_PROXY_RESPONSE_BYTES = 16 * 1024;
 
 /** Asks an HTTP proxy for a tunnel; resolves once it answered 2xx. */
-function tunnel(socket: Socket, to: string, signal: AbortSignal): Promise<void> {
+async function tunnel(socket: Socket, to: string, signal: AbortSignal): Promise<void> {
+  try {
+    await raceAbort(askForTunnel(socket, to), signal);
+  } catch (error) {
+    socket.destroy();
+    throw signal.aborted ? new ProbeError('timeout', 'proxy CONNECT timed out') : error;
+  }
+}
+
+/** Sends CONNECT and reads the proxy's answer; its listeners leave the socket once it is in. */
+function askForTunnel(socket: Socket, to: string): Promise<void> {
   return new Promise((resolve, reject) => {
     let received = Buffer.alloc(0);
     const finish = (error?: ProbeError): void => {
-      signal.removeEventListener('abort', onAbort);
       socket.off('data', onData);
       socket.off('error', onError);
       socket.off('close', onClose);
-      if (error === undefined) return resolve();
-      socket.destroy();
-      reject(error);
+      if (error === undefined) resolve();
+      else reject(error);
     };
-    const onAbort = (): void => finish(new ProbeError('timeout', 'proxy CONNECT timed out'));
     const onError = (error: Error): void => finish(new ProbeError('connect_error', `proxy CONNECT failed: ${error.message}`));
     const onClose = (): void => finish(new ProbeError('connect_error', 'proxy closed the connection during CONNECT'));
     const onData = (chunk: Buffer): void => {
@@ -81,8 +89,6 @@ function tunnel(socket: Socket, to: string, signal: AbortSignal): Promise<void> 
       if (/^HTTP\/1\.[01] 2\d\d/.test(statusLine)) finish();
       else finish(new ProbeError('connect_error', `proxy refused CONNECT ${to}: ${statusLine}`));
     };
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
     socket.on('data', onData);
     socket.once('error', onError);
     socket.once('close', onClose);

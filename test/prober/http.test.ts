@@ -3,10 +3,12 @@ import { X509Certificate } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect as netConnect } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { createTestCA, selfSigned, tempDir } from '../helpers/tls.js';
 import { httpModule, listen, run } from './http-helpers.js';
+import { waitFor } from '../helpers/wait.js';
 import { compileRegex } from '../../common/regex.js';
 
 const LAST_MODIFIED = 'Wed, 21 Oct 2015 07:28:00 GMT';
@@ -259,6 +261,30 @@ test('proxy_url: http targets as absolute URIs, https targets through CONNECT', 
   assert.equal(tunneled.success, true, tunneled.text);
   assert.equal(tunneled.value('probe_http_ssl'), 1);
   assert.equal(proxied[1], `CONNECT 127.0.0.1:${httpsPort}`);
+});
+
+test('proxy_url: a refused CONNECT fails with its status line; a proxy silent on CONNECT times out and loses the socket', async (t) => {
+  const tunnels = new Set<Duplex>();
+  const proxy = createServer();
+  proxy.on('connect', (req, socket) => {
+    if (req.url?.endsWith(':1') === true) return void socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+    tunnels.add(socket);
+    // The proxy's sockets are half-open: the probe's end arrives as 'end', read once the socket flows.
+    socket.on('end', () => {
+      tunnels.delete(socket);
+      socket.end();
+    });
+    socket.on('error', () => undefined);
+    socket.resume();
+  });
+  const proxyPort = await listen(t, proxy);
+  const module = (timeout: number) => httpModule({ proxy_url: `http://127.0.0.1:${proxyPort}` }, timeout);
+  const refused = await run('https://127.0.0.1:1/', module(2), { debug: true });
+  assert.equal(refused.failureReason, 'connect_error');
+  assert.match(refused.logs ?? '', /proxy refused CONNECT 127\.0\.0\.1:1: HTTP\/1\.1 403 Forbidden/);
+  const silent = await run('https://127.0.0.1:2/', module(0.3));
+  assert.equal(silent.failureReason, 'timeout');
+  await waitFor('the probe to close its tunnel socket', () => tunnels.size === 0, { timeoutMs: 2000, intervalMs: 20 });
 });
 
 test('https with a trusted CA: TLS families with the exact expiry and leaf details', async (t) => {
