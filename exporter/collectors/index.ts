@@ -5,6 +5,7 @@
 import { fallbackCollectorsFor } from '../fallback/index.js';
 import { flagDefaults, type CollectorDefinition, type CollectorFlags, type CollectorFlagValues, type OptionsOf } from '../types.js';
 import { arpCollector } from './arp.js';
+import { bcacheCollector } from './bcache.js';
 import { bondingCollector } from './bonding.js';
 import { conntrackCollector } from './conntrack.js';
 import { cpuCollector } from './cpu.js';
@@ -52,6 +53,7 @@ import { zfsCollector } from './zfs.js';
 /** Collectors reading /proc, /sys and statfs directly, in name order. */
 export const linuxCollectors = Object.freeze([
   arpCollector,
+  bcacheCollector,
   bondingCollector,
   conntrackCollector,
   cpuCollector,

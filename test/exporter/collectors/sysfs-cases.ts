@@ -1,4 +1,5 @@
 /** The sysfs collectors and the expected output of each on the fixture tree. */
+import { bcacheCollector } from '../../../exporter/collectors/bcache.js';
 import { bondingCollector } from '../../../exporter/collectors/bonding.js';
 import { cpufreqCollector } from '../../../exporter/collectors/cpufreq.js';
 import { dmiCollector } from '../../../exporter/collectors/dmi.js';
@@ -36,4 +37,6 @@ export const SYSFS_CASES: readonly (readonly [CollectorDefinition, string])[] = 
   [fibrechannelCollector, 'fibrechannel.prom'],
   // node0 is this machine's, node1 made from it.
   [meminfoNumaCollector, 'meminfo_numa.prom'],
+  // One cache set: bdev0 dirty with humanized and negative values, bdev1 clean and lacking cache_bypass_hits (read as 0).
+  [bcacheCollector, 'bcache.prom'],
 ];

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { dehumanize, parsePriorityStats, parseWritebackRateDebug } from '../../../exporter/sysfs/bcache.js';
 import { cleanName, hwmonChipName, splitSensorFile } from '../../../exporter/sysfs/hwmon.js';
 import { parseNodeMeminfo, parseNumastat } from '../../../exporter/sysfs/numa.js';
 import { adminState, parseNetClassInterface } from '../../../exporter/sysfs/netclass.js';
@@ -61,4 +62,24 @@ test('NUMA meminfo: kB become bytes, unitless fields stay counts, parenthesised 
   assert.throws(() => parseNodeMeminfo('Node 1 MemFree: 2 MB\n', 'node1/meminfo'), /node1\/meminfo: invalid line/);
   assert.deepEqual(parseNumastat('numa_hit 5\n', 'numastat'), [{ name: 'numa_hit_total', value: 5 }]);
   assert.throws(() => parseNumastat('numa_hit\n', 'node1/numastat'), /node1\/numastat: invalid line/);
+});
+
+test('bcache: bch_hprint numbers read as procfs reads them (tenths of 1024ths, truncated), and its multi-line files', () => {
+  assert.equal(dehumanize('512'), 512);
+  assert.equal(dehumanize('0.0k'), 0);
+  assert.equal(dehumanize('1.5k\n'), 1524);
+  assert.equal(dehumanize('20.4G'), 21894266880);
+  assert.equal(dehumanize('-5.4k'), -5520);
+  assert.equal(dehumanize('3x'), undefined);
+  assert.equal(dehumanize(''), undefined);
+  assert.deepEqual(parseWritebackRateDebug('rate:\t\t1.1M/sec\ndirty:\t\t0.0k\nchange:\t\t-2.2k/sec\nnext io:\t-1ms\n', 'f'), {
+    rate: 1150976,
+    dirty: 0,
+    target: 0,
+    proportional: 0,
+    integral: 0,
+    change: -2248,
+  });
+  assert.throws(() => parseWritebackRateDebug('rate:\t\tfast/sec\n', 'wrd'), /wrd: cannot parse "rate:\\t\\tfast\/sec"/);
+  assert.deepEqual(parsePriorityStats('Unused:\t\t99%\nClean:\t\t0%\nMetadata:\t0%\nQuantiles:\t[1 2]\n', 'p'), { unusedPercent: 99, metadataPercent: 0 });
 });
