@@ -18,6 +18,7 @@ import { fibrechannelCollector } from './fibrechannel.js';
 import { filefdCollector } from './filefd.js';
 import { filesystemCollector } from './filesystem.js';
 import { hwmonCollector } from './hwmon.js';
+import { infinibandCollector } from './infiniband.js';
 import { interruptsCollector } from './interrupts.js';
 import { ipvsCollector } from './ipvs.js';
 import { loadavgCollector } from './loadavg.js';
@@ -66,6 +67,7 @@ export const linuxCollectors = Object.freeze([
   filefdCollector,
   filesystemCollector,
   hwmonCollector,
+  infinibandCollector,
   interruptsCollector,
   ipvsCollector,
   loadavgCollector,

@@ -6,7 +6,7 @@ test('the collector table: unique names in order, node_exporter defaults, Linux 
   const names = linuxCollectors.map((c) => c.name);
   assert.deepEqual(names, [
     'arp', 'bcache', 'bonding', 'conntrack', 'cpu', 'cpufreq', 'diskstats', 'dmi', 'edac', 'entropy', 'fibrechannel', 'filefd', 'filesystem',
-    'hwmon', 'interrupts', 'ipvs', 'loadavg', 'mdadm', 'meminfo', 'meminfo_numa', 'netclass', 'netdev', 'netstat', 'nfs', 'nfsd',
+    'hwmon', 'infiniband', 'interrupts', 'ipvs', 'loadavg', 'mdadm', 'meminfo', 'meminfo_numa', 'netclass', 'netdev', 'netstat', 'nfs', 'nfsd',
     'nvme', 'os', 'powersupplyclass', 'pressure', 'rapl', 'schedstat', 'selinux', 'sockstat', 'softnet', 'stat', 'tapestats',
     'textfile', 'thermal_zone', 'time', 'udp_queues', 'uname', 'vmstat', 'watchdog', 'xfs', 'zfs',
   ]);

@@ -6,6 +6,7 @@ import { dmiCollector } from '../../../exporter/collectors/dmi.js';
 import { edacCollector } from '../../../exporter/collectors/edac.js';
 import { fibrechannelCollector } from '../../../exporter/collectors/fibrechannel.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
+import { infinibandCollector } from '../../../exporter/collectors/infiniband.js';
 import { meminfoNumaCollector } from '../../../exporter/collectors/meminfo_numa.js';
 import { netclassCollector } from '../../../exporter/collectors/netclass.js';
 import { nvmeCollector } from '../../../exporter/collectors/nvme.js';
@@ -39,4 +40,6 @@ export const SYSFS_CASES: readonly (readonly [CollectorDefinition, string])[] = 
   [meminfoNumaCollector, 'meminfo_numa.prom'],
   // One cache set: bdev0 dirty with humanized and negative values, bdev1 clean and lacking cache_bypass_hits (read as 0).
   [bcacheCollector, 'bcache.prom'],
+  // mlx4_0 port 2 lacks port_xmit_wait and has VL15_dropped "N/A (no PMA)": both left out; hfi1_0 has no hca_type and no counters_ext.
+  [infinibandCollector, 'infiniband.prom'],
 ];

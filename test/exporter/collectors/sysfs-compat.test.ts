@@ -14,6 +14,7 @@ import { cpufreqCollector } from '../../../exporter/collectors/cpufreq.js';
 import { dmiCollector } from '../../../exporter/collectors/dmi.js';
 import { edacCollector } from '../../../exporter/collectors/edac.js';
 import { fibrechannelCollector } from '../../../exporter/collectors/fibrechannel.js';
+import { infinibandCollector } from '../../../exporter/collectors/infiniband.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
 import { meminfoNumaCollector } from '../../../exporter/collectors/meminfo_numa.js';
 import { netclassCollector } from '../../../exporter/collectors/netclass.js';
@@ -30,7 +31,7 @@ import { createCollector, expected, fixturePaths, scrapeFamilies } from './fixtu
 import { SYSFS_CASES } from './sysfs-cases.js';
 
 /** Collectors whose 1.5 and 1.10 outputs share their names. */
-const COMPARED: readonly CollectorDefinition[] = [netclassCollector, hwmonCollector, thermalZoneCollector, cpufreqCollector, raplCollector, dmiCollector, edacCollector, bondingCollector, powerSupplyClassCollector, nvmeCollector, tapestatsCollector, fibrechannelCollector, meminfoNumaCollector, bcacheCollector];
+const COMPARED: readonly CollectorDefinition[] = [netclassCollector, hwmonCollector, thermalZoneCollector, cpufreqCollector, raplCollector, dmiCollector, edacCollector, bondingCollector, powerSupplyClassCollector, nvmeCollector, tapestatsCollector, fibrechannelCollector, meminfoNumaCollector, bcacheCollector, infinibandCollector];
 
 type Difference =
   /** A family node_exporter 1.5 does not have. */

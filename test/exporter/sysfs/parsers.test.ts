@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { dehumanize, parsePriorityStats, parseWritebackRateDebug } from '../../../exporter/sysfs/bcache.js';
+import { parseCounter, parseRate, parseState } from '../../../exporter/sysfs/infiniband.js';
 import { cleanName, hwmonChipName, splitSensorFile } from '../../../exporter/sysfs/hwmon.js';
 import { parseNodeMeminfo, parseNumastat } from '../../../exporter/sysfs/numa.js';
 import { adminState, parseNetClassInterface } from '../../../exporter/sysfs/netclass.js';
@@ -82,4 +83,19 @@ test('bcache: bch_hprint numbers read as procfs reads them (tenths of 1024ths, t
   });
   assert.throws(() => parseWritebackRateDebug('rate:\t\tfast/sec\n', 'wrd'), /wrd: cannot parse "rate:\\t\\tfast\/sec"/);
   assert.deepEqual(parsePriorityStats('Unused:\t\t99%\nClean:\t\t0%\nMetadata:\t0%\nQuantiles:\t[1 2]\n', 'p'), { unusedPercent: 99, metadataPercent: 0 });
+});
+
+test('infiniband: "<id>: <NAME>" states, rates as float32 Gb/s, counters in any base with data counters × 4', () => {
+  assert.equal(parseState('4: ACTIVE\n'), 4);
+  assert.equal(parseState('ACTIVE'), undefined);
+  assert.equal(parseState('4: ACTIVE: extra'), undefined);
+  assert.equal(parseRate('40 Gb/sec (4X QDR)'), 5_000_000_000);
+  assert.equal(parseRate('2.5 Gb/sec (1X SDR)'), 312_500_000);
+  // procfs parses the figure as a float32: 13.64 becomes 13.6400003…
+  assert.equal(parseRate('13.64 Gb/sec'), 1_705_000_042);
+  assert.equal(parseRate('fast'), undefined);
+  assert.equal(parseCounter('link_downed', '0x10\n', 'f'), 16);
+  assert.equal(parseCounter('port_xmit_data', '1000', 'f'), 4000);
+  assert.equal(parseCounter('VL15_dropped', 'N/A (no PMA)', 'f'), undefined);
+  assert.throws(() => parseCounter('link_downed', '-1', 'ld'), /ld: not a counter: "-1"/);
 });
