@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { booleanFlag } from '../../common/flags.js';
 import { describeMetric, type MetricDesc } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
-import { listDevices, readAttributeSets, type AttributeRequest, type AttributeSet } from '../sysfs/attributes.js';
+import { failOnReadErrors, listDevices, readAttributeSets, type AttributeRequest, type AttributeSet } from '../sysfs/attributes.js';
 import { dehumanize, parsePriorityStats, parseWritebackRateDebug } from '../sysfs/bcache.js';
 import { sharedSysfsReader, type SysfsReaderOption } from '../sysfs/read.js';
 import { collectorFlag, defineCollector, type CollectorContext, type CollectorFlagValues, type MetricSink } from '../types.js';
@@ -86,13 +86,6 @@ function value(attributes: AttributeSet, file: string): number {
   return parsed;
 }
 
-/** A text attribute the scrape needs: missing or unreadable fails it, as in procfs. */
-function required(attributes: AttributeSet, file: string): string {
-  const text = attributes.get(file);
-  if (text === undefined) throw new Error(`${join(attributes.dir, file)}: missing`);
-  return text;
-}
-
 interface CacheSet {
   uuid: string;
   dir: string;
@@ -135,7 +128,7 @@ function addSet(sink: MetricSink, set: CacheSet, attributes: AttributeSet[], pri
     const [device, totals] = [next(), next()];
     const labels = [set.uuid, bdev];
     sink.add(dirtyData, value(device, 'dirty_data'), labels);
-    const writeback = parseWritebackRateDebug(required(device, 'writeback_rate_debug'), join(device.dir, 'writeback_rate_debug'));
+    const writeback = parseWritebackRateDebug(device.require('writeback_rate_debug'), join(device.dir, 'writeback_rate_debug'));
     for (const [key, desc] of WRITEBACK_METRICS) sink.add(desc, writeback[key], labels);
     for (const [file, desc] of TOTAL_METRICS) sink.add(desc, value(totals, file), labels);
     const readaheads = value(totals, 'cache_readaheads');
@@ -146,7 +139,7 @@ function addSet(sink: MetricSink, set: CacheSet, attributes: AttributeSet[], pri
     const labels = [set.uuid, cache];
     for (const [file, desc] of CACHE_METRICS) sink.add(desc, value(device, file), labels);
     if (!priorityStats) continue;
-    const priority = parsePriorityStats(required(device, 'priority_stats'), join(device.dir, 'priority_stats'));
+    const priority = parsePriorityStats(device.require('priority_stats'), join(device.dir, 'priority_stats'));
     sink.add(priorityUnused, priority.unusedPercent, labels);
     sink.add(priorityMetadata, priority.metadataPercent, labels);
   }
@@ -165,8 +158,7 @@ export const bcacheCollector = defineCollector({
       async update(sink, signal) {
         const sets = listSets(bcacheDir);
         const attributes = await readAttributeSets(reader, sets.flatMap((set) => requestsFor(set, options.priorityStats)), signal);
-        const failure = attributes.flatMap((set) => set.errors).find((error) => error.code !== 'ENOENT');
-        if (failure !== undefined) throw failure;
+        failOnReadErrors(attributes);
         for (const set of sets) addSet(sink, set, attributes, options.priorityStats);
       },
     };

@@ -7,6 +7,7 @@ import { flagDefaults, type CollectorDefinition, type CollectorFlags, type Colle
 import { arpCollector } from './arp.js';
 import { bcacheCollector } from './bcache.js';
 import { bondingCollector } from './bonding.js';
+import { btrfsCollector } from './btrfs.js';
 import { conntrackCollector } from './conntrack.js';
 import { cpuCollector } from './cpu.js';
 import { cpufreqCollector } from './cpufreq.js';
@@ -56,6 +57,7 @@ export const linuxCollectors = Object.freeze([
   arpCollector,
   bcacheCollector,
   bondingCollector,
+  btrfsCollector,
   conntrackCollector,
   cpuCollector,
   cpufreqCollector,

@@ -1,11 +1,11 @@
 /** `node_infiniband_*{device,port}` and `node_infiniband_info` from /sys/class/infiniband (node_exporter 1.10 infiniband_linux.go). */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeMetric, type MetricDesc } from '../../common/metrics.js';
+import { describeMetric } from '../../common/metrics.js';
 import { sysFilePath } from '../paths.js';
-import { listDevices, logReadErrors, readAttributeSets, type AttributeRequest, type AttributeSet } from '../sysfs/attributes.js';
+import { failOnReadErrors, listDevices, logReadErrors, readAttributeSets, type AttributeRequest, type AttributeSet } from '../sysfs/attributes.js';
 import { parseCounter, parseRate, parseState, PORT_COUNTERS } from '../sysfs/infiniband.js';
-import { sharedSysfsReader, type SysfsReaderOption, type SysfsReadError } from '../sysfs/read.js';
+import { sharedSysfsReader, type SysfsReaderOption } from '../sysfs/read.js';
 import { defineCollector, NoDataError, type CollectorContext } from '../types.js';
 
 const PORT = ['device', 'port'];
@@ -35,25 +35,13 @@ const EXT_COUNTER_FILES = PORT_COUNTERS.filter(({ dir }) => dir === 'counters_ex
 const DEVICE_FILES = ['fw_ver', 'board_id', 'hca_type'];
 const PORT_FILES = ['state', 'phys_state', 'rate', 'link_layer'];
 /** Counter read failures procfs skips the counter for (and ETIMEDOUT: a counter that hangs is left out, not waited for). */
-const SKIPPED_COUNTER_ERRORS: ReadonlySet<string> = new Set(['ENOENT', 'EACCES', 'EPERM', 'EOPNOTSUPP', 'EINVAL', 'ETIMEDOUT']);
-
-function required(attributes: AttributeSet, name: string): string {
-  const text = attributes.get(name);
-  if (text === undefined) throw attributes.errors.find((error) => error.path.endsWith(`/${name}`)) ?? new Error(`${join(attributes.dir, name)}: missing`);
-  return text;
-}
+const SKIPPED_COUNTER_ERRORS = ['ENOENT', 'EACCES', 'EPERM', 'EOPNOTSUPP', 'EINVAL', 'ETIMEDOUT'];
 
 function parsed<T>(attributes: AttributeSet, name: string, parse: (text: string) => T | undefined): T {
-  const text = required(attributes, name);
+  const text = attributes.require(name);
   const value = parse(text);
   if (value === undefined) throw new Error(`${join(attributes.dir, name)}: cannot parse ${JSON.stringify(text)}`);
   return value;
-}
-
-/** Fails the scrape on a read error procfs does not tolerate. */
-function checkErrors(errors: readonly SysfsReadError[], tolerated: ReadonlySet<string>): void {
-  const failure = errors.find((error) => !tolerated.has(error.code));
-  if (failure !== undefined) throw failure;
 }
 
 interface Port {
@@ -103,20 +91,20 @@ export const infinibandCollector = defineCollector({
         const next = (): AttributeSet => sets.shift() as AttributeSet;
         for (const device of devices) {
           const attributes = next();
-          checkErrors(attributes.errors, new Set(['ENOENT']));
-          const firmware = required(attributes, 'fw_ver');
+          failOnReadErrors([attributes]);
+          const firmware = attributes.require('fw_ver');
           sink.add(infoDesc, 1, [device.name, attributes.get('board_id') ?? '', firmware, attributes.get('hca_type') ?? '']);
           for (const port of device.ports) {
             const portAttributes = next();
-            checkErrors(portAttributes.errors, new Set());
-            required(portAttributes, 'link_layer');
+            failOnReadErrors([portAttributes], []);
+            portAttributes.require('link_layer');
             const labels = [device.name, port.number];
             sink.add(stateDesc, parsed(portAttributes, 'state', parseState), labels);
             sink.add(physicalStateDesc, parsed(portAttributes, 'phys_state', parseState), labels);
             sink.add(rateDesc, parsed(portAttributes, 'rate', parseRate), labels);
             if (!port.hasCounters) continue;
             const byDir = { counters: next(), counters_ext: next() };
-            for (const set of Object.values(byDir)) checkErrors(set.errors, SKIPPED_COUNTER_ERRORS);
+            failOnReadErrors(Object.values(byDir), SKIPPED_COUNTER_ERRORS);
             for (const { dir, file, desc } of counters) {
               const text = byDir[dir].get(file);
               const value = text === undefined ? undefined : parseCounter(file, text, join(byDir[dir].dir, file));

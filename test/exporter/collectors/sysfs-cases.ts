@@ -1,6 +1,7 @@
 /** The sysfs collectors and the expected output of each on the fixture tree. */
 import { bcacheCollector } from '../../../exporter/collectors/bcache.js';
 import { bondingCollector } from '../../../exporter/collectors/bonding.js';
+import { btrfsCollector } from '../../../exporter/collectors/btrfs.js';
 import { cpufreqCollector } from '../../../exporter/collectors/cpufreq.js';
 import { dmiCollector } from '../../../exporter/collectors/dmi.js';
 import { edacCollector } from '../../../exporter/collectors/edac.js';
@@ -42,4 +43,7 @@ export const SYSFS_CASES: readonly (readonly [CollectorDefinition, string])[] = 
   [bcacheCollector, 'bcache.prom'],
   // mlx4_0 port 2 lacks port_xmit_wait and has VL15_dropped "N/A (no PMA)": both left out; hfi1_0 has no hca_type and no counters_ext.
   [infinibandCollector, 'infiniband.prom'],
+  // Two filesystems: three disks with data part-way from raid1 to raid5 (ratio 3/2); a root filesystem of an older
+  // kernel without label, metadata_uuid or commit_stats (uuid from the directory name, commit families 0).
+  [btrfsCollector, 'btrfs.prom'],
 ];

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { dehumanize, parsePriorityStats, parseWritebackRateDebug } from '../../../exporter/sysfs/bcache.js';
 import { parseCounter, parseRate, parseState } from '../../../exporter/sysfs/infiniband.js';
+import { layoutRatio, parseCommitStats, unsignedOrZero } from '../../../exporter/sysfs/btrfs.js';
 import { cleanName, hwmonChipName, splitSensorFile } from '../../../exporter/sysfs/hwmon.js';
 import { parseNodeMeminfo, parseNumastat } from '../../../exporter/sysfs/numa.js';
 import { adminState, parseNetClassInterface } from '../../../exporter/sysfs/netclass.js';
@@ -98,4 +99,11 @@ test('infiniband: "<id>: <NAME>" states, rates as float32 Gb/s, counters in any 
   assert.equal(parseCounter('port_xmit_data', '1000', 'f'), 4000);
   assert.equal(parseCounter('VL15_dropped', 'N/A (no PMA)', 'f'), undefined);
   assert.throws(() => parseCounter('link_downed', '-1', 'ld'), /ld: not a counter: "-1"/);
+});
+
+test('btrfs: layout ratios by profile and device count, commit_stats lines, numbers procfs reads as 0', () => {
+  assert.deepEqual(['single', 'dup', 'raid10', 'raid1c3', 'raid1c4', 'raid5', 'raid6', 'mystery'].map((mode) => layoutRatio(mode, 4)), [1, 2, 2, 3, 4, 4 / 3, 2, 0]);
+  assert.deepEqual(parseCommitStats('commits 12\nlast_commit_ms 3\nnew_field 9\n', 'c'), { commits: 12, lastCommitMs: 3, maxCommitMs: 0, totalCommitMs: 0 });
+  assert.throws(() => parseCommitStats('commits twelve\n', 'cs'), /cs: invalid line "commits twelve"/);
+  assert.deepEqual([unsignedOrZero('42\n'), unsignedOrZero('-1'), unsignedOrZero(undefined)], [42, 0, 0]);
 });
