@@ -5,7 +5,9 @@
 import { fallbackCollectorsFor } from '../fallback/index.js';
 import { flagDefaults, type CollectorDefinition, type CollectorFlags, type CollectorFlagValues, type OptionsOf } from '../types.js';
 import { arpCollector } from './arp.js';
+import { bcacheCollector } from './bcache.js';
 import { bondingCollector } from './bonding.js';
+import { btrfsCollector } from './btrfs.js';
 import { conntrackCollector } from './conntrack.js';
 import { cpuCollector } from './cpu.js';
 import { cpufreqCollector } from './cpufreq.js';
@@ -17,6 +19,7 @@ import { fibrechannelCollector } from './fibrechannel.js';
 import { filefdCollector } from './filefd.js';
 import { filesystemCollector } from './filesystem.js';
 import { hwmonCollector } from './hwmon.js';
+import { infinibandCollector } from './infiniband.js';
 import { interruptsCollector } from './interrupts.js';
 import { ipvsCollector } from './ipvs.js';
 import { loadavgCollector } from './loadavg.js';
@@ -52,7 +55,9 @@ import { zfsCollector } from './zfs.js';
 /** Collectors reading /proc, /sys and statfs directly, in name order. */
 export const linuxCollectors = Object.freeze([
   arpCollector,
+  bcacheCollector,
   bondingCollector,
+  btrfsCollector,
   conntrackCollector,
   cpuCollector,
   cpufreqCollector,
@@ -64,6 +69,7 @@ export const linuxCollectors = Object.freeze([
   filefdCollector,
   filesystemCollector,
   hwmonCollector,
+  infinibandCollector,
   interruptsCollector,
   ipvsCollector,
   loadavgCollector,

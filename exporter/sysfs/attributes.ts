@@ -38,6 +38,13 @@ export class AttributeSet {
   get(name: string): string | undefined {
     return this.values.get(name);
   }
+
+  /** An attribute the caller cannot do without: throws when it is absent. */
+  require(name: string): string {
+    const value = this.values.get(name);
+    if (value === undefined) throw new Error(`${join(this.dir, name)}: missing`);
+    return value;
+  }
 }
 
 export interface AttributeRequest {
@@ -84,6 +91,15 @@ export function logReadErrors(logger: Logger, errors: Iterable<SysfsReadError>):
     if (error.code === 'ETIMEDOUT') logger.warn({ path: error.path, err: error }, 'sysfs attribute read timed out');
     else logger.debug({ path: error.path, err: error }, 'sysfs attribute unreadable');
   }
+}
+
+/**
+ * For parsers that, like procfs's, fail on an attribute they cannot read: throws the first read
+ * error whose code is not `tolerated` (by default, a file that vanished since it was listed).
+ */
+export function failOnReadErrors(sets: readonly AttributeSet[], tolerated: readonly string[] = ['ENOENT']): void {
+  const failure = sets.flatMap((set) => set.errors).find((error) => !tolerated.includes(error.code));
+  if (failure !== undefined) throw failure;
 }
 
 export interface ClassDevice {

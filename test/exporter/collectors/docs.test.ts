@@ -26,7 +26,7 @@ test('docs/collectors.md has a row per collector, with its default, fallback mar
     const [, defaultCell = '', , , flagsCell = ''] = collectorRows.get(definition.name)!;
     assert.ok(defaultCell.startsWith(definition.defaultEnabled ? 'on' : 'off'), `${definition.name}: default`);
     if (defaultCell.includes('*fallback*')) assert.ok(fallbacks.has(definition.name), `${definition.name}: fallback mark`);
-    const documented = [...flagsCell.matchAll(/`--([a-z0-9.-]+)`/g)].map((match) => match[1]).sort();
+    const documented = [...flagsCell.matchAll(/`--([a-zA-Z0-9.-]+)`/g)].map((match) => match[1]).sort();
     assert.deepEqual(documented, flagsOf(definition.name).sort(), `${definition.name}: flags`);
   }
 });

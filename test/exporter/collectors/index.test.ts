@@ -5,8 +5,8 @@ import { defaultCollectorOptions, fallbackCollectors, hostCollectors, linuxColle
 test('the collector table: unique names in order, node_exporter defaults, Linux collectors on Linux', () => {
   const names = linuxCollectors.map((c) => c.name);
   assert.deepEqual(names, [
-    'arp', 'bonding', 'conntrack', 'cpu', 'cpufreq', 'diskstats', 'dmi', 'edac', 'entropy', 'fibrechannel', 'filefd', 'filesystem',
-    'hwmon', 'interrupts', 'ipvs', 'loadavg', 'mdadm', 'meminfo', 'meminfo_numa', 'netclass', 'netdev', 'netstat', 'nfs', 'nfsd',
+    'arp', 'bcache', 'bonding', 'btrfs', 'conntrack', 'cpu', 'cpufreq', 'diskstats', 'dmi', 'edac', 'entropy', 'fibrechannel', 'filefd', 'filesystem',
+    'hwmon', 'infiniband', 'interrupts', 'ipvs', 'loadavg', 'mdadm', 'meminfo', 'meminfo_numa', 'netclass', 'netdev', 'netstat', 'nfs', 'nfsd',
     'nvme', 'os', 'powersupplyclass', 'pressure', 'rapl', 'schedstat', 'selinux', 'sockstat', 'softnet', 'stat', 'tapestats',
     'textfile', 'thermal_zone', 'time', 'udp_queues', 'uname', 'vmstat', 'watchdog', 'xfs', 'zfs',
   ]);

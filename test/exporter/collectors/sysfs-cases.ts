@@ -1,10 +1,13 @@
 /** The sysfs collectors and the expected output of each on the fixture tree. */
+import { bcacheCollector } from '../../../exporter/collectors/bcache.js';
 import { bondingCollector } from '../../../exporter/collectors/bonding.js';
+import { btrfsCollector } from '../../../exporter/collectors/btrfs.js';
 import { cpufreqCollector } from '../../../exporter/collectors/cpufreq.js';
 import { dmiCollector } from '../../../exporter/collectors/dmi.js';
 import { edacCollector } from '../../../exporter/collectors/edac.js';
 import { fibrechannelCollector } from '../../../exporter/collectors/fibrechannel.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
+import { infinibandCollector } from '../../../exporter/collectors/infiniband.js';
 import { meminfoNumaCollector } from '../../../exporter/collectors/meminfo_numa.js';
 import { netclassCollector } from '../../../exporter/collectors/netclass.js';
 import { nvmeCollector } from '../../../exporter/collectors/nvme.js';
@@ -36,4 +39,11 @@ export const SYSFS_CASES: readonly (readonly [CollectorDefinition, string])[] = 
   [fibrechannelCollector, 'fibrechannel.prom'],
   // node0 is this machine's, node1 made from it.
   [meminfoNumaCollector, 'meminfo_numa.prom'],
+  // One cache set: bdev0 dirty with humanized and negative values, bdev1 clean and lacking cache_bypass_hits (read as 0).
+  [bcacheCollector, 'bcache.prom'],
+  // mlx4_0 port 2 lacks port_xmit_wait and has VL15_dropped "N/A (no PMA)": both left out; hfi1_0 has no hca_type and no counters_ext.
+  [infinibandCollector, 'infiniband.prom'],
+  // Two filesystems: three disks with data part-way from raid1 to raid5 (ratio 3/2); a root filesystem of an older
+  // kernel without label, metadata_uuid or commit_stats (uuid from the directory name, commit families 0).
+  [btrfsCollector, 'btrfs.prom'],
 ];

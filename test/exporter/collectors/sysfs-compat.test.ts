@@ -8,11 +8,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test, type TestContext } from 'node:test';
 import { renderText } from '../../../common/metrics.js';
+import { bcacheCollector } from '../../../exporter/collectors/bcache.js';
 import { bondingCollector } from '../../../exporter/collectors/bonding.js';
+import { btrfsCollector } from '../../../exporter/collectors/btrfs.js';
 import { cpufreqCollector } from '../../../exporter/collectors/cpufreq.js';
 import { dmiCollector } from '../../../exporter/collectors/dmi.js';
 import { edacCollector } from '../../../exporter/collectors/edac.js';
 import { fibrechannelCollector } from '../../../exporter/collectors/fibrechannel.js';
+import { infinibandCollector } from '../../../exporter/collectors/infiniband.js';
 import { hwmonCollector } from '../../../exporter/collectors/hwmon.js';
 import { meminfoNumaCollector } from '../../../exporter/collectors/meminfo_numa.js';
 import { netclassCollector } from '../../../exporter/collectors/netclass.js';
@@ -29,7 +32,7 @@ import { createCollector, expected, fixturePaths, scrapeFamilies } from './fixtu
 import { SYSFS_CASES } from './sysfs-cases.js';
 
 /** Collectors whose 1.5 and 1.10 outputs share their names. */
-const COMPARED: readonly CollectorDefinition[] = [netclassCollector, hwmonCollector, thermalZoneCollector, cpufreqCollector, raplCollector, dmiCollector, edacCollector, bondingCollector, powerSupplyClassCollector, nvmeCollector, tapestatsCollector, fibrechannelCollector, meminfoNumaCollector];
+const COMPARED: readonly CollectorDefinition[] = [netclassCollector, hwmonCollector, thermalZoneCollector, cpufreqCollector, raplCollector, dmiCollector, edacCollector, bondingCollector, powerSupplyClassCollector, nvmeCollector, tapestatsCollector, fibrechannelCollector, meminfoNumaCollector, bcacheCollector, infinibandCollector, btrfsCollector];
 
 type Difference =
   /** A family node_exporter 1.5 does not have. */
@@ -53,6 +56,15 @@ const DIFFERENCES: readonly Difference[] = [
     reason: 'procfs 0.11+ (node_exporter 1.6+) skips CPUs listed in devices/system/cpu/offline; 1.5 reports them',
   },
   { kind: 'added', family: 'node_hwmon_sensor_label', labels: { sensor: 'freq1' }, reason: '1.9 reads freq sensors, so their labels too' },
+  {
+    kind: 'dropped',
+    family: 'node_bcache_cache_readaheads_total',
+    labels: { backing_device: 'bdev1' },
+    reason: 'since 1.6 (node_exporter #2583) a backing device with no readaheads has no cache_readaheads_total',
+  },
+  ...['node_btrfs_commits_total', 'node_btrfs_last_commit_seconds', 'node_btrfs_max_commit_seconds', 'node_btrfs_commit_seconds_total'].map(
+    (family): Difference => ({ kind: 'new', family, reason: '1.9 added the commit statistics of Linux 6.0 (commit_stats)' }),
+  ),
 ];
 
 /** As Prometheus sees labels: an empty value is the same as no label. */

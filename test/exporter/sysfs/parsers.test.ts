@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { dehumanize, parsePriorityStats, parseWritebackRateDebug } from '../../../exporter/sysfs/bcache.js';
+import { parseCounter, parseRate, parseState } from '../../../exporter/sysfs/infiniband.js';
+import { layoutRatio, parseCommitStats, unsignedOrZero } from '../../../exporter/sysfs/btrfs.js';
 import { cleanName, hwmonChipName, splitSensorFile } from '../../../exporter/sysfs/hwmon.js';
 import { parseNodeMeminfo, parseNumastat } from '../../../exporter/sysfs/numa.js';
 import { adminState, parseNetClassInterface } from '../../../exporter/sysfs/netclass.js';
@@ -61,4 +64,46 @@ test('NUMA meminfo: kB become bytes, unitless fields stay counts, parenthesised 
   assert.throws(() => parseNodeMeminfo('Node 1 MemFree: 2 MB\n', 'node1/meminfo'), /node1\/meminfo: invalid line/);
   assert.deepEqual(parseNumastat('numa_hit 5\n', 'numastat'), [{ name: 'numa_hit_total', value: 5 }]);
   assert.throws(() => parseNumastat('numa_hit\n', 'node1/numastat'), /node1\/numastat: invalid line/);
+});
+
+test('bcache: bch_hprint numbers read as procfs reads them (tenths of 1024ths, truncated), and its multi-line files', () => {
+  assert.equal(dehumanize('512'), 512);
+  assert.equal(dehumanize('0.0k'), 0);
+  assert.equal(dehumanize('1.5k\n'), 1524);
+  assert.equal(dehumanize('20.4G'), 21894266880);
+  assert.equal(dehumanize('-5.4k'), -5520);
+  assert.equal(dehumanize('3x'), undefined);
+  assert.equal(dehumanize(''), undefined);
+  assert.deepEqual(parseWritebackRateDebug('rate:\t\t1.1M/sec\ndirty:\t\t0.0k\nchange:\t\t-2.2k/sec\nnext io:\t-1ms\n', 'f'), {
+    rate: 1150976,
+    dirty: 0,
+    target: 0,
+    proportional: 0,
+    integral: 0,
+    change: -2248,
+  });
+  assert.throws(() => parseWritebackRateDebug('rate:\t\tfast/sec\n', 'wrd'), /wrd: cannot parse "rate:\\t\\tfast\/sec"/);
+  assert.deepEqual(parsePriorityStats('Unused:\t\t99%\nClean:\t\t0%\nMetadata:\t0%\nQuantiles:\t[1 2]\n', 'p'), { unusedPercent: 99, metadataPercent: 0 });
+});
+
+test('infiniband: "<id>: <NAME>" states, rates as float32 Gb/s, counters in any base with data counters × 4', () => {
+  assert.equal(parseState('4: ACTIVE\n'), 4);
+  assert.equal(parseState('ACTIVE'), undefined);
+  assert.equal(parseState('4: ACTIVE: extra'), undefined);
+  assert.equal(parseRate('40 Gb/sec (4X QDR)'), 5_000_000_000);
+  assert.equal(parseRate('2.5 Gb/sec (1X SDR)'), 312_500_000);
+  // procfs parses the figure as a float32: 13.64 becomes 13.6400003…
+  assert.equal(parseRate('13.64 Gb/sec'), 1_705_000_042);
+  assert.equal(parseRate('fast'), undefined);
+  assert.equal(parseCounter('link_downed', '0x10\n', 'f'), 16);
+  assert.equal(parseCounter('port_xmit_data', '1000', 'f'), 4000);
+  assert.equal(parseCounter('VL15_dropped', 'N/A (no PMA)', 'f'), undefined);
+  assert.throws(() => parseCounter('link_downed', '-1', 'ld'), /ld: not a counter: "-1"/);
+});
+
+test('btrfs: layout ratios by profile and device count, commit_stats lines, numbers procfs reads as 0', () => {
+  assert.deepEqual(['single', 'dup', 'raid10', 'raid1c3', 'raid1c4', 'raid5', 'raid6', 'mystery'].map((mode) => layoutRatio(mode, 4)), [1, 2, 2, 3, 4, 4 / 3, 2, 0]);
+  assert.deepEqual(parseCommitStats('commits 12\nlast_commit_ms 3\nnew_field 9\n', 'c'), { commits: 12, lastCommitMs: 3, maxCommitMs: 0, totalCommitMs: 0 });
+  assert.throws(() => parseCommitStats('commits twelve\n', 'cs'), /cs: invalid line "commits twelve"/);
+  assert.deepEqual([unsignedOrZero('42\n'), unsignedOrZero('-1'), unsignedOrZero(undefined)], [42, 0, 0]);
 });
