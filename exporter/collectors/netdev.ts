@@ -1,6 +1,8 @@
 /**
  * `node_network_{receive,transmit}_*_total{device}` from /proc/net/dev, plus rx_nohandler from sysfs, as node_exporter
  * 1.10 reports them by default over netlink: the kernel prints /proc/net/dev's merged columns from the same counters.
+ * With --no-collector.netdev.netlink, what node_exporter reads from /proc/net/dev: no rx_nohandler, and procfs names
+ * for detailed metrics.
  */
 import { networkInterfaces } from 'node:os';
 import { booleanFlag } from '../../common/flags.js';
@@ -32,13 +34,18 @@ function statisticDescs(names: readonly string[], labels: readonly string[]): Me
   return names.map((name) => describeMetric(`node_network_${name}_total`, `Network device statistic ${name}.`, 'counter', labels));
 }
 
-const LEGACY_NAMES = [...NETDEV_FIELDS, 'receive_nohandler'];
+/** node_exporter's names for /proc/net/dev's columns with detailed metrics and netlink off (errs → errors, drop → dropped). */
+const PROCFS_DETAILED_NAMES = NETDEV_FIELDS.map((field) => field.replace(/_errs$/, '_errors').replace(/_drop$/, '_dropped'));
+
+/** The statistic names of each way of reading, and the descriptors with and without the ifalias label. */
+function descSet(names: readonly string[]) {
+  return { plain: statisticDescs(names, ['device']), ifalias: statisticDescs(names, ['device', 'ifalias']) };
+}
 const DESCS = {
-  legacy: { plain: statisticDescs(LEGACY_NAMES, ['device']), ifalias: statisticDescs(LEGACY_NAMES, ['device', 'ifalias']) },
-  detailed: {
-    plain: statisticDescs(DETAILED_FILES.map(detailedName), ['device']),
-    ifalias: statisticDescs(DETAILED_FILES.map(detailedName), ['device', 'ifalias']),
-  },
+  /** The default: /proc/net/dev's merged columns, which netlink's legacy names equal, plus rx_nohandler. */
+  legacy: descSet([...NETDEV_FIELDS, 'receive_nohandler']),
+  procfsDetailed: descSet(PROCFS_DETAILED_NAMES),
+  netlinkDetailed: descSet(DETAILED_FILES.map(detailedName)),
 };
 const addressInfoDesc = describeMetric('node_network_address_info', 'node network address by device', 'gauge', ['device', 'address', 'netmask', 'scope']);
 
@@ -80,6 +87,7 @@ const netdevFlags = {
     booleanFlag('Use (incompatible) metric names that provide more detailed stats on Linux'),
   ),
   labelIfAlias: collectorFlag('collector.netdev.label-ifalias', booleanFlag('Add ifAlias label')),
+  netlink: collectorFlag('collector.netdev.netlink', booleanFlag('Use netlink to gather stats instead of /proc/net/dev.', true)),
 };
 
 export const netdevCollector = defineCollector({
@@ -90,14 +98,17 @@ export const netdevCollector = defineCollector({
   create: ({ paths, options }) => {
     const netDevPath = procFilePath(paths, 'net', 'dev');
     const filter = new DeviceFilter('netdev', options.deviceInclude, options.deviceExclude, DEFAULT_NETDEV_DEVICE_EXCLUDE);
-    const descs = (options.detailedMetrics ? DESCS.detailed : DESCS.legacy)[options.labelIfAlias ? 'ifalias' : 'plain'];
+    // netlink's counters are read from sysfs, which holds the same ones: only the names differ.
+    const fromSysfs = options.detailedMetrics && options.netlink;
+    const set = options.detailedMetrics ? (options.netlink ? DESCS.netlinkDetailed : DESCS.procfsDetailed) : DESCS.legacy;
+    const descs = set[options.labelIfAlias ? 'ifalias' : 'plain'];
     return {
       async update(sink) {
         const devices = parseNetDev(readProcFile(netDevPath)).filter((d) => !filter.ignored(d.device));
         for (const { device, values } of devices) {
           const labels = [device];
           if (options.labelIfAlias) labels.push(readOptionalProcFile(sysFilePath(paths, 'class', 'net', device, 'ifalias'))?.trim() ?? '');
-          if (options.detailedMetrics) {
+          if (fromSysfs) {
             for (let f = 0; f < DETAILED_FILES.length; f++) {
               const value = readStatistic(paths, device, DETAILED_FILES[f] as string);
               if (value !== undefined) sink.add(descs[f] as MetricDesc, value, labels);
@@ -105,7 +116,8 @@ export const netdevCollector = defineCollector({
             continue;
           }
           for (let f = 0; f < NETDEV_FIELDS.length; f++) sink.add(descs[f] as MetricDesc, values[f] as number, labels);
-          const dropped = readStatistic(paths, device, 'rx_nohandler');
+          // node_exporter reads rx_nohandler over netlink only (here netlink means the legacy names).
+          const dropped = options.netlink ? readStatistic(paths, device, 'rx_nohandler') : undefined;
           if (dropped !== undefined) sink.add(descs[NETDEV_FIELDS.length] as MetricDesc, dropped, labels);
         }
         if (options.addressInfo) addAddressInfo(sink);

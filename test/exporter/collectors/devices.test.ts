@@ -59,6 +59,17 @@ test('netdev: detailed metrics (netlink names, from sysfs statistics), the ifali
   options.netdev = { ...options.netdev, deviceInclude: compileRegex('^eth0$'), detailedMetrics: true, labelIfAlias: true };
   assert.equal(await scrape(createCollector(netdevCollector, { options })), expected('netdev-detailed.prom'));
 
+  // Without netlink, node_exporter's /proc/net/dev names: errs and drop spelled out, and no rx_nohandler.
+  const procfs = fixtureOptions();
+  procfs.netdev = { ...procfs.netdev, deviceInclude: compileRegex('^eth0$'), detailedMetrics: true, netlink: false };
+  const procfsText = await scrape(createCollector(netdevCollector, { options: procfs }));
+  assert.deepEqual([...parseExposition(procfsText).keys()].filter((name) => /errors|dropped|nohandler|colls/.test(name)), [
+    'node_network_receive_errors_total', 'node_network_receive_dropped_total', 'node_network_transmit_errors_total',
+    'node_network_transmit_dropped_total', 'node_network_transmit_colls_total',
+  ]);
+  procfs.netdev.detailedMetrics = false;
+  assert.doesNotMatch(await scrape(createCollector(netdevCollector, { options: procfs })), /nohandler/);
+
   const sysfs = await mkdtemp(join(tmpdir(), 'platypus-netdev-alias-'));
   t.after(() => rm(sysfs, { recursive: true, force: true }));
   await mkdir(join(sysfs, 'class', 'net', 'eth0'), { recursive: true });
