@@ -9,12 +9,18 @@ export class DeviceFilter {
 
   /**
    * `what` names the flag pair in the error, e.g. `netdev`. `defaultExclude` (the very object the
-   * exclude flag defaults to) gives way to an include instead of clashing with it.
+   * exclude flag defaults to) gives way to an include instead of clashing with it. `pair` names the two flags in the error.
    */
-  constructor(what: string, include: GoRegExp | undefined, exclude: GoRegExp | undefined, defaultExclude?: GoRegExp) {
+  constructor(
+    what: string,
+    include: GoRegExp | undefined,
+    exclude: GoRegExp | undefined,
+    defaultExclude?: GoRegExp,
+    pair = 'device include and device exclude',
+  ) {
     const effectiveExclude = exclude === defaultExclude && include !== undefined ? undefined : exclude;
     if (include !== undefined && effectiveExclude !== undefined) {
-      throw new Error(`${what}: device include and device exclude are mutually exclusive, set only one`);
+      throw new Error(`${what}: ${pair} are mutually exclusive, set only one`);
     }
     this.#include = include;
     this.#exclude = effectiveExclude;

@@ -15,6 +15,7 @@ const INTEGRATION = [
   'test/exporter/cli.test.ts',
   'test/exporter/compat.test.ts',
   'test/exporter/prometheus.test.ts',
+  'test/exporter/dashboard-1860.test.ts',
   'test/exporter/fallback-prometheus.test.ts',
   'test/exporter/golden.test.ts',
   'test/exporter/**/*compat*.test.ts',

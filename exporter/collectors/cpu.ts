@@ -1,8 +1,8 @@
 /**
  * `node_cpu_seconds_total{cpu,mode}` and `node_cpu_guest_seconds_total` from /proc/stat, plus isolated CPUs and
- * thermal throttle counts from sysfs where the kernel has them (node_exporter cpu_linux.go).
+ * thermal throttle counts and online states from sysfs where the kernel has them (node_exporter cpu_linux.go).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../common/logging.js';
 import { booleanFlag, regexpFlag } from '../../common/flags.js';
@@ -27,6 +27,7 @@ const isolatedDesc = describeMetric(
   'gauge',
   ['cpu'],
 );
+const onlineDesc = describeMetric('node_cpu_online', 'CPUs that are online and being scheduled.', 'gauge', ['cpu']);
 const coreThrottlesDesc = describeMetric('node_cpu_core_throttles_total', 'Number of times this CPU core has been throttled.', 'counter', [
   'core',
   'package',
@@ -116,6 +117,24 @@ function addThrottles(sink: MetricSink, cpuRoot: string, cpus: Iterable<string>,
   }
 }
 
+/**
+ * `cpuN/online` of every CPU sysfs lists, offline ones included. The first CPU (cpu0) has no such file
+ * where it cannot be unplugged (x86): then, as node_exporter, nothing is reported.
+ */
+function addOnline(sink: MetricSink, cpuRoot: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(cpuRoot).filter((name) => /^cpu\d+$/.test(name));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  const cpus = names.map((name) => name.slice(3)).sort((a, b) => Number(a) - Number(b));
+  const states = cpus.map((cpu) => readOptionalProcFile(join(cpuRoot, `cpu${cpu}`, 'online'))?.trim());
+  if (states[0] === undefined) return;
+  for (let i = 0; i < cpus.length; i++) sink.add(onlineDesc, states[i] === '1' ? 1 : 0, [cpus[i] as string]);
+}
+
 const cpuFlags = {
   guest: collectorFlag('collector.cpu.guest', booleanFlag('Enables metric node_cpu_guest_seconds_total', true)),
   info: collectorFlag('collector.cpu.info', booleanFlag('Enables metric cpu_info')),
@@ -178,6 +197,7 @@ class CpuCollector implements Collector {
     const isolatedPath = join(this.#cpuRoot, 'isolated');
     const isolated = readOptionalProcFile(isolatedPath);
     if (isolated !== undefined) for (const cpu of parseCpuList(isolated, isolatedPath)) sink.add(isolatedDesc, 1, [cpu]);
+    addOnline(sink, this.#cpuRoot);
   }
 }
 

@@ -56,6 +56,7 @@ const deviceMapperInfo = describeMetric('node_disk_device_mapper_info', 'Info ab
   'uuid',
   'vg_name',
 ]);
+const filesystemInfo = describeMetric('node_disk_filesystem_info', 'Info about disk filesystem.', 'gauge', ['device', 'type', 'usage', 'uuid', 'version']);
 
 /** The serial printed on the disk's label where udev has it, else the short or full ID serial (virtio). */
 function serial(udev: Map<string, string>): string {
@@ -89,6 +90,10 @@ function addDisk(sink: MetricSink, disk: DiskStats, udev: Map<string, string>, i
       const value = Number(udev.get(property) ?? NaN);
       if (!Number.isNaN(value)) sink.add(desc, value, labels);
     }
+  }
+  const fsType = udev.get('ID_FS_TYPE');
+  if (fsType !== undefined && fsType !== '') {
+    sink.add(filesystemInfo, 1, [disk.device, fsType, udev.get('ID_FS_USAGE') ?? '', udev.get('ID_FS_UUID') ?? '', udev.get('ID_FS_VERSION') ?? '']);
   }
   const dmName = udev.get('DM_NAME');
   if (dmName !== undefined) {

@@ -7,10 +7,12 @@
  * earlier call is still pending: such a mount reports device_error 1 until that call returns.
  */
 import { statfs as fsStatfs } from 'node:fs/promises';
+import { getSystemErrorMap } from 'node:util';
 import { isTimeout, raceAbort, startDeadline } from '../../common/abort.js';
 import { durationFlag, integerFlag, regexpFlag } from '../../common/flags.js';
 import { describeMetric } from '../../common/metrics.js';
 import { compileRegex } from '../../common/regex.js';
+import { DeviceFilter } from '../filters.js';
 import { procFilePath, rootfsFilePath, rootfsStripPrefix } from '../paths.js';
 import { parseMountinfo } from '../procfs/mountinfo.js';
 import { readProcFile } from '../procfs/read.js';
@@ -24,19 +26,49 @@ export const DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE = compileRegex(
 );
 
 /** The mount filters, which the systeminformation fallback takes too. */
-export const filesystemExcludeFlags = {
+export const filesystemFilterFlags = {
   mountPointsExclude: collectorFlag(
     'collector.filesystem.mount-points-exclude',
-    regexpFlag('Regexp of mount points to exclude for filesystem collector.', DEFAULT_FILESYSTEM_MOUNT_POINTS_EXCLUDE),
+    regexpFlag(
+      'Regexp of mount points to exclude for filesystem collector. (mutually exclusive to mount-points-include)',
+      DEFAULT_FILESYSTEM_MOUNT_POINTS_EXCLUDE,
+    ),
+  ),
+  mountPointsInclude: collectorFlag(
+    'collector.filesystem.mount-points-include',
+    regexpFlag('Regexp of mount points to include for filesystem collector. (mutually exclusive to mount-points-exclude)', undefined),
   ),
   fsTypesExclude: collectorFlag(
     'collector.filesystem.fs-types-exclude',
-    regexpFlag('Regexp of filesystem types to exclude for filesystem collector.', DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE),
+    regexpFlag('Regexp of filesystem types to exclude for filesystem collector. (mutually exclusive to fs-types-include)', DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE),
+  ),
+  fsTypesInclude: collectorFlag(
+    'collector.filesystem.fs-types-include',
+    regexpFlag('Regexp of filesystem types to include for filesystem collector. (mutually exclusive to fs-types-exclude)', undefined),
   ),
 };
 
+/** Whether a mount is left out; an include flag replaces the default exclude, and both set is an error. */
+export function mountFilter(options: CollectorFlagValues<typeof filesystemFilterFlags>): (mountPoint: string, fsType: string) => boolean {
+  const mountPoints = new DeviceFilter(
+    'filesystem',
+    options.mountPointsInclude,
+    options.mountPointsExclude,
+    DEFAULT_FILESYSTEM_MOUNT_POINTS_EXCLUDE,
+    '--collector.filesystem.mount-points-include and --collector.filesystem.mount-points-exclude',
+  );
+  const fsTypes = new DeviceFilter(
+    'filesystem',
+    options.fsTypesInclude,
+    options.fsTypesExclude,
+    DEFAULT_FILESYSTEM_FS_TYPES_EXCLUDE,
+    '--collector.filesystem.fs-types-include and --collector.filesystem.fs-types-exclude',
+  );
+  return (mountPoint, fsType) => mountPoints.ignored(mountPoint) || fsTypes.ignored(fsType);
+}
+
 const filesystemFlags = {
-  ...filesystemExcludeFlags,
+  ...filesystemFilterFlags,
   mountTimeoutSeconds: collectorFlag(
     'collector.filesystem.mount-timeout',
     durationFlag('How long to wait for a mount to respond before marking it as stale.', 5),
@@ -50,28 +82,52 @@ type FilesystemOptions = CollectorFlagValues<typeof filesystemFlags> & {
   statfs?: StatfsFunction;
 };
 
-const LABELS = ['device', 'fstype', 'mountpoint'];
+/** `device_error` is empty, or why statfs failed (Go's error text, as node_exporter 1.9+). */
+const LABELS = ['device', 'device_error', 'fstype', 'mountpoint'];
 export const sizeDesc = describeMetric('node_filesystem_size_bytes', 'Filesystem size in bytes.', 'gauge', LABELS);
 export const freeDesc = describeMetric('node_filesystem_free_bytes', 'Filesystem free space in bytes.', 'gauge', LABELS);
 export const availDesc = describeMetric('node_filesystem_avail_bytes', 'Filesystem space available to non-root users in bytes.', 'gauge', LABELS);
 const filesDesc = describeMetric('node_filesystem_files', 'Filesystem total file nodes.', 'gauge', LABELS);
 const filesFreeDesc = describeMetric('node_filesystem_files_free', 'Filesystem total free file nodes.', 'gauge', LABELS);
-const readonlyDesc = describeMetric('node_filesystem_readonly', 'Filesystem read-only status.', 'gauge', LABELS);
+export const readonlyDesc = describeMetric('node_filesystem_readonly', 'Filesystem read-only status.', 'gauge', LABELS);
 const deviceErrorDesc = describeMetric(
   'node_filesystem_device_error',
   'Whether an error occurred while getting statistics for the given device.',
   'gauge',
   LABELS,
 );
+const mountInfoDesc = describeMetric('node_filesystem_mount_info', 'Filesystem mount information.', 'gauge', ['device', 'major', 'minor', 'mountpoint']);
+
+/** What node_exporter reports for a mount whose statfs did not return in time. */
+const TIMEOUT_ERROR = 'mountpoint timeout';
+
+/** Go's text for the errors a dead mount gives where libuv words it differently. */
+const GO_ERROR_TEXT: Readonly<Record<string, string>> = {
+  EIO: 'input/output error',
+  ENOTCONN: 'transport endpoint is not connected',
+  ELOOP: 'too many levels of symbolic links',
+};
+
+/** strerror-style text of a failed call (`permission denied`), as Go prints a syscall.Errno. */
+function errorText(error: unknown): string {
+  const { errno, code } = error as NodeJS.ErrnoException;
+  const message = (code === undefined ? undefined : GO_ERROR_TEXT[code]) ?? (errno === undefined ? undefined : getSystemErrorMap().get(errno)?.[1]);
+  return message ?? (error instanceof Error ? error.message : String(error));
+}
 
 /** Container hosts can have thousands of mounts: mountinfo gets a larger cap than other /proc files. */
 const MOUNTINFO_READ_LIMIT = 16 * 1024 * 1024;
 
 type StatfsResult = Awaited<ReturnType<StatfsFunction>>;
 type Settled = { ok: true; stats: StatfsResult } | { ok: false; error: unknown };
+type StatOutcome = { stats: StatfsResult } | { error: string };
 
 interface Mount {
-  labels: string[];
+  device: string;
+  fsType: string;
+  mountPoint: string;
+  major: string;
+  minor: string;
   readonly: boolean;
   /** Where statfs looks: the mount point under rootfs. */
   statPath: string;
@@ -82,10 +138,12 @@ class FilesystemCollector implements Collector {
   readonly #statfs: StatfsFunction;
   /** Mount points whose statfs call has not returned yet, with the scrape that issued it. */
   readonly #pending = new Map<string, { settled: Promise<Settled>; scrape: number }>();
+  readonly #ignored: (mountPoint: string, fsType: string) => boolean;
   #scrapes = 0;
 
   constructor(context: CollectorContext<FilesystemOptions>) {
     this.#context = context;
+    this.#ignored = mountFilter(context.options);
     this.#statfs = context.options.statfs ?? ((path) => fsStatfs(path));
   }
 
@@ -104,35 +162,40 @@ class FilesystemCollector implements Collector {
   }
 
   #mounts(): Mount[] {
-    const { paths, options } = this.#context;
-    const { mountPointsExclude, fsTypesExclude } = options;
+    const { paths } = this.#context;
     const { text, source } = this.#readMountinfo();
     const seen = new Set<string>();
     const mounts: Mount[] = [];
     for (const mount of parseMountinfo(text, source)) {
       const mountPoint = rootfsStripPrefix(paths, mount.mountPoint);
-      if (mountPointsExclude.test(mountPoint) || fsTypesExclude.test(mount.fsType)) continue;
+      if (this.#ignored(mountPoint, mount.fsType)) continue;
       const key = `${mount.source}\0${mount.fsType}\0${mountPoint}`;
       if (seen.has(key)) continue;
       seen.add(key);
+      const [major = '', minor = ''] = mount.majorMinor.split(':');
       mounts.push({
-        labels: [mount.source, mount.fsType, mountPoint],
-        readonly: mount.options.includes('ro'),
+        device: mount.source,
+        fsType: mount.fsType,
+        mountPoint,
+        major,
+        minor,
+        // Read-only in either the mount's or the superblock's options (node_exporter 1.9).
+        readonly: mount.options.includes('ro') || mount.superOptions.includes('ro'),
         statPath: rootfsFilePath(paths, mountPoint),
       });
     }
     return mounts;
   }
 
-  /** The mount's statistics, or undefined (device_error) when the call fails, times out or is still stuck. */
-  async #stat(mount: Mount, scrape: number, signal: AbortSignal): Promise<StatfsResult | undefined> {
+  /** The mount's statistics, or why there are none: the call failed, timed out or is still stuck. */
+  async #stat(mount: Mount, scrape: number, signal: AbortSignal): Promise<StatOutcome> {
     const { logger, options } = this.#context;
-    const mountPoint = mount.labels[2];
+    const { mountPoint } = mount;
     let settled: Promise<Settled>;
     const pending = this.#pending.get(mount.statPath);
     if (pending !== undefined && pending.scrape !== scrape) {
       logger.debug({ mountpoint: mountPoint }, 'Mount point is still unresponsive, not calling statfs again');
-      return undefined;
+      return { error: TIMEOUT_ERROR };
     }
     if (pending !== undefined) {
       // Two mountinfo entries on one path (an over-mount) in this scrape: share the call.
@@ -151,21 +214,21 @@ class FilesystemCollector implements Collector {
       outcome = await raceAbort(settled, deadline.signal);
     } catch (error) {
       if (isTimeout(error) && !signal.aborted) logger.warn({ mountpoint: mountPoint }, 'Mount point is in an unresponsive state');
-      return undefined;
+      return { error: TIMEOUT_ERROR };
     } finally {
       deadline.clear();
     }
     if (!outcome.ok) {
       logger.debug({ mountpoint: mountPoint, err: outcome.error }, 'Error on statfs() system call');
-      return undefined;
+      return { error: errorText(outcome.error) };
     }
-    return outcome.stats;
+    return { stats: outcome.stats };
   }
 
   async update(sink: MetricSink, signal: AbortSignal): Promise<void> {
     const mounts = this.#mounts();
     const scrape = ++this.#scrapes;
-    const results: (StatfsResult | undefined)[] = new Array(mounts.length);
+    const results: StatOutcome[] = new Array(mounts.length);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < mounts.length && !signal.aborted) {
@@ -177,16 +240,20 @@ class FilesystemCollector implements Collector {
     await Promise.all(Array.from({ length: workers }, worker));
     signal.throwIfAborted();
     for (let i = 0; i < mounts.length; i++) {
-      const { labels, readonly } = mounts[i] as Mount;
-      const stats = results[i];
-      sink.add(deviceErrorDesc, stats === undefined ? 1 : 0, labels);
+      const { device, fsType, mountPoint, major, minor, readonly } = mounts[i] as Mount;
+      const outcome = results[i] as StatOutcome;
+      const failed = 'error' in outcome;
+      const labels = [device, failed ? outcome.error : '', fsType, mountPoint];
+      sink.add(deviceErrorDesc, failed ? 1 : 0, labels);
       sink.add(readonlyDesc, readonly ? 1 : 0, labels);
-      if (stats === undefined) continue;
+      if (failed) continue;
+      const { stats } = outcome;
       sink.add(sizeDesc, stats.blocks * stats.bsize, labels);
       sink.add(freeDesc, stats.bfree * stats.bsize, labels);
       sink.add(availDesc, stats.bavail * stats.bsize, labels);
       sink.add(filesDesc, stats.files, labels);
       sink.add(filesFreeDesc, stats.ffree, labels);
+      sink.add(mountInfoDesc, 1, [device, major, minor, mountPoint]);
     }
   }
 }

@@ -1,10 +1,7 @@
 /** `node_filesystem_{size,free,avail}_bytes` and `readonly` from systeminformation `fsSize()` (df on macOS, PowerShell on Windows). */
-import { describeMetric } from '../../common/metrics.js';
-import { availDesc, filesystemExcludeFlags, freeDesc, sizeDesc } from '../collectors/filesystem.js';
+import { availDesc, filesystemFilterFlags, freeDesc, mountFilter, readonlyDesc, sizeDesc } from '../collectors/filesystem.js';
 import { defineCollector, NoDataError } from '../types.js';
 import type { FallbackSources } from './sources.js';
-
-const readonlyDesc = describeMetric('node_filesystem_readonly', 'Filesystem read-only status.', 'gauge', ['device', 'fstype', 'mountpoint']);
 
 /**
  * Whether si's `rw` means anything for this mount: on Unix it looks up only devices that are paths in
@@ -18,16 +15,16 @@ export function fallbackFilesystemCollector({ host, si }: FallbackSources) {
     name: 'filesystem',
     defaultEnabled: true,
     description: 'Filesystem sizes and read-only state (systeminformation fsSize()).',
-    flags: filesystemExcludeFlags,
+    flags: filesystemFilterFlags,
     create: ({ options }) => {
+      const ignored = mountFilter(options);
       si.filesystems.refresh();
       return {
         async update(sink, signal) {
-          const { mountPointsExclude, fsTypesExclude } = options;
-          const list = (await si.filesystems.get(signal)).filter((f) => !mountPointsExclude.test(f.mount) && !fsTypesExclude.test(f.type));
+          const list = (await si.filesystems.get(signal)).filter((f) => !ignored(f.mount, f.type));
           if (list.length === 0) throw new NoDataError('systeminformation reported no filesystems');
           for (const f of list) {
-            const labels = [f.fs, f.type, f.mount];
+            const labels = [f.fs, '', f.type, f.mount];
             sink.add(sizeDesc, f.size, labels);
             sink.add(availDesc, f.available, labels);
             sink.add(freeDesc, f.size - f.used, labels);

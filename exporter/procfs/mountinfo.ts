@@ -5,8 +5,12 @@ export interface MountInfo {
   source: string;
   mountPoint: string;
   fsType: string;
+  /** `MAJOR:MINOR` of the device (`0:38` for tmpfs). */
+  majorMinor: string;
   /** Per-mount options (`ro`, `nosuid`, …). */
   options: string[];
+  /** Per-superblock options, after the source. */
+  superOptions: string[];
 }
 
 function unescapeOctal(text: string): string {
@@ -29,7 +33,9 @@ export function parseMountinfo(text: string, source = 'mountinfo'): MountInfo[] 
       source: unescapeOctal(fields[separator + 2] as string),
       mountPoint: unescapeOctal(fields[4] as string),
       fsType: fields[separator + 1] as string,
+      majorMinor: fields[2] as string,
       options: (fields[5] as string).split(','),
+      superOptions: (fields[separator + 3] ?? '').split(','),
     });
   }
   return mounts;

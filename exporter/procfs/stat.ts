@@ -31,6 +31,19 @@ export interface Stat {
   interrupts: number | undefined;
   procsRunning: number | undefined;
   procsBlocked: number | undefined;
+  /** The `softirq` line's per-vector counts, in SOFTIRQ_VECTORS order (its first number, the total, left out). */
+  softirqs: number[] | undefined;
+}
+
+/** The kernel's softirq vectors in /proc/stat order, as node_exporter names them. */
+export const SOFTIRQ_VECTORS = ['hi', 'timer', 'net_tx', 'net_rx', 'block', 'block_iopoll', 'tasklet', 'sched', 'hrtimer', 'rcu'] as const;
+
+function parseSoftirqs(fields: string[], lineNumber: number): number[] {
+  const values = fields.slice(2, 2 + SOFTIRQ_VECTORS.length).map(Number);
+  if (values.length < SOFTIRQ_VECTORS.length || values.some(Number.isNaN)) {
+    throw new Error(`/proc/stat line ${lineNumber}: softirq needs a total and ${SOFTIRQ_VECTORS.length} per-vector counts`);
+  }
+  return values;
 }
 
 function ticks(fields: string[], index: number): number {
@@ -72,6 +85,7 @@ export function parseStat(text: string): Stat {
     interrupts: undefined,
     procsRunning: undefined,
     procsBlocked: undefined,
+    softirqs: undefined,
   };
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -92,6 +106,7 @@ export function parseStat(text: string): Stat {
     else if (key === 'processes') stat.forks = number(fields, i + 1);
     else if (key === 'procs_running') stat.procsRunning = number(fields, i + 1);
     else if (key === 'procs_blocked') stat.procsBlocked = number(fields, i + 1);
+    else if (key === 'softirq') stat.softirqs = parseSoftirqs(fields, i + 1);
   }
   return stat;
 }

@@ -48,6 +48,9 @@ const STABLE = [
 const LABELS_ADDED_SINCE_1_5 = new Map<string, readonly [label: string, why: string][]>([
   ['node_network_info', [['adminstate', '1.6: the administrative (IFF_UP) state of the interface']]],
   ['node_disk_info', [['rotational', '1.9: /sys/block/<dev>/queue/rotational']]],
+  ...['size_bytes', 'free_bytes', 'avail_bytes', 'files', 'files_free', 'readonly', 'device_error'].map(
+    (family): [string, [label: string, why: string][]] => [`node_filesystem_${family}`, [['device_error', "1.9: statfs's error text, empty when none"]]],
+  ),
 ]);
 
 /**

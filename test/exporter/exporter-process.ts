@@ -62,6 +62,7 @@ export const FIXTURE_ARGS = [
   '--collector.interrupts',
   '--collector.meminfo_numa',
   '--collector.cpu.info',
+  '--collector.stat.softirq',
   '--web.disable-exporter-metrics',
 ];
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { diskstatsCollector } from '../../../exporter/collectors/diskstats.js';
@@ -8,7 +8,7 @@ import { netdevCollector } from '../../../exporter/collectors/netdev.js';
 import { pressureCollector } from '../../../exporter/collectors/pressure.js';
 import { NoDataError } from '../../../exporter/types.js';
 import { parseExposition } from '../../helpers/exposition.js';
-import { FIXTURES, createCollector, fixtureOptions, fixturePaths, scrape } from './fixture.js';
+import { FIXTURES, createCollector, expected, fixtureOptions, fixturePaths, scrape } from './fixture.js';
 import { compileRegex } from '../../../common/regex.js';
 
 function devices(text: string, family: string): string[] {
@@ -39,19 +39,49 @@ test('netdev: an interface that disappears between scrapes disappears from the o
 
 test('netdev: include and exclude filters, and both at once is an error naming the collector', async () => {
   const include = fixtureOptions();
-  include.netdev = { deviceInclude: compileRegex('^ifb') };
+  include.netdev = { ...include.netdev, deviceInclude: compileRegex('^ifb') };
   assert.deepEqual(devices(await scrape(createCollector(netdevCollector, { options: include })), 'node_network_receive_bytes_total'), ['ifb0', 'ifb1']);
 
   const none = fixtureOptions();
-  none.netdev = {};
+  none.netdev = { ...none.netdev, deviceExclude: undefined };
   const all = await scrape(createCollector(netdevCollector, { options: none }));
   assert.deepEqual(devices(all, 'node_network_receive_bytes_total'), ['lo', 'ifb0', 'ifb1', 'eth0']);
   // lo's rx_nohandler comes from sysfs; ifb1 has no such file, so no sample rather than a false 0.
   assert.deepEqual(devices(all, 'node_network_receive_nohandler_total'), ['lo', 'ifb0', 'eth0']);
 
   const both = fixtureOptions();
-  both.netdev = { deviceInclude: compileRegex('^eth'), deviceExclude: compileRegex('^lo$') };
+  both.netdev = { ...both.netdev, deviceInclude: compileRegex('^eth'), deviceExclude: compileRegex('^lo$') };
   assert.throws(() => createCollector(netdevCollector, { options: both }), /netdev: device include and device exclude are mutually exclusive/);
+});
+
+test('netdev: detailed metrics (netlink names, from sysfs statistics), the ifalias label, and address info from this host', async (t) => {
+  const options = fixtureOptions();
+  options.netdev = { ...options.netdev, deviceInclude: compileRegex('^eth0$'), detailedMetrics: true, labelIfAlias: true };
+  assert.equal(await scrape(createCollector(netdevCollector, { options })), expected('netdev-detailed.prom'));
+
+  // Without netlink, node_exporter's /proc/net/dev names: errs and drop spelled out, and no rx_nohandler.
+  const procfs = fixtureOptions();
+  procfs.netdev = { ...procfs.netdev, deviceInclude: compileRegex('^eth0$'), detailedMetrics: true, netlink: false };
+  const procfsText = await scrape(createCollector(netdevCollector, { options: procfs }));
+  assert.deepEqual([...parseExposition(procfsText).keys()].filter((name) => /errors|dropped|nohandler|colls/.test(name)), [
+    'node_network_receive_errors_total', 'node_network_receive_dropped_total', 'node_network_transmit_errors_total',
+    'node_network_transmit_dropped_total', 'node_network_transmit_colls_total',
+  ]);
+  procfs.netdev.detailedMetrics = false;
+  assert.doesNotMatch(await scrape(createCollector(netdevCollector, { options: procfs })), /nohandler/);
+
+  const sysfs = await mkdtemp(join(tmpdir(), 'platypus-netdev-alias-'));
+  t.after(() => rm(sysfs, { recursive: true, force: true }));
+  await mkdir(join(sysfs, 'class', 'net', 'eth0'), { recursive: true });
+  await writeFile(join(sysfs, 'class', 'net', 'eth0', 'ifalias'), 'uplink "A" to core\n');
+  const legacy = fixtureOptions();
+  legacy.netdev = { ...legacy.netdev, deviceInclude: compileRegex('^eth0$'), labelIfAlias: true, addressInfo: true };
+  const text = await scrape(createCollector(netdevCollector, { paths: { ...fixturePaths, sysfs }, options: legacy }));
+  assert.match(text, /^node_network_receive_bytes_total\{device="eth0",ifalias="uplink \\"A\\" to core"\} 275035441$/m);
+  const addresses = parseExposition(text).get('node_network_address_info')?.samples.map((s) => s.labels) ?? [];
+  // Every interface of this host, whatever the device filter: loopback is link-local, as Go's net.IP classes it.
+  assert.ok(addresses.some((a) => a.device === 'lo' && a.address === '127.0.0.1' && a.netmask === '8' && a.scope === 'link-local'), JSON.stringify(addresses));
+  for (const [device, list] of Object.entries(networkInterfaces())) assert.equal(addresses.filter((a) => a.device === device).length, list?.length ?? 0, device);
 });
 
 test('diskstats: partitions, loop, zram and nvme partition devices are excluded by default; include selects', async () => {

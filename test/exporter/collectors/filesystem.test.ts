@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, statfs, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { compileRegex } from '../../../common/regex.js';
 import { filesystemCollector } from '../../../exporter/collectors/filesystem.js';
 import type { StatfsFunction } from '../../../exporter/types.js';
 import { parseExposition, sampleValue } from '../../helpers/exposition.js';
 import { createCollector, expected, fixtureOptions, fixturePaths, scrape } from './fixture.js';
+
+const osErrno = constants.errno;
 
 type StatfsResult = Awaited<ReturnType<StatfsFunction>>;
 
@@ -21,17 +24,43 @@ function withStatfs(statfs: StatfsFunction, timeoutSeconds = 5, workers = 2) {
 const ROOT_STATS: StatfsResult = { bsize: 4096, blocks: 1000, bfree: 600, bavail: 500, files: 100, ffree: 40 };
 const TMPFS_STATS: StatfsResult = { bsize: 1024, blocks: 1024, bfree: 1023, bavail: 1023, files: 50, ffree: 49 };
 
-test('filesystem: mountinfo filtered by the default excludes, deduplicated, unescaped, statfs under rootfs', async () => {
+test('filesystem: mountinfo filtered by the default excludes, deduplicated, unescaped, statfs under rootfs; statfs errors in device_error', async () => {
   const called: string[] = [];
   const statfsFake: StatfsFunction = async (path) => {
     called.push(path);
     if (path === fixturePaths.rootfs) return ROOT_STATS;
     if (path === join(fixturePaths.rootfs, 'srv', 'game data')) return TMPFS_STATS;
-    throw Object.assign(new Error(`EACCES: permission denied, statfs '${path}'`), { code: 'EACCES' });
+    if (path === join(fixturePaths.rootfs, 'srv', 'backup')) {
+      throw Object.assign(new Error(`EIO: i/o error, statfs '${path}'`), { code: 'EIO', errno: -osErrno.EIO });
+    }
+    throw Object.assign(new Error(`EACCES: permission denied, statfs '${path}'`), { code: 'EACCES', errno: -osErrno.EACCES });
   };
   const text = await scrape(createCollector(filesystemCollector, { options: withStatfs(statfsFake) }));
   assert.equal(text, expected('filesystem.prom'));
-  assert.deepEqual(called.sort(), [fixturePaths.rootfs, join(fixturePaths.rootfs, 'home'), join(fixturePaths.rootfs, 'srv', 'game data')]);
+  assert.deepEqual(called.sort(), [
+    fixturePaths.rootfs, join(fixturePaths.rootfs, 'home'), join(fixturePaths.rootfs, 'srv', 'backup'), join(fixturePaths.rootfs, 'srv', 'game data'),
+  ]);
+});
+
+test('filesystem: include flags replace the default excludes; include and exclude together are an error', async () => {
+  const statfsOk: StatfsFunction = async () => ROOT_STATS;
+  const options = withStatfs(statfsOk);
+  options.filesystem.mountPointsInclude = compileRegex('^/(run|srv/.*)$');
+  options.filesystem.fsTypesInclude = compileRegex('^tmpfs$');
+  const text = await scrape(createCollector(filesystemCollector, { options }));
+  assert.deepEqual(parseExposition(text).get('node_filesystem_mount_info')?.samples.map((s) => s.labels.mountpoint), ['/srv/game data', '/run']);
+
+  const both = withStatfs(statfsOk);
+  both.filesystem.fsTypesInclude = compileRegex('^ext4$');
+  both.filesystem.fsTypesExclude = compileRegex('^tmpfs$');
+  assert.throws(
+    () => createCollector(filesystemCollector, { options: both }),
+    /^Error: filesystem: --collector.filesystem.fs-types-include and --collector.filesystem.fs-types-exclude are mutually exclusive/,
+  );
+  const mountPoints = withStatfs(statfsOk);
+  mountPoints.filesystem.mountPointsInclude = compileRegex('^/$');
+  mountPoints.filesystem.mountPointsExclude = compileRegex('^/home$');
+  assert.throws(() => createCollector(filesystemCollector, { options: mountPoints }), /mount-points-include and --collector.filesystem.mount-points-exclude are mutually/);
 });
 
 test('filesystem: a hung statfs times out once, is never re-issued while pending, and is used again once it returns', async () => {
@@ -49,13 +78,13 @@ test('filesystem: a hung statfs times out once, is never re-issued while pending
   const home = { device: '/dev/vdb1', fstype: 'ext4', mountpoint: '/home' };
 
   const first = await scrape(collector);
-  assert.equal(sampleValue(first, 'node_filesystem_device_error', home), 1);
+  assert.equal(sampleValue(first, 'node_filesystem_device_error', { ...home, device_error: 'mountpoint timeout' }), 1);
   assert.equal(sampleValue(first, 'node_filesystem_size_bytes', home), undefined);
   assert.equal(sampleValue(first, 'node_filesystem_size_bytes', { device: '/dev/vda', fstype: 'ext4', mountpoint: '/' }), 4096000);
   assert.equal(calls.get(homePath), 1);
 
   const second = await scrape(collector);
-  assert.equal(sampleValue(second, 'node_filesystem_device_error', home), 1);
+  assert.equal(sampleValue(second, 'node_filesystem_device_error', { ...home, device_error: 'mountpoint timeout' }), 1);
   assert.equal(calls.get(homePath), 1, 'statfs must not be called again while the first call is pending');
   assert.equal(calls.get(fixturePaths.rootfs), 2);
 
@@ -64,7 +93,7 @@ test('filesystem: a hung statfs times out once, is never re-issued while pending
   await new Promise((resolve) => setImmediate(resolve));
   const third = await scrape(collector);
   assert.equal(calls.get(homePath), 2, 'statfs is called again once the hung call returned');
-  assert.equal(sampleValue(third, 'node_filesystem_device_error', home), 0);
+  assert.equal(sampleValue(third, 'node_filesystem_device_error', { ...home, device_error: '' }), 0);
   assert.equal(sampleValue(third, 'node_filesystem_size_bytes', home), 5120);
 });
 
@@ -151,7 +180,7 @@ test('filesystem: an aborted scrape rejects at once, and the hung call still cou
   assert.deepEqual(calls, [fixturePaths.rootfs], 'one worker, aborted while its first call hung: no further calls');
 
   const next = await scrape(collector);
-  assert.deepEqual(calls.slice(1).sort(), [join(fixturePaths.rootfs, 'home'), join(fixturePaths.rootfs, 'srv', 'game data')]);
+  assert.deepEqual(calls.slice(1).sort(), [join(fixturePaths.rootfs, 'home'), join(fixturePaths.rootfs, 'srv', 'backup'), join(fixturePaths.rootfs, 'srv', 'game data')]);
   assert.equal(sampleValue(next, 'node_filesystem_device_error', { device: '/dev/vda', fstype: 'ext4', mountpoint: '/' }), 1);
   assert.equal(sampleValue(next, 'node_filesystem_device_error', { device: '/dev/vdb1', fstype: 'ext4', mountpoint: '/home' }), 0);
 });

@@ -8,7 +8,7 @@ import { netdevCollector } from '../../../exporter/collectors/netdev.js';
 import { pressureCollector } from '../../../exporter/collectors/pressure.js';
 import { statCollector } from '../../../exporter/collectors/stat.js';
 import { vmstatCollector } from '../../../exporter/collectors/vmstat.js';
-import { createCollector, expected, scrape } from './fixture.js';
+import { createCollector, expected, fixtureOptions, scrape } from './fixture.js';
 
 const cases = [
   [loadavgCollector, 'loadavg.prom'],
@@ -26,3 +26,9 @@ for (const [definition, file] of cases) {
     assert.equal(await scrape(createCollector(definition)), expected(file));
   });
 }
+
+test('stat with --collector.stat.softirq adds node_softirqs_total per vector', async () => {
+  const options = fixtureOptions();
+  options.stat.softirq = true;
+  assert.equal(await scrape(createCollector(statCollector, { options })), expected('stat-softirq.prom'));
+});

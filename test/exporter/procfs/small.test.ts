@@ -48,16 +48,19 @@ test('parseNetDev: 16 counters per interface in NETDEV_FIELDS order', () => {
   assert.throws(() => parseNetDev('h1\nh2\n  eth0: 1 2 3\n'), /\/proc\/net\/dev line 3: expected 16 numbers/);
 });
 
-test('parseMountinfo: source, mount point (octal escapes decoded), type and per-mount options', () => {
+test('parseMountinfo: source, mount point (octal escapes decoded), type, device number, per-mount and superblock options', () => {
   const mounts = parseMountinfo(fixture('proc/1/mountinfo'), 'proc/1/mountinfo');
-  assert.deepEqual(mounts.find((m) => m.mountPoint === '/'), { source: '/dev/vda', mountPoint: '/', fsType: 'ext4', options: ['rw', 'relatime'] });
-  assert.deepEqual(mounts.find((m) => m.fsType === 'tmpfs' && m.mountPoint.startsWith('/srv')), {
-    source: 'tmpfs', mountPoint: '/srv/game data', fsType: 'tmpfs', options: ['rw', 'nosuid'],
+  assert.deepEqual(mounts.find((m) => m.mountPoint === '/'), {
+    source: '/dev/vda', mountPoint: '/', fsType: 'ext4', majorMinor: '254:0', options: ['rw', 'relatime'],
+    superOptions: ['rw', 'discard', 'resv_strict', 'resuid=65534', 'resgid=65534'],
   });
-  assert.equal(mounts.length, 24);
+  assert.deepEqual(mounts.find((m) => m.fsType === 'tmpfs' && m.mountPoint.startsWith('/srv')), {
+    source: 'tmpfs', mountPoint: '/srv/game data', fsType: 'tmpfs', majorMinor: '0:38', options: ['rw', 'nosuid'], superOptions: ['rw', 'size=1024k'],
+  });
+  assert.equal(mounts.length, 25);
   // Optional fields (shared:N) sit before the "-" separator.
   assert.deepEqual(parseMountinfo('36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 shared:7 - ext3 /dev/root rw,errors=continue\n'), [
-    { source: '/dev/root', mountPoint: '/mnt2', fsType: 'ext3', options: ['rw', 'noatime'] },
+    { source: '/dev/root', mountPoint: '/mnt2', fsType: 'ext3', majorMinor: '98:0', options: ['rw', 'noatime'], superOptions: ['rw', 'errors=continue'] },
   ]);
   assert.throws(() => parseMountinfo('1 2 3\n', 'proc/self/mountinfo'), /proc\/self\/mountinfo line 1: expected/);
 });

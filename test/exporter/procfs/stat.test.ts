@@ -18,6 +18,7 @@ test('parseStat: per-CPU times in seconds and the kernel counters', () => {
   assert.equal(stat.forks, 6163);
   assert.equal(stat.procsRunning, 1);
   assert.equal(stat.procsBlocked, 0);
+  assert.deepEqual(stat.softirqs, [0, 21086, 6, 9560, 37688, 0, 4, 46034, 0, 37729]);
 });
 
 test('parseStat: old kernels without steal/guest columns give 0; garbage names the line', () => {
@@ -26,4 +27,5 @@ test('parseStat: old kernels without steal/guest columns give 0; garbage names t
   ]);
   assert.throws(() => parseStat('cpu0 1 2 3 4\nctxt many\n'), /\/proc\/stat line 2: ctxt has no numeric value/);
   assert.throws(() => parseStat('cpu 1 2\n'), /\/proc\/stat line 1: expected at least 4 CPU times/);
+  assert.throws(() => parseStat('softirq 10 1 2 3\n'), /\/proc\/stat line 1: softirq needs a total and 10 per-vector counts/);
 });
