@@ -5,7 +5,7 @@
  * without talking to the others, whatever the order of the list or the labels of a target, and a
  * relabel rule with `action: hashmod` on `__address__` tells which shard owns a file_sd entry.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export interface Shard {
   /** 0 ≤ index < count. */
@@ -21,7 +21,7 @@ export const MAX_SHARDS = 1024;
 /** The shard that owns a target among `count`: Prometheus' hashmod of the address. */
 export function shardOf(target: string, count: number): number {
   if (count === 1) return 0;
-  return Number(createHash('md5').update(target).digest().readBigUInt64BE(8) % BigInt(count));
+  return Number(hash('md5', target, 'buffer').readBigUInt64BE(8) % BigInt(count));
 }
 
 export function owns(shard: Shard, target: string): boolean {
