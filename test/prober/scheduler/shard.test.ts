@@ -68,7 +68,7 @@ async function startScheduler(t: TestContext, yaml: string, baseDir: string, opt
 }
 
 const sectionYaml = (file: string, shard = ''): string =>
-  `scheduler:\n${shard}  groups:\n    - name: panels\n      module: http_2xx\n      interval: 1h\n      timeout: 2s\n      file_sd: [${file}]\n`;
+  `scheduler:\n${shard}  groups:\n    - name: panels\n      module: http_2xx\n      interval: 1h\n      timeout: 5s\n      retries: 0\n      file_sd: [${file}]\n`;
 
 const owned = (scheduler: Scheduler): string[] => [...scheduler.targets()].map((state) => state.spec.target).sort();
 
