@@ -8,6 +8,9 @@
  * spread over the interval and keep their slot across restarts. A slot that comes while the
  * target's previous check is still running is skipped (and counted), so one target never has two
  * checks at once. An attempt that outlives its timeout is abandoned as failed.
+ *
+ * With a shard (`scheduler.shard`, `--scheduler.shard=i/n`) only the listed targets whose address
+ * hashes to it are kept; the rest are counted as listed and never checked here.
  */
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
