@@ -22,6 +22,7 @@ import { createTargetPolicy, DEFAULT_DENIED_HOSTS, DEFAULT_DENIED_NETWORKS, type
 import { DEFAULT_TIMEOUT_OFFSET_SECONDS } from './probe.js';
 import { PROTOCOL_TITLES } from './protocols.js';
 import { SchedulerService } from './scheduler/service.js';
+import { parseShard, type Shard } from './scheduler/shard.js';
 
 function secondsFlag(help: string, defaultValue: number): FlagSpec<number> {
   return {
@@ -37,6 +38,14 @@ function secondsFlag(help: string, defaultValue: number): FlagSpec<number> {
   };
 }
 
+const shardFlag: FlagSpec<Shard | undefined> = {
+  help: "Check only this share of the scheduler's targets: those whose hash modulo <count> is <index> (overrides the config's scheduler.shard).",
+  default: undefined,
+  placeholder: '<index>/<count>',
+  parse: parseShard,
+  showDefault: () => undefined,
+};
+
 const flags = {
   'config.file': optionalStringFlag('Blackbox exporter configuration file (default: built-in http_2xx, tcp_connect, dns and icmp modules).', '<path>'),
   'config.check': booleanFlag('If true validate the config file and then exit.'),
@@ -51,6 +60,7 @@ const flags = {
   'web.public-status-page': booleanFlag('Serve the status page (/ and /api/v1/targets) without basic auth; /probe, /config and /metrics keep the web config.'),
   'web.public-status-page.hide-errors': booleanFlag('Leave failure reasons and status codes out of the status page and /api/v1/targets.'),
   'scheduler.state-file': optionalStringFlag('Keep the availability history (24 h, 7 d) in this JSON file across restarts; written every minute and at shutdown.', '<path>'),
+  'scheduler.shard': shardFlag,
   location: optionalStringFlag('Adds location="<name>" to every series of the scheduler (overrides the config\'s scheduler.location).', '<name>'),
 } satisfies Record<string, FlagSpec<unknown>>;
 
@@ -90,6 +100,7 @@ async function main(values: Values): Promise<void> {
   const scheduler = new SchedulerService({
     config: () => store.current,
     location: values.location,
+    shard: values['scheduler.shard'],
     logger,
     probeWorkers: values['scheduler.probe-workers'],
     policy: policyOptions,

@@ -35,7 +35,7 @@ const INTEGRATION = [
   // platypus-prober or platypus-exporter as a process of its own (reload by SIGHUP, the concurrency bound,
   // the scheduler CLI, hostile requests and files, restarts, a memory cgroup)
   'test/prober/{concurrency,reload,fuzz-probe,hostile-probe,query-response-flood}.test.ts',
-  'test/prober/scheduler/{cli,file-sd-fifo,public-status-page,state-file}.test.ts',
+  'test/prober/scheduler/{cli,file-sd-fifo,public-status-page,shard-cli,state-file}.test.ts',
   'test/exporter/textfile-memory.test.ts',
   // memory and open files over thousands of checks
   'test/prober/**/soak.test.ts',

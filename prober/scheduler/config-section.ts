@@ -3,8 +3,9 @@
  * Read with the config's strict walker, so errors name file, line and key like every other section.
  */
 import { isAbsolute, join } from 'node:path';
-import { ConfigError, type ConfigNode, durationSeconds, entries, field, fields, integer, list, string } from '../../common/config-walk.js';
+import { ConfigError, type ConfigNode, durationSeconds, entries, field, fields, type Fields, integer, list, string } from '../../common/config-walk.js';
 import { parseTarget } from '../net/host-port.js';
+import { MAX_SHARDS, type Shard } from './shard.js';
 
 export interface SchedulerGroup {
   name: string;
@@ -26,6 +27,8 @@ export interface SchedulerGroup {
 
 export interface SchedulerConfig {
   location?: string;
+  /** This prober's share of the targets (the `--scheduler.shard` flag wins over it). */
+  shard?: Shard;
   max_concurrent_checks: number;
   /** Seconds between re-reads of file_sd files even when no change event came. */
   file_sd_refresh_interval: number;
@@ -88,15 +91,17 @@ function readFileSdPattern(node: ConfigNode): string {
   return absolute;
 }
 
+function requiredField(node: ConfigNode, found: Fields, key: string): ConfigNode {
+  const value = found.get(key);
+  if (value === undefined || !value.present) return node.fail(`${key} is required`);
+  return value;
+}
+
 const GROUP_KEYS = ['name', 'module', 'interval', 'timeout', 'retries', 'retry_interval', 'labels', 'targets', 'file_sd'];
 
 function readGroup(node: ConfigNode): SchedulerGroup {
   const found = fields(node, GROUP_KEYS);
-  const required = (key: string): ConfigNode => {
-    const value = found.get(key);
-    if (value === undefined || !value.present) return node.fail(`${key} is required`);
-    return value;
-  };
+  const required = (key: string): ConfigNode => requiredField(node, found, key);
   const moduleNode = required('module');
   const interval = field(found, 'interval', positiveDuration, DEFAULTS.interval);
   const timeout = field(found, 'timeout', positiveDuration, Math.min(DEFAULTS.timeout, interval));
@@ -117,7 +122,13 @@ function readGroup(node: ConfigNode): SchedulerGroup {
   return group;
 }
 
-const SECTION_KEYS = ['location', 'max_concurrent_checks', 'file_sd_refresh_interval', 'groups'];
+function readShard(node: ConfigNode): Shard {
+  const found = fields(node, ['index', 'count']);
+  const count = integer(requiredField(node, found, 'count'), 1, MAX_SHARDS);
+  return { index: integer(requiredField(node, found, 'index'), 0, count - 1), count };
+}
+
+const SECTION_KEYS = ['location', 'shard', 'max_concurrent_checks', 'file_sd_refresh_interval', 'groups'];
 
 /** Reads the `scheduler:` key; undefined when the config has none. */
 export function readScheduler(node: ConfigNode): SchedulerConfig | undefined {
@@ -136,6 +147,8 @@ export function readScheduler(node: ConfigNode): SchedulerConfig | undefined {
   const config: SchedulerConfig = { max_concurrent_checks: maxConcurrentChecks, file_sd_refresh_interval: refreshInterval, groups };
   const location = field(found, 'location', nonEmpty);
   if (location !== undefined) config.location = location;
+  const shard = field(found, 'shard', readShard);
+  if (shard !== undefined) config.shard = shard;
   return config;
 }
 

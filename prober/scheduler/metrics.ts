@@ -14,6 +14,7 @@ import {
   type MetricFamily,
 } from '../../common/metrics.js';
 import type { ShapeTable } from './result-shape.js';
+import type { Shard } from './shard.js';
 import { DURATION_BUCKETS, type TargetState, type TargetStatus } from './state.js';
 
 export type ExpositionFormat = 'text' | 'openmetrics';
@@ -39,7 +40,18 @@ const CHECK_DURATION = {
   name: 'probe_check_duration_seconds',
   help: 'Duration of the probe that decided each check (the last attempt), in seconds.',
 };
-const SCHEDULER_TARGETS = describeMetric('probe_scheduler_targets', 'Targets the scheduler checks.', 'gauge');
+const SCHEDULER_TARGETS = describeMetric('probe_scheduler_targets', "Targets the scheduler checks (its shard's share of the listed ones).", 'gauge');
+const SCHEDULER_TARGETS_LISTED = describeMetric(
+  'probe_scheduler_targets_listed',
+  'Targets in the scheduler lists (inline and file_sd, each label set once), before its shard takes its share.',
+  'gauge',
+);
+const SCHEDULER_SHARD_INFO = describeMetric(
+  'probe_scheduler_shard_info',
+  'The share of the target list this prober checks: the targets whose hash modulo count is index (0 of 1: all of them).',
+  'gauge',
+  ['index', 'count'],
+);
 const SCHEDULER_IN_FLIGHT = describeMetric('probe_scheduler_checks_in_flight', 'Probe attempts running now.', 'gauge');
 const SCHEDULER_QUEUED = describeMetric('probe_scheduler_checks_queued', 'Checks that are due and wait for a free concurrency slot.', 'gauge');
 const SCHEDULER_SKIPPED = describeMetric(
@@ -53,6 +65,7 @@ const OWN_FAMILIES = [CHECKS_TOTAL.name, CHECK_DURATION.name, TARGET_STATE.name,
 
 export interface SchedulerCounts {
   targets: number;
+  listed: number;
   inFlight: number;
   queued: number;
   skipped: number;
@@ -127,6 +140,7 @@ export function* schedulerMetricChunks(
   targets: Iterable<TargetState>,
   shapes: ShapeTable,
   counts: SchedulerCounts,
+  shard: Shard,
   location: string | undefined,
   format: ExpositionFormat = 'text',
 ): Generator<string> {
@@ -151,9 +165,11 @@ export function* schedulerMetricChunks(
     }
   }
   const selfLabels = location === undefined ? '' : constLabelText({ location });
-  const self = (desc: MetricDesc, value: number): MetricFamily => ({ desc, samples: [{ labelValues: [], value }] });
+  const self = (desc: MetricDesc, value: number, labelValues: string[] = []): MetricFamily => ({ desc, samples: [{ labelValues, value }] });
   const selfFamilies = [
+    self(SCHEDULER_SHARD_INFO, 1, [String(shard.index), String(shard.count)]),
     self(SCHEDULER_TARGETS, counts.targets),
+    self(SCHEDULER_TARGETS_LISTED, counts.listed),
     self(SCHEDULER_IN_FLIGHT, counts.inFlight),
     self(SCHEDULER_QUEUED, counts.queued),
     self(SCHEDULER_SKIPPED, counts.skipped),

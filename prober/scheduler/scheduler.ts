@@ -8,6 +8,9 @@
  * spread over the interval and keep their slot across restarts. A slot that comes while the
  * target's previous check is still running is skipped (and counted), so one target never has two
  * checks at once. An attempt that outlives its timeout is abandoned as failed.
+ *
+ * With a shard (`scheduler.shard`, `--scheduler.shard=i/n`) only the listed targets whose address
+ * hashes to it are kept; the rest are counted as listed and never checked here.
  */
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +24,7 @@ import { probeDurationSeconds, probeFailureInfo, probeSuccess } from '../probe.j
 import type { FailureReason } from '../types.js';
 import { schedulerMetricChunks, type ExpositionFormat } from './metrics.js';
 import { ShapeTable } from './result-shape.js';
+import { owns, WHOLE_LIST, type Shard } from './shard.js';
 import { targetLabels, TargetState, type TargetStatus } from './state.js';
 import { TargetSource, type TargetSpec } from './targets.js';
 
@@ -48,10 +52,15 @@ export interface SchedulerOptions {
   logger?: Logger;
   /** Overrides the config's `location` (the `--location` flag). */
   location?: string;
+  /** Overrides the config's `shard` (the `--scheduler.shard` flag). */
+  shard?: Shard;
 }
 
 export interface SchedulerStats {
+  /** Targets this prober checks (its shard's share of the listed ones). */
   targets: number;
+  /** Targets in the lists, each label set once, before the shard's share is taken. */
+  listed: number;
   inFlight: number;
   queued: number;
   skipped: number;
@@ -82,6 +91,7 @@ export class Scheduler {
   private waitingHead = 0;
   private inFlight = 0;
   private skipped = 0;
+  private listed = 0;
   private checksCompleted = 0;
   private readonly delays = new Float64Array(DELAY_SAMPLES);
   private delayCount = 0;
@@ -98,6 +108,11 @@ export class Scheduler {
   get location(): string | undefined {
     // An empty flag value means "not set": no series may carry an empty label.
     return this.options.location || this.config?.location;
+  }
+
+  /** This prober's share of the list: the flag's, else the config's, else the whole list. */
+  get shard(): Shard {
+    return this.options.shard ?? this.config?.shard ?? WHOLE_LIST;
   }
 
   /** Loads the targets and starts checking them. */
@@ -143,6 +158,7 @@ export class Scheduler {
     const quantile = (q: number): number => (count === 0 ? 0 : sorted[Math.min(count - 1, Math.floor(q * count))]!);
     return {
       targets: this.states.size,
+      listed: this.listed,
       inFlight: this.inFlight,
       queued: this.waiting.length - this.waitingHead,
       skipped: this.skipped,
@@ -157,21 +173,25 @@ export class Scheduler {
 
   /** The same as renderMetrics(), in chunks of a few hundred targets, for streaming a large list. */
   metricChunks(format: ExpositionFormat = 'text'): Iterable<string> {
-    return schedulerMetricChunks(this.states.values(), this.shapes, this.stats(), this.location, format);
+    return schedulerMetricChunks(this.states.values(), this.shapes, this.stats(), this.shard, this.location, format);
   }
 
   private applyTargets(): void {
     if (this.stopped) return;
     const location = this.location;
+    const shard = this.shard;
     const next = new Map<string, TargetState>();
+    const listed = new Set<string>();
     const now = Date.now();
     let duplicates = 0;
     for (const spec of this.source.targets()) {
       const key = constLabelText(targetLabels(spec, location));
-      if (next.has(key)) {
+      if (listed.has(key)) {
         duplicates++;
         continue;
       }
+      listed.add(key);
+      if (!owns(shard, spec.target)) continue;
       const existing = this.states.get(key);
       next.set(key, existing === undefined ? this.addTarget(spec, location, now) : this.updateTarget(existing, spec, now));
     }
@@ -184,6 +204,7 @@ export class Scheduler {
     }
     if (duplicates > 0) this.logger.warn({ duplicates }, 'targets listed more than once with the same labels are checked once');
     this.states = next;
+    this.listed = listed.size;
     this.version++;
     this.arm();
   }

@@ -11,6 +11,7 @@ import { schedulerPlugin } from './plugin.js';
 import { configuredProbe } from './probe-adapter.js';
 import { ProbeWorkerPool } from './probe-pool.js';
 import { Scheduler, type CheckProbe } from './scheduler.js';
+import type { Shard } from './shard.js';
 import { restoreStateFile, saveStateFile } from './state-file.js';
 
 /** How often the state file is written while running (and once more at stop). */
@@ -21,6 +22,8 @@ export interface SchedulerServiceOptions {
   config: () => Config;
   /** The `--location` flag (wins over the config's `location`). */
   location?: string;
+  /** The `--scheduler.shard` flag (wins over the config's `shard`). */
+  shard?: Shard;
   logger?: Logger;
   /** Defaults to the prober's own probe(). */
   probe?: CheckProbe;
@@ -50,6 +53,7 @@ export class SchedulerService {
       probe: options.probe ?? ((request) => (this.pool?.probe ?? inThread)(request)),
       logger: options.logger?.child({ component: 'scheduler' }),
       location: options.location,
+      shard: options.shard,
     });
   }
 

@@ -29,9 +29,10 @@ test('a minimal group gets the documented defaults; relative file_sd paths are t
 
 test('every setting is read', () => {
   const config = schedulerConfig(
-    'scheduler:\n  location: fra\n  max_concurrent_checks: 64\n  file_sd_refresh_interval: 30s\n  groups:\n    - name: panels\n      module: tcp_connect\n      interval: 1m30s\n      timeout: 3s\n      retries: 3\n      retry_interval: 500ms\n      labels: {env: prod}\n      targets: ["a:1"]\n',
+    'scheduler:\n  location: fra\n  shard: {index: 2, count: 3}\n  max_concurrent_checks: 64\n  file_sd_refresh_interval: 30s\n  groups:\n    - name: panels\n      module: tcp_connect\n      interval: 1m30s\n      timeout: 3s\n      retries: 3\n      retry_interval: 500ms\n      labels: {env: prod}\n      targets: ["a:1"]\n',
   );
   assert.equal(config.location, 'fra');
+  assert.deepEqual(config.shard, { index: 2, count: 3 });
   assert.equal(config.max_concurrent_checks, 64);
   assert.equal(config.file_sd_refresh_interval, 30);
   assert.deepEqual(config.groups[0], { name: 'panels', module: 'tcp_connect', interval: 90, timeout: 3, retries: 3, retry_interval: 0.5, labels: { env: 'prod' }, targets: ['a:1'], file_sd: [] });
@@ -55,7 +56,13 @@ test('mistakes are errors naming file, line and key', () => {
     ['scheduler:\n  groups: []\n', 'test.yml:2: scheduler.groups: needs at least one target group under groups'],
     ['scheduler:\n  max_concurrent_checks: 0\n  groups: []\n', 'test.yml:2: scheduler.max_concurrent_checks: expected an integer from 1 to 100000, got 0'],
     [`${group('')}    - name: g\n      module: http_2xx\n      targets: [b]\n`, 'test.yml:6: scheduler.groups.1: duplicate group name "g"'],
-    ['scheduler:\n  locaton: x\n', 'test.yml:2: scheduler.locaton: unknown key (expected one of: location, max_concurrent_checks, file_sd_refresh_interval, groups)'],
+    ['scheduler:\n  locaton: x\n', 'test.yml:2: scheduler.locaton: unknown key (expected one of: location, shard, max_concurrent_checks, file_sd_refresh_interval, groups)'],
+    [`${group('')}  shard: {index: 3, count: 3}\n`, 'test.yml:6: scheduler.shard.index: expected an integer from 0 to 2, got 3'],
+    [`${group('')}  shard: {index: 0, count: 0}\n`, 'test.yml:6: scheduler.shard.count: expected an integer from 1 to 1024, got 0'],
+    [`${group('')}  shard: {index: 1}\n`, 'test.yml:6: scheduler.shard: count is required'],
+    [`${group('')}  shard: {count: 2}\n`, 'test.yml:6: scheduler.shard: index is required'],
+    [`${group('')}  shard: {index: 0, count: 2, of: 3}\n`, 'test.yml:6: scheduler.shard.of: unknown key (expected one of: index, count)'],
+    [`${group('')}  shard: 1/3\n`, 'test.yml:6: scheduler.shard: expected a mapping, got "1/3"'],
   ];
   for (const [yaml, message] of cases) {
     assert.throws(() => schedulerConfig(yaml), (error: unknown) => {
