@@ -135,7 +135,7 @@ export class SchedulerService {
  */
 export function registerSchedulerService(app: FastifyInstance, service: SchedulerService, idlePage?: string): void {
   const { publicStatusPage: publicAccess, hideErrors, statusPagePeers: peers = [], statusPageAlertmanagers: alertmanagers = [], statusPageTimeoutMs: timeoutMs, logger } = service.options;
-  const sources = peers.length + alertmanagers.length > 0 ? new StatusPageSources({ peers, alertmanagers, timeoutMs, logger }) : undefined;
+  const sources = peers.length + alertmanagers.length > 0 ? new StatusPageSources({ peers, alertmanagers, timeoutMs, hideErrors, logger }) : undefined;
   void app.register(schedulerPlugin, { scheduler: service.scheduler, active: () => service.active, idlePage, publicAccess, hideErrors, sources });
   app.addHook('onClose', () => service.stop());
 }

@@ -7,7 +7,7 @@ import { request } from 'undici';
 import type { Logger } from '../../../common/logging.js';
 import { singleFlight } from '../../../common/single-flight.js';
 import { SilencesClient, type ActiveSilence } from '../../../maintenance/silences.js';
-import type { StatusSnapshot } from '../../scheduler/snapshot.js';
+import { withoutErrors, type StatusSnapshot } from '../../scheduler/snapshot.js';
 import { mergeLocations, type PageSnapshot, type PeerSnapshot } from './merge.js';
 
 export const DEFAULT_SOURCE_TIMEOUT_MS = 2_000;
@@ -23,6 +23,8 @@ export interface StatusPageSourcesOptions {
   alertmanagers?: readonly string[];
   timeoutMs?: number;
   maxPeerBytes?: number;
+  /** Leaves the peers' failure reasons and status codes out too (`--web.public-status-page.hide-errors`). */
+  hideErrors?: boolean;
   logger?: Logger;
 }
 
@@ -129,7 +131,8 @@ export class StatusPageSources {
   private async readPeer(url: URL): Promise<PeerSnapshot> {
     const fallbackName = this.names.get(url.href) ?? url.host;
     try {
-      const snapshot = await readPeer(url, this.timeoutMs, this.maxPeerBytes);
+      let snapshot = await readPeer(url, this.timeoutMs, this.maxPeerBytes);
+      if (this.options.hideErrors === true) snapshot = { ...snapshot, targets: snapshot.targets.map(withoutErrors) };
       const location = snapshot.location ?? url.host;
       this.names.set(url.href, location);
       return { location, snapshot };

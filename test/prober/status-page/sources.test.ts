@@ -70,6 +70,16 @@ test('a peer that stops answering keeps its location name; one read serves the v
   assert.deepEqual(page.notices, ['location ams unreachable: HTTP 503']);
 });
 
+test("with hide-errors, the peers' failure reasons and status codes are left out too", async (t) => {
+  const ams = await serve(t, (_request, response) => response.end(fixtureText('ams')));
+  const page = await new StatusPageSources({ peers: [ams], hideErrors: true }).page(JSON.parse(fixtureText('fra')) as StatusSnapshot);
+  const panel4 = page.targets.find((target) => target.name === 'panel-4')!;
+  assert.equal(panel4.lastFailureReason, 'failed');
+  assert.equal(panel4.httpStatusCode, null);
+  assert.deepEqual([...new Set(panel4.recentChecks.map(([, , failure]) => failure))], ['failed']);
+  assert.equal(JSON.stringify(page.targets.filter((target) => target.locations?.length === 1)).includes('status_code'), false);
+});
+
 test('peer and Alertmanager URLs are checked', () => {
   assert.equal(sourceUrl('http://prober-ams:9115').href, 'http://prober-ams:9115/');
   assert.equal(sourceUrl('https://example.com/prober').href, 'https://example.com/prober/');
