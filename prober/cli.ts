@@ -49,7 +49,7 @@ const flags = {
   'probe.deny-cidr': repeatableStringFlag(`Never probe addresses in this network (repeatable; added to ${DEFAULT_DENIED_NETWORKS.join(', ')}).`, '<cidr>'),
   'probe.deny-host': repeatableStringFlag(`Never probe this host name (repeatable; added to ${DEFAULT_DENIED_HOSTS.join(', ')}).`, '<host>'),
   'scheduler.probe-workers': integerFlag("Worker threads that run the scheduler's probes (0: the main thread runs them); one per spare core past ~2,000 checks/s.", 0, { min: 0, max: 64 }),
-  'web.public-status-page': booleanFlag('Serve the status page (/ and /api/v1/targets) without basic auth; /probe, /config and /metrics keep the web config.'),
+  'web.public-status-page': booleanFlag('Serve the status page (/, /api/v1/targets and /api/v1/status) without basic auth; /probe, /config and /metrics keep the web config.'),
   'web.public-status-page.hide-errors': booleanFlag('Leave failure reasons and status codes out of the status page and /api/v1/targets.'),
   'status-page.peer': repeatableStringFlag("Another prober (another location) whose /api/v1/targets the status page shows too, e.g. http://prober-ams:9115/ (repeatable).", '<url>'),
   'status-page.alertmanager-url': repeatableStringFlag('Alertmanager whose active silences show as maintenance on the status page (repeatable: the HA pair; the first to answer wins).', '<url>'),
@@ -97,6 +97,8 @@ async function main(values: Values): Promise<void> {
   }
   guardProbeCrashes(logger);
   const policyOptions = targetPolicyOptions(values);
+  const statusPagePeers = checkedUrls('--status-page.peer', values['status-page.peer']);
+  const statusPageAlertmanagers = checkedUrls('--status-page.alertmanager-url', values['status-page.alertmanager-url']);
   const webConfigPath = values['web.config.file'];
   const webConfig = webConfigPath === undefined ? undefined : loadWebConfig(webConfigPath);
   logger.info({ version: VERSION }, 'Starting platypus-prober');
@@ -111,8 +113,8 @@ async function main(values: Values): Promise<void> {
     publicStatusPage: values['web.public-status-page'],
     hideErrors: values['web.public-status-page.hide-errors'],
     stateFile: values['scheduler.state-file'],
-    statusPagePeers: checkedUrls('--status-page.peer', values['status-page.peer']),
-    statusPageAlertmanagers: checkedUrls('--status-page.alertmanager-url', values['status-page.alertmanager-url']),
+    statusPagePeers,
+    statusPageAlertmanagers,
     statusPageTimeoutMs: values['status-page.timeout'] * 1000,
   });
   await scheduler.apply(store.current);

@@ -30,6 +30,7 @@ tr.state-down .badge { background: var(--down); }
 tr.state-pending .badge { background: var(--pending); }
 tr.state-maintenance .badge { background: var(--maintenance); }
 tr.slow .badge { background: var(--slow); }
+tr.state-maintenance td.status { white-space: normal; }
 tr.state-down td { background: rgba(207, 34, 46, 0.10); }
 tr.slow td.latency .num { color: var(--slow); font-weight: 600; }
 tr.state-down .reason { color: var(--down); font-weight: 600; }
