@@ -17,7 +17,16 @@ export interface MaintenanceWindow {
   state: string;
 }
 
-interface Matcher { name: string; value: string; isRegex: boolean; isEqual?: boolean }
+/** A silence matcher as Alertmanager's v2 API gives it (`isEqual` absent means true). */
+export interface Matcher { name: string; value: string; isRegex: boolean; isEqual?: boolean }
+
+/** A silence in force now: what it matches, why, and until when. */
+export interface ActiveSilence {
+  id: string;
+  matchers: Matcher[];
+  endsAt: Date;
+  comment: string;
+}
 
 interface GettableSilence {
   id: string;
@@ -33,8 +42,11 @@ class AlertmanagerError extends Error {}
 
 export class SilencesClient {
   private readonly base: URL;
+  private readonly timeoutMs: number;
 
-  constructor(alertmanagerUrl: string) {
+  /** `timeoutMs` bounds each request (connect, headers and body). */
+  constructor(alertmanagerUrl: string, { timeoutMs = TIMEOUT_MS } = {}) {
+    this.timeoutMs = timeoutMs;
     let url: URL;
     try {
       url = new URL(alertmanagerUrl);
@@ -61,9 +73,7 @@ export class SilencesClient {
 
   /** Maintenance windows on one panel each, current and coming, soonest end first. */
   async list(): Promise<MaintenanceWindow[]> {
-    const silences = (await this.call('GET', 'api/v2/silences')) as GettableSilence[];
-    if (!Array.isArray(silences)) throw new AlertmanagerError('Alertmanager answered with something other than a list of silences');
-    return silences
+    return (await this.silences())
       .filter((s) => s.status?.state === 'active' || s.status?.state === 'pending')
       .flatMap((s): MaintenanceWindow[] => {
         const panel = s.matchers.length === 1 ? s.matchers[0] : undefined;
@@ -71,6 +81,19 @@ export class SilencesClient {
         return [{ id: s.id, panel: panel.value, startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt), reason: s.comment, createdBy: s.createdBy, state: s.status.state }];
       })
       .sort((a, b) => a.endsAt.getTime() - b.endsAt.getTime());
+  }
+
+  /** Every silence in force now, whatever it matches. */
+  async active(): Promise<ActiveSilence[]> {
+    return (await this.silences())
+      .filter((s) => s.status?.state === 'active' && Array.isArray(s.matchers))
+      .map((s) => ({ id: s.id, matchers: s.matchers, endsAt: new Date(s.endsAt), comment: s.comment }));
+  }
+
+  private async silences(): Promise<GettableSilence[]> {
+    const silences = (await this.call('GET', 'api/v2/silences')) as GettableSilence[];
+    if (!Array.isArray(silences)) throw new AlertmanagerError('Alertmanager answered with something other than a list of silences');
+    return silences;
   }
 
   /** Ends the window now (expires the silence). */
@@ -87,9 +110,9 @@ export class SilencesClient {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
-        headersTimeout: TIMEOUT_MS,
-        bodyTimeout: TIMEOUT_MS,
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
       throw new AlertmanagerError(`${method} ${url.origin}${url.pathname}: ${(error as Error).message}`);

@@ -1,13 +1,9 @@
 /**
- * A panel's state across locations, by the rule PanelDown uses: down when at least two
- * locations fail at once, or the only one when a single location checks it.
+ * A panel's state across locations, by the rule PanelDown uses (common/panel-rule.ts): down when
+ * at least two locations fail at once, or the only one when a single location checks it.
  */
+import { locationsNeeded } from '../common/panel-rule.js';
 import type { Series } from './prometheus.js';
-
-/** Locations that must fail at once for the panel to count as down. */
-function locationsNeeded(locationCount: number): number {
-  return Math.min(2, locationCount);
-}
 
 /** Which series is which location: its `location` label, else its `instance`. */
 export function locationName(labels: Record<string, string>): string {

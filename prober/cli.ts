@@ -23,6 +23,7 @@ import { DEFAULT_TIMEOUT_OFFSET_SECONDS } from './probe.js';
 import { PROTOCOL_TITLES } from './protocols.js';
 import { SchedulerService } from './scheduler/service.js';
 import { parseShard, type Shard } from './scheduler/shard.js';
+import { DEFAULT_SOURCE_TIMEOUT_MS, sourceUrl } from './server/status-page/sources.js';
 
 function secondsFlag(help: string, defaultValue: number): FlagSpec<number> {
   return {
@@ -57,8 +58,11 @@ const flags = {
   'probe.deny-cidr': repeatableStringFlag(`Never probe addresses in this network (repeatable; added to ${DEFAULT_DENIED_NETWORKS.join(', ')}).`, '<cidr>'),
   'probe.deny-host': repeatableStringFlag(`Never probe this host name (repeatable; added to ${DEFAULT_DENIED_HOSTS.join(', ')}).`, '<host>'),
   'scheduler.probe-workers': integerFlag("Worker threads that run the scheduler's probes (0: the main thread runs them); one per spare core past ~2,000 checks/s.", 0, { min: 0, max: 64 }),
-  'web.public-status-page': booleanFlag('Serve the status page (/ and /api/v1/targets) without basic auth; /probe, /config and /metrics keep the web config.'),
+  'web.public-status-page': booleanFlag('Serve the status page (/, /api/v1/targets and /api/v1/status) without basic auth; /probe, /config and /metrics keep the web config.'),
   'web.public-status-page.hide-errors': booleanFlag('Leave failure reasons and status codes out of the status page and /api/v1/targets.'),
+  'status-page.peer': repeatableStringFlag("Another prober (another location) whose /api/v1/targets the status page shows too, e.g. http://prober-ams:9115/ (repeatable).", '<url>'),
+  'status-page.alertmanager-url': repeatableStringFlag('Alertmanager whose active silences show as maintenance on the status page (repeatable: the HA pair; the first to answer wins).', '<url>'),
+  'status-page.timeout': secondsFlag('Bound on each read of a peer or Alertmanager by the status page; one that does not answer in time is shown as unreachable.', DEFAULT_SOURCE_TIMEOUT_MS / 1000),
   'scheduler.state-file': optionalStringFlag('Keep the availability history (24 h, 7 d) in this JSON file across restarts; written every minute and at shutdown.', '<path>'),
   'scheduler.shard': shardFlag,
   location: optionalStringFlag('Adds location="<name>" to every series of the scheduler (overrides the config\'s scheduler.location).', '<name>'),
@@ -82,6 +86,17 @@ function targetPolicyOptions(values: Values): TargetPolicyOptions {
   return options;
 }
 
+function checkedUrls(flag: string, urls: string[]): string[] {
+  for (const url of urls) {
+    try {
+      sourceUrl(url);
+    } catch (error) {
+      throw new Error(`invalid ${flag}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  return urls;
+}
+
 async function main(values: Values): Promise<void> {
   const logger = createLogger({ level: values['log.level'], format: values['log.format'] });
   const path = values['config.file'];
@@ -92,6 +107,8 @@ async function main(values: Values): Promise<void> {
   }
   guardProbeCrashes(logger);
   const policyOptions = targetPolicyOptions(values);
+  const statusPagePeers = checkedUrls('--status-page.peer', values['status-page.peer']);
+  const statusPageAlertmanagers = checkedUrls('--status-page.alertmanager-url', values['status-page.alertmanager-url']);
   const webConfigPath = values['web.config.file'];
   const webConfig = webConfigPath === undefined ? undefined : loadWebConfig(webConfigPath);
   logger.info({ version: VERSION }, 'Starting platypus-prober');
@@ -107,6 +124,9 @@ async function main(values: Values): Promise<void> {
     publicStatusPage: values['web.public-status-page'],
     hideErrors: values['web.public-status-page.hide-errors'],
     stateFile: values['scheduler.state-file'],
+    statusPagePeers,
+    statusPageAlertmanagers,
+    statusPageTimeoutMs: values['status-page.timeout'] * 1000,
   });
   await scheduler.apply(store.current);
   store.onChange((config) => scheduler.apply(config));

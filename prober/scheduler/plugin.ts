@@ -1,12 +1,14 @@
 /**
  * Fastify plugin serving the scheduler's status page at `/` (its browser modules under
- * `/status-page/`) and its JSON at `/api/v1/targets`.
+ * `/status-page/`), this prober's targets as JSON at `/api/v1/targets`, and what the page shows
+ * (with its peers' locations and maintenance windows, when configured) at `/api/v1/status`.
  * The scheduler's series go on the prober's own /metrics through `scheduler.renderMetrics()`.
  */
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { PUBLIC_ROUTE } from '../../common/server.js';
 import { BROWSER_MODULES, browserModule, renderStatusPage } from '../server/status-page/page.js';
+import type { StatusPageSources } from '../server/status-page/sources.js';
 import type { Scheduler } from './scheduler.js';
 import { statusSnapshot } from './snapshot.js';
 
@@ -22,13 +24,15 @@ export interface SchedulerPluginOptions {
   publicAccess?: boolean;
   /** Leaves failure reasons and status codes out of the page and the API (`--web.public-status-page.hide-errors`). */
   hideErrors?: boolean;
+  /** Peers and Alertmanager the page also reads (`--status-page.peer`, `--status-page.alertmanager-url`). */
+  sources?: StatusPageSources;
 }
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 const NOT_SCHEDULING = 'no scheduler section in the config: nothing is scheduled\n';
 
-async function schedulerRoutes(app: FastifyInstance, { scheduler, active = () => true, idlePage, publicAccess = false, hideErrors = false }: SchedulerPluginOptions): Promise<void> {
+async function schedulerRoutes(app: FastifyInstance, { scheduler, active = () => true, idlePage, publicAccess = false, hideErrors = false, sources }: SchedulerPluginOptions): Promise<void> {
   const routeOptions = { config: publicAccess ? PUBLIC_ROUTE : {} };
   const snapshot = () => statusSnapshot(scheduler, Date.now(), { hideErrors });
   // Many viewers polling at once share one JSON build per change (at most one per second).
@@ -40,6 +44,13 @@ async function schedulerRoutes(app: FastifyInstance, { scheduler, active = () =>
     }
     return cached.json;
   };
+  const pageSnapshot = () => (sources === undefined ? snapshot() : sources.page(snapshot()));
+
+  app.get('/api/v1/status', routeOptions, async (_request, reply) => {
+    if (!active()) return reply.code(404).type('text/plain; charset=utf-8').send(NOT_SCHEDULING);
+    const json = sources === undefined ? snapshotJson() : JSON.stringify(await pageSnapshot());
+    return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(json);
+  });
 
   app.get('/api/v1/targets', routeOptions, async (_request, reply) => {
     if (!active()) return reply.code(404).type('text/plain; charset=utf-8').send(NOT_SCHEDULING);
@@ -61,7 +72,7 @@ async function schedulerRoutes(app: FastifyInstance, { scheduler, active = () =>
     if (groupBy !== undefined && !LABEL_NAME.test(groupBy)) {
       return reply.code(400).type('text/plain; charset=utf-8').send(`group_by must be a label name, got ${JSON.stringify(groupBy)}\n`);
     }
-    const html = renderStatusPage(snapshot(), { groupBy: groupBy === '' ? undefined : groupBy });
+    const html = renderStatusPage(await pageSnapshot(), { groupBy: groupBy === '' ? undefined : groupBy });
     return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
   });
 }

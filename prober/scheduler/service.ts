@@ -7,6 +7,7 @@ import type { Logger } from '../../common/logging.js';
 import type { Config } from '../config.js';
 import { createTargetPolicy, type TargetPolicyOptions } from '../net/policy.js';
 import type { ExpositionFormat } from './metrics.js';
+import { StatusPageSources } from '../server/status-page/sources.js';
 import { schedulerPlugin } from './plugin.js';
 import { configuredProbe } from './probe-adapter.js';
 import { ProbeWorkerPool } from './probe-pool.js';
@@ -37,6 +38,12 @@ export interface SchedulerServiceOptions {
   hideErrors?: boolean;
   /** Where the availability history is kept across restarts (`--scheduler.state-file`). */
   stateFile?: string;
+  /** Other probers whose targets the status page shows too (`--status-page.peer`). */
+  statusPagePeers?: string[];
+  /** Alertmanagers whose silences show as maintenance on the status page (`--status-page.alertmanager-url`). */
+  statusPageAlertmanagers?: string[];
+  /** Bound on each of those reads (`--status-page.timeout`). */
+  statusPageTimeoutMs?: number;
 }
 
 export class SchedulerService {
@@ -131,7 +138,8 @@ export class SchedulerService {
  * section (`idlePage`, e.g. the landing page, at `/` before one appears), and the scheduler stops with the app.
  */
 export function registerSchedulerService(app: FastifyInstance, service: SchedulerService, idlePage?: string): void {
-  const { publicStatusPage: publicAccess, hideErrors } = service.options;
-  void app.register(schedulerPlugin, { scheduler: service.scheduler, active: () => service.active, idlePage, publicAccess, hideErrors });
+  const { publicStatusPage: publicAccess, hideErrors, statusPagePeers: peers = [], statusPageAlertmanagers: alertmanagers = [], statusPageTimeoutMs: timeoutMs, logger } = service.options;
+  const sources = peers.length + alertmanagers.length > 0 ? new StatusPageSources({ peers, alertmanagers, timeoutMs, hideErrors, logger }) : undefined;
+  void app.register(schedulerPlugin, { scheduler: service.scheduler, active: () => service.active, idlePage, publicAccess, hideErrors, sources });
   app.addHook('onClose', () => service.stop());
 }

@@ -3,7 +3,7 @@ import type { RecentCheck } from './history.js';
 import type { Scheduler } from './scheduler.js';
 import type { TargetState, TargetStatus } from './state.js';
 
-/** What the page shows: the scheduler's state, or `maintenance` (a planned window; not fed by the scheduler yet). */
+/** What the page shows: the scheduler's state, or `maintenance` (an Alertmanager silence, see status-page/merge.ts). */
 export type PageState = TargetStatus | 'maintenance';
 
 /** The PanelSlow alert's threshold: an up target whose last check took longer (or over half its timeout) shows as slow. */
@@ -60,11 +60,20 @@ export interface SnapshotOptions {
 
 const slowSeconds = (state: TargetState): number => Math.min(SLOW_SECONDS, state.spec.group.timeout / 2);
 
+/** A target's snapshot without why its checks failed (reasons, status codes), for a page shown without login. */
+export function withoutErrors(target: TargetSnapshot): TargetSnapshot {
+  return {
+    ...target,
+    lastFailureReason: target.lastFailureReason === null ? null : 'failed',
+    httpStatusCode: null,
+    recentChecks: target.recentChecks.map(([at, ms, failure]) => [at, ms, failure === null ? null : 'failed']),
+  };
+}
+
 function targetSnapshot(state: TargetState, now: number, { hideErrors = false }: SnapshotOptions = {}): TargetSnapshot {
   const { target: _target, module: _module, ...labels } = state.labels;
   const certExpiry = state.certExpirySeconds;
-  const recentChecks = state.recent.list();
-  return {
+  const snapshot: TargetSnapshot = {
     group: state.spec.group.name,
     name: labels.panel || state.spec.target,
     target: state.spec.target,
@@ -78,15 +87,16 @@ function targetSnapshot(state: TargetState, now: number, { hideErrors = false }:
     latencySeconds: state.lastDurationSeconds ?? null,
     availability24h: state.history.availability(24, now).ratio ?? null,
     availability7d: state.history.availability(7 * 24, now).ratio ?? null,
-    lastFailureReason: hideErrors ? (state.lastFailureReason === undefined ? null : 'failed') : state.lastFailureReason ?? null,
+    lastFailureReason: state.lastFailureReason ?? null,
     lastFailureAt: iso(state.lastFailureMs),
     certExpiry: certExpiry === undefined ? null : iso(certExpiry * 1000),
     certDaysLeft: certExpiry === undefined ? null : Math.floor((certExpiry * 1000 - now) / 86_400_000),
-    httpStatusCode: hideErrors ? null : state.httpStatusCode ?? null,
+    httpStatusCode: state.httpStatusCode ?? null,
     checks: { success: state.checksSucceeded, failure: state.checksFailed },
-    recentChecks: hideErrors ? recentChecks.map(([at, ms, failure]) => [at, ms, failure === null ? null : 'failed']) : recentChecks,
+    recentChecks: state.recent.list(),
     intervalSeconds: state.spec.group.interval,
   };
+  return hideErrors ? withoutErrors(snapshot) : snapshot;
 }
 
 /** Refresh period of the page: the shortest group interval, between 1 s and 30 s. */

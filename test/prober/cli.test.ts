@@ -37,6 +37,12 @@ test('a bad flag value exits 1 naming the flag and the value', () => {
   const cidr = runCliSync(['--probe.deny-cidr=10.0.0.0/99', `--config.file=${good}`]);
   assert.equal(cidr.status, 1);
   assert.match(cidr.stderr, /--probe\.\* flag: .*10\.0\.0\.0\/99/);
+  const peer = runCliSync(['--status-page.peer=prober-ams:9115', `--config.file=${good}`]);
+  assert.equal(peer.status, 1);
+  assert.match(peer.stderr, /invalid --status-page\.peer: not an http\(s\) URL: prober-ams:9115/);
+  const alertmanager = runCliSync(['--status-page.alertmanager-url=http://127.0.0.1:9093', '--status-page.alertmanager-url=am 2', `--config.file=${good}`]);
+  assert.equal(alertmanager.status, 1);
+  assert.match(alertmanager.stderr, /invalid --status-page\.alertmanager-url: not a URL: "am 2"/);
 });
 
 test('--help lists every flag with its default and exits 0', () => {

@@ -4,7 +4,7 @@
  * redrawn away: while one shows on hover the redraw waits, and one shown by a tap (focus) is
  * focused again after the redraw.
  */
-import type { StatusSnapshot } from '../../scheduler/snapshot.js';
+import type { PageSnapshot } from './merge.js';
 import { pageTitle, renderBody } from './render.js';
 
 // The few DOM members used here, declared locally so the server's compilation stays without DOM types.
@@ -45,9 +45,9 @@ if (main !== null) {
     // A hidden tab asks again later instead of downloading every target's status.
     if (!document.hidden && page.querySelector('[data-tip]:hover') === null) {
       try {
-        const response = await fetch(page.dataset.api ?? 'api/v1/targets', { headers: { accept: 'application/json' } });
+        const response = await fetch(page.dataset.api ?? 'api/v1/status', { headers: { accept: 'application/json' } });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        const snapshot = (await response.json()) as StatusSnapshot;
+        const snapshot = (await response.json()) as PageSnapshot;
         const focused = focusedTip();
         page.innerHTML = renderBody(snapshot, groupBy);
         if (focused !== undefined) refocus(page, focused);

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { VERSION } from '../../../common/version.js';
-import type { StatusSnapshot } from '../../scheduler/snapshot.js';
+import type { PageSnapshot } from './merge.js';
 import { pageTitle, renderBody } from './render.js';
 import { STATUS_PAGE_CSS } from './style.js';
 
@@ -43,7 +43,7 @@ export interface StatusPageOptions {
   apiPath?: string;
 }
 
-export function renderStatusPage(snapshot: StatusSnapshot, { groupBy, apiPath = 'api/v1/targets' }: StatusPageOptions = {}): string {
+export function renderStatusPage(snapshot: PageSnapshot, { groupBy, apiPath = 'api/v1/status' }: StatusPageOptions = {}): string {
   const heading = snapshot.location === null ? 'Platypus status' : `Platypus status: ${snapshot.location}`;
   return `<!doctype html>
 <html lang="en">

@@ -1,13 +1,14 @@
 /**
  * The status page's one renderer: the server runs it to write the page (so the page works without
- * JS) and the browser imports the same module to redraw the page from /api/v1/targets. It imports
+ * JS) and the browser imports the same module to redraw the page from /api/v1/status. It imports
  * nothing at run time, so the browser can load it as it is compiled.
  *
  * `renderBody(snapshot, groupBy)` → HTML of the page's <main>; `pageTitle(snapshot)` → the tab title.
  * Hover texts are `data-tip` attributes drawn by CSS on hover and on focus (a tap focuses them), so
  * they work on phones and without JS.
  */
-import type { PageState, StatusSnapshot, TargetSnapshot } from '../../scheduler/snapshot.js';
+import type { PageState } from '../../scheduler/snapshot.js';
+import type { LocationCheck, PageSnapshot, PageTarget } from './merge.js';
 
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -17,7 +18,7 @@ function esc(value: string | number): string {
 
 /** Worst first: the order of rows within a group, and of groups by their worst row. */
 const RANK: Readonly<Record<PageState, number>> = { down: 0, pending: 1, unknown: 3, maintenance: 4, up: 5 };
-const rank = (t: TargetSnapshot): number => (t.slow ? 2 : RANK[t.state]);
+const rank = (t: PageTarget): number => (t.slow ? 2 : RANK[t.state]);
 
 function percent(ratio: number | null): string {
   if (ratio === null) return '–';
@@ -47,12 +48,12 @@ function tip(text: string): string {
   return ` tabindex="-1" data-tip="${esc(text)}"`;
 }
 
-export function pageTitle(snapshot: StatusSnapshot): string {
+export function pageTitle(snapshot: PageSnapshot): string {
   const title = snapshot.location === null ? 'Platypus status' : `Platypus status: ${snapshot.location}`;
   return snapshot.summary.down > 0 ? `(${snapshot.summary.down} down) ${title}` : title;
 }
 
-function banner(snapshot: StatusSnapshot): string {
+function banner(snapshot: PageSnapshot): string {
   const { summary, targets } = snapshot;
   const total = targets.length;
   const maintenance = summary.maintenance > 0 ? ` · ${summary.maintenance} in maintenance` : '';
@@ -62,13 +63,16 @@ function banner(snapshot: StatusSnapshot): string {
     const listed = names.slice(0, 5).join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '');
     return `<div class="banner down" role="status"><strong>${summary.down} of ${total} down</strong>: ${esc(listed)}${maintenance}</div>`;
   }
-  if (summary.pending > 0) return `<div class="banner pending" role="status"><strong>${summary.pending} failing</strong>, retrying before counting as down${maintenance}</div>`;
+  if (summary.pending > 0) {
+    const why = snapshot.locations === undefined ? 'retrying before counting as down' : 'not down by the rule of two locations (or retrying)';
+    return `<div class="banner pending" role="status"><strong>${summary.pending} failing</strong>, ${why}${maintenance}</div>`;
+  }
   const slow = targets.filter((t) => t.slow).length;
   const slowText = slow > 0 ? ` (${slow} slow)` : '';
   return `<div class="banner up" role="status"><strong>All systems operational</strong>${slowText}${maintenance}</div>`;
 }
 
-function statusCell(t: TargetSnapshot, nowMs: number): string {
+function statusCell(t: PageTarget, nowMs: number): string {
   const label = t.slow ? 'slow' : t.state;
   let detail = '';
   if (t.state === 'maintenance' && t.maintenance !== undefined) {
@@ -80,12 +84,12 @@ function statusCell(t: TargetSnapshot, nowMs: number): string {
   return `<td class="status"><span class="badge">${esc(label)}</span>${detail}</td>`;
 }
 
-function nameCell(t: TargetSnapshot): string {
+function nameCell(t: PageTarget): string {
   const name = t.name === t.target ? `<span class="name">${esc(t.name)}</span>` : `<span class="name"${tip(t.target)}>${esc(t.name)}</span>`;
   return `<td class="target">${name} <span class="module">${esc(t.module)}</span></td>`;
 }
 
-function checksCell(t: TargetSnapshot): string {
+function checksCell(t: PageTarget): string {
   const checks = t.recentChecks;
   const failed = checks.filter(([, , failure]) => failure !== null).length;
   let bars = '';
@@ -99,7 +103,7 @@ function checksCell(t: TargetSnapshot): string {
 }
 
 /** Latency of the successful recent checks as a line; failed checks leave gaps. */
-function sparkline(t: TargetSnapshot): string {
+function sparkline(t: PageTarget): string {
   const checks = t.recentChecks;
   const max = Math.max(1, ...checks.filter(([, , failure]) => failure === null).map(([, ms]) => ms));
   const step = 100 / Math.max(1, checks.length - 1);
@@ -116,34 +120,50 @@ function sparkline(t: TargetSnapshot): string {
   return `<svg class="spark" viewBox="0 0 100 24" preserveAspectRatio="none" aria-hidden="true"><path d="${path}"/></svg>`;
 }
 
-function latencyCell(t: TargetSnapshot): string {
+function latencyCell(t: PageTarget): string {
   const value = t.latencySeconds === null ? '–' : milliseconds(t.latencySeconds * 1000);
   return `<td class="latency">${t.recentChecks.length > 1 ? sparkline(t) : ''}<span class="num">${value}</span></td>`;
 }
 
-function failureCell(t: TargetSnapshot, nowMs: number): string {
+function failureCell(t: PageTarget, nowMs: number): string {
   if (t.lastFailureReason === null || t.lastFailureAt === null) return '<td class="failure"></td>';
   const at = Date.parse(t.lastFailureAt);
   return `<td class="failure"><span class="reason">${esc(t.lastFailureReason)}</span> <span class="since"${tip(absolute(at))}>${ago(t.lastFailureAt, nowMs)} ago</span></td>`;
 }
 
-function certCell(t: TargetSnapshot): string {
+function locationChip(check: LocationCheck): string {
+  const label = check.slow && check.state === 'up' ? 'slow' : check.state;
+  const latency = check.latencySeconds === null ? '' : `, ${milliseconds(check.latencySeconds * 1000)}`;
+  const failure = check.state !== 'up' && check.lastFailureReason !== null ? ` · ${check.lastFailureReason}` : '';
+  return `<span class="loc ${esc(label)}"${tip(`${check.location}: ${label}${latency}${failure}`)}>${esc(check.location)}</span>`;
+}
+
+/** With peers: one mark per location, coloured by its own state. */
+function locationsCell(t: PageTarget): string {
+  return `<td class="locations">${(t.locations ?? []).map(locationChip).join(' ')}</td>`;
+}
+
+function notices(snapshot: PageSnapshot): string {
+  return (snapshot.notices ?? []).map((notice) => `<p class="notice" role="alert">${esc(notice)}</p>`).join('');
+}
+
+function certCell(t: PageTarget): string {
   if (t.certDaysLeft === null) return '<td class="cert">–</td>';
   const cls = t.certDaysLeft < 7 ? 'cert bad' : t.certDaysLeft < 21 ? 'cert warn' : 'cert';
   return `<td class="${cls}">${t.certDaysLeft} d</td>`;
 }
 
-function groupName(t: TargetSnapshot, groupBy: string | undefined): string {
+function groupName(t: PageTarget, groupBy: string | undefined): string {
   if (groupBy === undefined || groupBy === '') return t.group;
   if (groupBy === 'module') return t.module;
   return t.labels[groupBy] || `(no ${groupBy})`;
 }
 
-const byRankThenName = (a: TargetSnapshot, b: TargetSnapshot): number => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const byRankThenName = (a: PageTarget, b: PageTarget): number => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-export function renderBody(snapshot: StatusSnapshot, groupBy: string | undefined): string {
+export function renderBody(snapshot: PageSnapshot, groupBy: string | undefined): string {
   const nowMs = Date.parse(snapshot.generatedAt);
-  const groups = new Map<string, TargetSnapshot[]>();
+  const groups = new Map<string, PageTarget[]>();
   for (const t of snapshot.targets) {
     const name = groupName(t, groupBy);
     const rows = groups.get(name) ?? [];
@@ -153,8 +173,10 @@ export function renderBody(snapshot: StatusSnapshot, groupBy: string | undefined
   for (const rows of groups.values()) rows.sort(byRankThenName);
   const worst = (name: string): number => rank(groups.get(name)![0]!);
   const s = snapshot.summary;
+  const multi = snapshot.locations !== undefined;
   let html =
     banner(snapshot) +
+    notices(snapshot) +
     `<p class="summary"><span class="n up">${s.up} up</span> <span class="n down">${s.down} down</span> ` +
     `<span class="n pending">${s.pending} pending</span>${s.maintenance ? ` <span class="n maintenance">${s.maintenance} maintenance</span>` : ''}` +
     `${s.unknown ? ` <span class="n unknown">${s.unknown} not checked yet</span>` : ''}` +
@@ -165,10 +187,10 @@ export function renderBody(snapshot: StatusSnapshot, groupBy: string | undefined
     const down = rows.filter((t) => t.state === 'down').length;
     html +=
       `<section><h2>${esc(name)} <small>${rows.length}${rows.length === 1 ? ' target' : ' targets'}${down ? `, ${down} down` : ''}</small></h2>` +
-      '<table><thead><tr><th class="status">status</th><th>name</th><th class="checks">last checks</th><th class="latency">latency</th><th class="a24">24 h</th><th class="a7">7 d</th><th class="failure">last failure</th><th class="cert">cert</th></tr></thead><tbody>';
+      `<table><thead><tr><th class="status">status</th><th>name</th>${multi ? '<th class="locations">locations</th>' : ''}<th class="checks">last checks</th><th class="latency">latency</th><th class="a24">24 h</th><th class="a7">7 d</th><th class="failure">last failure</th><th class="cert">cert</th></tr></thead><tbody>`;
     for (const t of rows) {
       html +=
-        `<tr class="state-${esc(t.state)}${t.slow ? ' slow' : ''}" data-target="${esc(t.target)}">${statusCell(t, nowMs)}${nameCell(t)}` +
+        `<tr class="state-${esc(t.state)}${t.slow ? ' slow' : ''}" data-target="${esc(t.target)}">${statusCell(t, nowMs)}${nameCell(t)}${multi ? locationsCell(t) : ''}` +
         `${checksCell(t)}${latencyCell(t)}` +
         `<td class="num a24">${percent(t.availability24h)}</td>` +
         `<td class="num a7">${percent(t.availability7d)}</td>` +

@@ -10,6 +10,10 @@ h2 small, .module, .since, .updated { color: var(--muted); font-weight: normal; 
 main.stale::before { content: "not updated: the prober does not answer"; display: block; color: var(--down); font-weight: 600; }
 .banner { border-radius: 6px; padding: 10px 14px; color: #fff; font-size: 16px; background: var(--unknown); }
 .banner.up { background: var(--up); } .banner.down { background: var(--down); } .banner.pending { background: var(--pending); }
+.notice { margin: 6px 0 0; padding: 6px 10px; border-radius: 6px; border: 1px solid var(--pending); color: var(--pending); font-weight: 600; }
+th.locations { width: 130px; } td.locations { white-space: normal; }
+.loc { display: inline-block; border-radius: 3px; padding: 0 5px; margin: 1px 0; font-size: 12px; font-weight: 600; color: #fff; background: var(--unknown); }
+.loc.up { background: var(--up); } .loc.down { background: var(--down); } .loc.pending { background: var(--pending); } .loc.slow { background: var(--slow); }
 .summary .n { font-weight: 600; margin-right: 8px; }
 .n.up { color: var(--up); } .n.down { color: var(--down); } .n.pending { color: var(--pending); } .n.maintenance { color: var(--maintenance); } .n.unknown { color: var(--unknown); }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; }
@@ -26,6 +30,7 @@ tr.state-down .badge { background: var(--down); }
 tr.state-pending .badge { background: var(--pending); }
 tr.state-maintenance .badge { background: var(--maintenance); }
 tr.slow .badge { background: var(--slow); }
+tr.state-maintenance td.status { white-space: normal; }
 tr.state-down td { background: rgba(207, 34, 46, 0.10); }
 tr.slow td.latency .num { color: var(--slow); font-weight: 600; }
 tr.state-down .reason { color: var(--down); font-weight: 600; }
@@ -44,10 +49,10 @@ tr.state-down .reason { color: var(--down); font-weight: 600; }
 @media (max-width: 640px) {
   thead { display: none; }
   table, tbody { display: block; }
-  tr { display: grid; grid-template-columns: auto 1fr auto; grid-template-areas: "status status a24" "target target latency" "checks checks checks" "failure failure failure"; gap: 2px 8px; padding: 8px 0; border-bottom: 1px solid rgba(127, 127, 127, 0.25); }
+  tr { display: grid; grid-template-columns: auto 1fr auto; grid-template-areas: "status status a24" "target target latency" "locations locations locations" "checks checks checks" "failure failure failure"; gap: 2px 8px; padding: 8px 0; border-bottom: 1px solid rgba(127, 127, 127, 0.25); }
   td { border: 0; padding: 0 4px; }
   td.status { grid-area: status; } td.target { grid-area: target; } td.checks { grid-area: checks; } td.latency { grid-area: latency; }
-  td.a24 { grid-area: a24; } td.failure { grid-area: failure; } td.failure:empty { display: none; }
+  td.locations { grid-area: locations; } td.a24 { grid-area: a24; } td.failure { grid-area: failure; } td.failure:empty { display: none; }
   td.a7, td.cert, .module { display: none; }
   .bar { max-width: none; } .spark { width: 56px; }
 }

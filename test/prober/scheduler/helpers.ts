@@ -9,7 +9,7 @@ import { ConfigNode } from '../../../common/config-walk.js';
 import { readScheduler, type SchedulerConfig } from '../../../prober/scheduler/config-section.js';
 
 /** What the server does with the next request to a path; the default is a 200 "ok". */
-export type Action = 'ok' | 'drop' | 'error' | { delayMs: number };
+export type Action = 'ok' | 'drop' | 'error' | { delayMs: number } | { status: number };
 
 export interface TargetServer {
   port: number;
@@ -50,6 +50,8 @@ export async function startTargetServer(t: TestContext): Promise<TargetServer> {
       response.writeHead(500).end('broken');
     } else if (action === 'ok') {
       response.end('ok');
+    } else if ('status' in action) {
+      response.writeHead(action.status).end(`status ${action.status}`);
     } else {
       setTimeout(() => response.end('slow ok'), action.delayMs);
     }

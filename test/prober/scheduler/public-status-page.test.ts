@@ -35,7 +35,7 @@ async function startProber(t: TestContext, options: Partial<SchedulerServiceOpti
 
 test('with --web.public-status-page, / and /api/v1/targets need no login; /probe, /config and /metrics still do', async (t) => {
   const { base, web, login } = await startProber(t, { publicStatusPage: true });
-  for (const path of ['/', '/api/v1/targets', '/status-page/client.js', '/status-page/render.js']) {
+  for (const path of ['/', '/api/v1/targets', '/api/v1/status', '/status-page/client.js', '/status-page/render.js']) {
     assert.equal((await web.get(`${base}${path}`)).status, 200, `${path} without login`);
   }
   for (const path of ['/probe?target=127.0.0.1&module=web', '/config', '/metrics', '/-/healthy']) {

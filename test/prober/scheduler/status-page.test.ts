@@ -2,6 +2,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,11 +14,15 @@ import { schedulerPlugin } from '../../../prober/scheduler/plugin.js';
 import { configuredProbe } from '../../../prober/scheduler/probe-adapter.js';
 import { Scheduler } from '../../../prober/scheduler/scheduler.js';
 import { statusSnapshot, type StatusSnapshot } from '../../../prober/scheduler/snapshot.js';
+import type { PageSnapshot } from '../../../prober/server/status-page/merge.js';
 import { renderStatusPage } from '../../../prober/server/status-page/page.js';
 import { sampleValue } from '../../helpers/exposition.js';
 import { requireBinary } from '../../helpers/process.js';
 import { createTestCA, tempDir } from '../../helpers/tls.js';
 import { waitFor } from '../../helpers/wait.js';
+import { startProber } from '../cli-helpers.js';
+import { freePort } from '../../helpers/ports.js';
+import { repoPath, startAlertmanager } from '../../ops/stack.js';
 import { schedulerConfig, startTargetServer, type TargetServer } from './helpers.js';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -155,7 +160,11 @@ test('each state as a person sees it: names, worst first, the checks bar with ho
   assert.equal(await colour(page, 'tr.state-down .bar .c:not(.fail)'), 'rgb(26, 127, 55)');
   assert.match(await hoverText(page.locator('tr.state-down .bar .c.fail').last()), /^"20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC · failed: status_code"$/);
   assert.match(await hoverText(page.locator('tr.slow .bar .c.slow').last()), /^"20.* UTC · slow, \d+ ms"$/);
-  assert.equal(await page.locator('tr.state-down .bar').getAttribute('aria-label'), `last ${marks} checks: ${marks - (await page.locator('tr.state-down .bar .c.fail').count())} up, ${await page.locator('tr.state-down .bar .c.fail').count()} failed`);
+  // Label and marks read at once: a redraw in between adds a check.
+  const [label, total, failed] = await page.evaluate<[string, number, number]>(
+    `(() => { const bar = document.querySelector('tr.state-down .bar'); return [bar.getAttribute('aria-label'), bar.querySelectorAll('.c').length, bar.querySelectorAll('.c.fail').length]; })()`,
+  );
+  assert.equal(label, `last ${total} checks: ${total - failed} up, ${failed} failed`);
   // The flaky panel is up with red marks in its bar.
   assert.ok((await page.locator(`tr[data-target="${server.url('/game-panel-4')}"] .bar .c.fail`).count()) >= 3);
   // Slow but up: its own colour, on the badge, the latency and the marks.
@@ -265,4 +274,93 @@ test('certificate expiry of an HTTPS target shows as days left, in the API and o
   const page = (await app.inject({ url: '/' })).body;
   assert.match(page, /<td class="cert">30 d<\/td>/);
   assert.equal(sampleValue(scheduler.renderMetrics(), 'probe_ssl_earliest_cert_expiry', { target }), notAfter.getTime() / 1000);
+});
+
+/** Runs the real platypus-maintenance CLI. */
+function maintenance(...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--import', 'tsx', repoPath('maintenance/cli.ts'), ...args], { timeout: 30_000 }, (error, stdout, stderr) =>
+      error === null ? resolve(stdout) : reject(new Error(`${error.message}\n${stderr}`)),
+    );
+  });
+}
+
+/**
+ * Two real probers (fra, ams) on the same panels, fra's page reading ams and a real Alertmanager
+ * (after one that does not answer) with a window opened by platypus-maintenance. ams accepts HTTP
+ * 418 as up where fra does not: panel-2 fails from fra only. With STATUS_PAGE_SCREENSHOTS=1 it
+ * saves docs/status-page-locations.png.
+ */
+test('one page for two locations: down by the rule of two, the only location, maintenance with reason and end, an unreachable location', async (t) => {
+  const server = await startTargetServer(t);
+  const dir = await mkdtemp(join(tmpdir(), 'platypus-locations-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  for (const path of ['/panel-1', '/panel-4', '/panel-5']) server.always(path, 'error');
+  // panel-2 answers 418: only ams's module takes it as up.
+  server.always('/panel-2', { status: 418 });
+  const panels = (names: string[]) => JSON.stringify(names.map((panel) => ({ targets: [server.url(`/${panel}`)], labels: { panel } })));
+  await writeFile(join(dir, 'fra.json'), panels(['panel-1', 'panel-2', 'panel-3', 'panel-5']));
+  await writeFile(join(dir, 'ams.json'), panels(['panel-1', 'panel-2', 'panel-3', 'panel-4', 'panel-5']));
+  const config = (location: string, validCodes: string): string =>
+    `modules:\n  http_2xx:\n    prober: http\n    timeout: 2s\n    http:\n      valid_status_codes: ${validCodes}\n` +
+    `scheduler:\n  groups:\n    - name: panels\n      module: http_2xx\n      interval: 1s\n      timeout: 900ms\n      retries: 1\n      retry_interval: 50ms\n      file_sd: [${join(dir, `${location}.json`)}]\n`;
+  await writeFile(join(dir, 'fra.yml'), config('fra', '[200]'));
+  await writeFile(join(dir, 'ams.yml'), config('ams', '[200, 418]'));
+  await writeFile(join(dir, 'alertmanager.yml'), 'route:\n  receiver: none\nreceivers:\n  - name: none\n');
+
+  const am = await startAlertmanager(t, join(dir, 'alertmanager.yml'));
+  const closedAm = `http://127.0.0.1:${await freePort()}`;
+  const closedPeer = `127.0.0.1:${await freePort()}`;
+  const ams = await startProber(t, [`--config.file=${join(dir, 'ams.yml')}`, '--location=ams']);
+  const fra = await startProber(t, [
+    `--config.file=${join(dir, 'fra.yml')}`, '--location=fra',
+    `--status-page.peer=${ams.url}`, `--status-page.peer=http://${closedPeer}/`,
+    `--status-page.alertmanager-url=${closedAm}`, `--status-page.alertmanager-url=${am.url}`,
+  ]);
+  const id = (await maintenance(`--alertmanager.url=${am.url}`, 'start', 'panel-5', '--for', '2h', '--reason', 'disk swap')).trim();
+  const ends = (await maintenance(`--alertmanager.url=${am.url}`, 'list')).split('\n').find((line) => line.startsWith(id))!.split('\t')[3]!;
+
+  const states = (page: PageSnapshot) => page.targets.map((target) => `${target.name}:${target.state}`).join(' ');
+  const expected = 'panel-1:down panel-2:pending panel-3:up panel-4:down panel-5:maintenance';
+  await waitFor('both locations settled', async () => states((await (await fetch(`${fra.url}/api/v1/status`)).json()) as PageSnapshot) === expected, { timeoutMs: 30_000 });
+
+  const { page } = await launchBrowser(t, { width: 1280, height: 800 });
+  page.setDefaultTimeout(30_000);
+  await page.goto(`${fra.url}/`);
+  assert.equal(await page.title(), `(2 down) Platypus status: fra, ams, ${closedPeer}`);
+  assert.equal(await page.locator('.banner').innerText(), '2 of 5 down: panel-1, panel-4 · 1 in maintenance');
+  assert.equal(await page.locator('.notice').innerText(), `location ${closedPeer} unreachable: connect ECONNREFUSED ${closedPeer}`);
+  const row = (panel: string) => page.locator(`tr[data-target="${server.url(`/${panel}`)}"]`);
+  const locations = async (panel: string) => (await row(panel).locator('.loc').evaluateAll((marks) => marks.map((mark) => `${mark.textContent}:${mark.className}`))).join(' ');
+  // Each panel once, a mark per location; down where both fail, or where the only one that checks it fails.
+  assert.equal(await page.locator('tr[data-target]').count(), 5);
+  assert.equal(await row('panel-1').locator('.badge').innerText(), 'down');
+  assert.equal(await locations('panel-1'), 'fra:loc down ams:loc down');
+  assert.equal(await row('panel-2').locator('.badge').innerText(), 'pending');
+  assert.equal(await locations('panel-2'), 'fra:loc down ams:loc up');
+  assert.equal(await row('panel-3').locator('.badge').innerText(), 'up');
+  assert.equal(await row('panel-4').locator('.badge').innerText(), 'down');
+  assert.equal(await locations('panel-4'), 'ams:loc down');
+  assert.match(await hoverText(row('panel-2').locator('.loc.down')), /^"fra: down, [\d.]+ ms · status_code"$/);
+  // Maintenance: the silence's comment and end, in its colour, not counted as down.
+  assert.equal(await row('panel-5').locator('.badge').innerText(), 'maintenance');
+  assert.equal(await row('panel-5').locator('.status .since').innerText(), `disk swap until ${ends.slice(0, 19).replace('T', ' ')} UTC`);
+  assert.equal(await colour(page, `tr[data-target="${server.url('/panel-5')}"] .badge`), 'rgb(9, 105, 218)');
+  if (process.env.STATUS_PAGE_SCREENSHOTS) {
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: 'docs/status-page-locations.png', fullPage: true });
+  }
+
+  // ams stops: the page says so at its next redraw and counts fra alone, where panel-2 now is down.
+  await page.evaluate('window.notReloaded = true');
+  await page.mouse.move(0, 0); // a hover text shown holds the redraw
+  await ams.stop();
+  await page.locator('.notice', { hasText: 'location ams unreachable' }).waitFor();
+  await page.waitForFunction(`document.title.startsWith('(2 down)') && document.querySelectorAll('tr[data-target]').length === 4`);
+  assert.equal(await row('panel-2').locator('.badge').innerText(), 'down');
+  assert.equal(await page.evaluate<boolean>('window.notReloaded === true'), true, 'redrawn in place');
+  // The window ends early: panel-5 is down again.
+  await maintenance(`--alertmanager.url=${am.url}`, 'end', id);
+  await row('panel-5').and(page.locator('.state-down')).waitFor();
+  assert.equal(await page.title(), `(3 down) Platypus status: fra, ams, ${closedPeer}`);
 });
