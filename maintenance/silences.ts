@@ -17,9 +17,10 @@ export interface MaintenanceWindow {
   state: string;
 }
 
-interface Matcher { name: string; value: string; isRegex: boolean; isEqual?: boolean }
+export interface Matcher { name: string; value: string; isRegex: boolean; isEqual?: boolean }
 
-interface GettableSilence {
+/** A silence as Alertmanager's v2 API lists it. */
+export interface GettableSilence {
   id: string;
   matchers: Matcher[];
   startsAt: string;
@@ -34,7 +35,8 @@ class AlertmanagerError extends Error {}
 export class SilencesClient {
   private readonly base: URL;
 
-  constructor(alertmanagerUrl: string) {
+  /** `timeoutMs` bounds each request, unless the caller's signal ends it sooner. */
+  constructor(alertmanagerUrl: string, private readonly timeoutMs = TIMEOUT_MS) {
     let url: URL;
     try {
       url = new URL(alertmanagerUrl);
@@ -59,11 +61,16 @@ export class SilencesClient {
     return created.silenceID;
   }
 
+  /** Every silence Alertmanager holds: active, pending and expired (kept for its retention, 5 days by default). */
+  async silences(signal?: AbortSignal): Promise<GettableSilence[]> {
+    const silences = await this.call('GET', 'api/v2/silences', undefined, signal);
+    if (!Array.isArray(silences)) throw new AlertmanagerError('Alertmanager answered with something other than a list of silences');
+    return silences as GettableSilence[];
+  }
+
   /** Maintenance windows on one panel each, current and coming, soonest end first. */
   async list(): Promise<MaintenanceWindow[]> {
-    const silences = (await this.call('GET', 'api/v2/silences')) as GettableSilence[];
-    if (!Array.isArray(silences)) throw new AlertmanagerError('Alertmanager answered with something other than a list of silences');
-    return silences
+    return (await this.silences())
       .filter((s) => s.status?.state === 'active' || s.status?.state === 'pending')
       .flatMap((s): MaintenanceWindow[] => {
         const panel = s.matchers.length === 1 ? s.matchers[0] : undefined;
@@ -79,17 +86,18 @@ export class SilencesClient {
     await this.call('DELETE', `api/v2/silence/${id}`);
   }
 
-  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, signal?: AbortSignal): Promise<unknown> {
     const url = new URL(path, this.base);
+    const timeout = AbortSignal.timeout(this.timeoutMs);
     let response;
     try {
       response = await request(url, {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
-        headersTimeout: TIMEOUT_MS,
-        bodyTimeout: TIMEOUT_MS,
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        signal: signal === undefined ? timeout : AbortSignal.any([timeout, signal]),
       });
     } catch (error) {
       throw new AlertmanagerError(`${method} ${url.origin}${url.pathname}: ${(error as Error).message}`);
