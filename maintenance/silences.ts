@@ -80,6 +80,17 @@ export class SilencesClient {
       .sort((a, b) => a.endsAt.getTime() - b.endsAt.getTime());
   }
 
+  /** Alerts of the panel firing now and notified (neither silenced nor inhibited): what a new window holds back. */
+  async firing(panel: string): Promise<Array<{ alertname: string; startsAt: Date }>> {
+    const query = new URLSearchParams({ filter: `panel=${JSON.stringify(panel)}`, active: 'true', silenced: 'false', inhibited: 'false', unprocessed: 'false' });
+    const alerts = await this.call('GET', `api/v2/alerts?${query}`);
+    if (!Array.isArray(alerts)) throw new AlertmanagerError('Alertmanager answered with something other than a list of alerts');
+    return (alerts as Array<{ labels?: Record<string, string>; startsAt?: string }>).map((alert) => ({
+      alertname: alert.labels?.alertname ?? '',
+      startsAt: new Date(alert.startsAt ?? ''),
+    }));
+  }
+
   /** Ends the window now (expires the silence). */
   async end(id: string): Promise<void> {
     if (!/^[0-9a-f-]{1,64}$/i.test(id)) throw new AlertmanagerError(`not a silence ID: ${JSON.stringify(id)}`);
