@@ -3,7 +3,7 @@
  * platypus-maintenance makes them) asked for once per notification, from the first Alertmanager
  * that answers within the bound. Without an answer the message simply goes without these lines.
  */
-import { SilencesClient, type GettableSilence, type Matcher } from '../maintenance/silences.js';
+import type { GettableSilence, Matcher, SilencesClient } from '../maintenance/silences.js';
 import { formatTime } from './time-text.js';
 import type { Labels } from './webhook.js';
 
