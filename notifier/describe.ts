@@ -46,7 +46,6 @@ export interface AlertLine {
 export interface FollowUp {
   /** `reminder`: nothing new fires and nothing resolved (Alertmanager's repeat); `update`: something did. */
   kind: 'reminder' | 'update';
-  lastMessageMs: number;
   /** e.g. "Since the last message (2026-12-02 10:00:15 UTC): 1 new, 1 back to normal" */
   summary: string;
   /** Firing in the last message, neither firing nor resolved now: silenced, inhibited, or resolved unannounced. */
@@ -144,7 +143,6 @@ function followUpOf(notification: Notification, previous: LastMessage, lines: Ma
   const changes = countText([[newCount, 'new'], [resolved.length, 'back to normal'], [gone.length, 'no longer notified']]);
   return {
     kind: newCount === 0 && resolved.length === 0 ? 'reminder' : 'update',
-    lastMessageMs: previous.atMs,
     summary: `Since the last message (${formatTime(previous.atMs)}): ${changes === '' ? 'no change' : changes}`,
     gone: goneLines,
   };
