@@ -168,3 +168,16 @@ test('no Alertmanager answering drops only the maintenance line, never the messa
   assert.equal(slack.messages[0]!.attachments[0]!.fallback, 'CRITICAL PanelDown: game-panel-1');
   assert.doesNotMatch(slack.messages[0]!.attachments[0]!.text ?? '', /maintenance/);
 });
+
+// The test's own timeout (30s, half the client's 60s) fails it if the 2s bound does not hold.
+test('an Alertmanager that never answers costs at most the silences bound', { timeout: 30_000 }, async (t) => {
+  const hanging = createServer(() => undefined); // accepts, never answers
+  await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    hanging.closeAllConnections();
+    hanging.close();
+  });
+  const { slack, notifier } = await notifierWithSlack(t, [new SilencesClient(`http://127.0.0.1:${(hanging.address() as AddressInfo).port}`, 60_000)]);
+  assert.deepEqual((await notifier.notify(current())).map((d) => d.ok), [true], 'sent within the 2s bound, not the client\'s 60s');
+  assert.doesNotMatch(slack.messages[0]!.attachments[0]!.text ?? '', /maintenance/);
+});
