@@ -20,7 +20,8 @@ about it (its PanelDown, and its host's alerts through the shared \`panel\` labe
 Commands:
   start <panel> --for <duration> --reason <text> [--at <time>] [--author <name>]
       Open a window on the panel (its \`panel\` label) for that long, from now or from --at
-      (RFC 3339, e.g. 2026-12-03T02:00:00Z). Prints the window's ID.
+      (RFC 3339, e.g. 2026-12-03T02:00:00Z). Prints the window's ID, and on stderr the panel's
+      alerts that fire now (Alertmanager itself sends no message when a window starts).
   list
       The open and coming windows: ID, panel, start, end, reason.
   end <id>
@@ -59,6 +60,18 @@ function windowLine(window: MaintenanceWindow): string {
   return [window.id, window.panel, at(window.startsAt), at(window.endsAt), window.state, window.reason].join('\t');
 }
 
+/** Alertmanager sends nothing when a window starts: this is the only place that can say so. */
+function firingNow(panel: string, firing: Array<{ alertname: string; startsAt: Date }>): string {
+  const what = firing.map((alert) => `${alert.alertname} since ${alert.startsAt.toISOString().replace(/\.\d{3}Z$/, 'Z')}`).join(', ');
+  return [
+    `${panel} is firing now (${what}).`,
+    'Alertmanager sends no message when a window starts, so whoever was notified is not told by it: its reminders',
+    'stop (a reminder of its group that still fires lists it as no longer notified, in maintenance), and if it',
+    'still fires when the window ends, it is notified again, saying that the window ended.',
+    '',
+  ].join('\n');
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv);
   if (values.help === true) return void process.stdout.write(USAGE);
@@ -76,9 +89,12 @@ async function main(argv: string[]): Promise<void> {
       const startsAt = values.at === undefined ? new Date() : new Date(values.at);
       if (Number.isNaN(startsAt.getTime())) throw new UsageError(`--at ${JSON.stringify(values.at)} is not a time (RFC 3339, e.g. 2026-12-03T02:00:00Z)`);
       const author = values.author ?? `${CREATED_BY} (${userInfo().username})`;
+      // Asked before the silence exists: afterwards its alerts are silenced, and no longer notified.
+      const firing = startsAt.getTime() <= Date.now() ? await client.firing(panel) : [];
       const id = await client.start(panel, startsAt, seconds, values.reason, author);
       process.stdout.write(`${id}\n`);
       process.stderr.write(`maintenance of ${panel} for ${formatDuration(seconds)} from ${startsAt.toISOString()}: end it early with \`platypus-maintenance end ${id}\`\n`);
+      if (firing.length > 0) process.stderr.write(firingNow(panel, firing));
       return;
     }
     case 'list': {

@@ -28,7 +28,8 @@ export interface ActiveSilence {
   comment: string;
 }
 
-interface GettableSilence {
+/** A silence as Alertmanager's v2 API lists it. */
+export interface GettableSilence {
   id: string;
   matchers: Matcher[];
   startsAt: string;
@@ -44,7 +45,7 @@ export class SilencesClient {
   private readonly base: URL;
   private readonly timeoutMs: number;
 
-  /** `timeoutMs` bounds each request (connect, headers and body). */
+  /** `timeoutMs` bounds each request (connect, headers and body), unless the caller's signal ends it sooner. */
   constructor(alertmanagerUrl: string, { timeoutMs = TIMEOUT_MS } = {}) {
     this.timeoutMs = timeoutMs;
     let url: URL;
@@ -71,6 +72,13 @@ export class SilencesClient {
     return created.silenceID;
   }
 
+  /** Every silence Alertmanager holds: active, pending and expired (kept for its retention, 5 days by default). */
+  async silences(signal?: AbortSignal): Promise<GettableSilence[]> {
+    const silences = await this.call('GET', 'api/v2/silences', undefined, signal);
+    if (!Array.isArray(silences)) throw new AlertmanagerError('Alertmanager answered with something other than a list of silences');
+    return silences as GettableSilence[];
+  }
+
   /** Maintenance windows on one panel each, current and coming, soonest end first. */
   async list(): Promise<MaintenanceWindow[]> {
     return (await this.silences())
@@ -90,10 +98,15 @@ export class SilencesClient {
       .map((s) => ({ id: s.id, matchers: s.matchers, endsAt: new Date(s.endsAt), comment: s.comment }));
   }
 
-  private async silences(): Promise<GettableSilence[]> {
-    const silences = (await this.call('GET', 'api/v2/silences')) as GettableSilence[];
-    if (!Array.isArray(silences)) throw new AlertmanagerError('Alertmanager answered with something other than a list of silences');
-    return silences;
+  /** Alerts of the panel firing now and notified (neither silenced nor inhibited): what a new window holds back. */
+  async firing(panel: string): Promise<Array<{ alertname: string; startsAt: Date }>> {
+    const query = new URLSearchParams({ filter: `panel=${JSON.stringify(panel)}`, active: 'true', silenced: 'false', inhibited: 'false', unprocessed: 'false' });
+    const alerts = await this.call('GET', `api/v2/alerts?${query}`);
+    if (!Array.isArray(alerts)) throw new AlertmanagerError('Alertmanager answered with something other than a list of alerts');
+    return (alerts as Array<{ labels?: Record<string, string>; startsAt?: string }>).map((alert) => ({
+      alertname: alert.labels?.alertname ?? '',
+      startsAt: new Date(alert.startsAt ?? ''),
+    }));
   }
 
   /** Ends the window now (expires the silence). */
@@ -102,8 +115,9 @@ export class SilencesClient {
     await this.call('DELETE', `api/v2/silence/${id}`);
   }
 
-  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, signal?: AbortSignal): Promise<unknown> {
     const url = new URL(path, this.base);
+    const timeout = AbortSignal.timeout(this.timeoutMs);
     let response;
     try {
       response = await request(url, {
@@ -112,7 +126,7 @@ export class SilencesClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: signal === undefined ? timeout : AbortSignal.any([timeout, signal]),
       });
     } catch (error) {
       throw new AlertmanagerError(`${method} ${url.origin}${url.pathname}: ${(error as Error).message}`);

@@ -23,6 +23,7 @@ import { EmailSender } from './email.js';
 import { NotifierMetrics } from './metrics.js';
 import { Notifier } from './notify.js';
 import { PrometheusClient } from './prometheus.js';
+import { SilencesClient } from '../maintenance/silences.js';
 import { readSecretFile } from './secrets.js';
 import { SlackSender } from './slack.js';
 
@@ -46,6 +47,9 @@ const flags = {
   'smtp.username': optionalStringFlag('SMTP login name; no login without it.', '<user>'),
   'smtp.password-file': optionalStringFlag('File holding the SMTP password.', '<path>'),
   'smtp.require-tls': booleanFlag('Refuse to send unless STARTTLS succeeds (--no-smtp.require-tls for a local relay).', true),
+  'alertmanager.url': repeatableStringFlag('Alertmanager to ask for silences, so messages say when a maintenance window ended (repeatable: the first that answers; none: no such lines).', '<url>'),
+  'alertmanager.timeout': durationFlag('Bound of that question; past it the message goes without those lines.', 2),
+  'reminder.forget-after': durationFlag("How long a group's last message is remembered, so a repeat says what changed (keep above the longest repeat_interval).", 25 * 3600),
   'send.timeout': durationFlag("Bound of the delivery to each of Slack and email (with graph.timeout, keep below Alertmanager's group_interval).", 8),
 } satisfies Record<string, FlagSpec<unknown>>;
 
@@ -97,6 +101,17 @@ function prometheusClient(values: Values): PrometheusClient {
   }
 }
 
+function alertmanagers(values: Values): SilencesClient[] {
+  const timeoutMs = values['alertmanager.timeout'] * 1000;
+  return values['alertmanager.url'].map((url) => {
+    try {
+      return new SilencesClient(url, { timeoutMs });
+    } catch (error) {
+      throw new Error(`invalid --alertmanager.url: ${(error as Error).message}`, { cause: error });
+    }
+  });
+}
+
 async function main(values: Values): Promise<void> {
   const logger = createLogger({ level: values['log.level'], format: values['log.format'] });
   const slack = slackSender(values);
@@ -124,6 +139,9 @@ async function main(values: Values): Promise<void> {
     sendTimeoutMs,
     metrics,
     logger,
+    forgetAfterMs: values['reminder.forget-after'] * 1000,
+    alertmanagers: alertmanagers(values),
+    silencesTimeoutMs: values['alertmanager.timeout'] * 1000,
   });
   logger.info({ version: VERSION, slack: slack !== undefined, email: email !== undefined, prometheus: values['prometheus.url'] }, 'Starting platypus-notifier');
   const app = buildNotifierApp({

@@ -1,5 +1,5 @@
 /** A Description as an email: HTML with the graph inline by content ID, and a plain-text part. */
-import { whenText, type AlertLine, type Description, type Tone } from './describe.js';
+import { sections, whenText, type AlertLine, type Description, type Tone } from './describe.js';
 
 export const CHART_CID = 'chart@platypus-notifier';
 
@@ -24,15 +24,17 @@ function oneLine(text: string): string {
   return text.replace(/[\r\n]+/g, ' ');
 }
 
-function textLine(line: AlertLine, nowMs: number, resolved: boolean): string {
-  const head = [resolved ? `- back: ${line.name}` : `- ${line.name}`, line.scope, whenText(line, nowMs)].filter((part) => part !== undefined && part !== '').join(' ');
-  return line.detail === undefined || resolved ? head : `${head}\n  ${line.detail}`;
+function textLine(line: AlertLine, nowMs: number, back: boolean): string {
+  const head = [back ? `- back: ${line.name}` : `- ${line.name}`, line.scope, whenText(line, nowMs)].filter((part) => part !== undefined && part !== '').join(' ');
+  const notes = [back ? undefined : line.detail, line.maintenance].filter((note) => note !== undefined);
+  return [head, ...notes.map((note) => `  ${note}`)].join('\n');
 }
 
 function htmlRow(line: AlertLine, nowMs: number): string {
   const what = [`<strong>${escapeHtml(line.name)}</strong>`, line.scope === undefined ? '' : ` ${escapeHtml(line.scope)}`].join('');
   const detail = line.detail === undefined ? '' : `<br><span style="color:#57606a">${escapeHtml(line.detail)}</span>`;
-  return `<tr style="border-top:1px solid #d0d7de"><td style="padding:6px">${what}${detail}</td><td style="padding:6px;white-space:nowrap">${escapeHtml(whenText(line, nowMs))}</td></tr>`;
+  const maintenance = line.maintenance === undefined ? '' : `<br><em style="color:#57606a">${escapeHtml(line.maintenance)}</em>`;
+  return `<tr style="border-top:1px solid #d0d7de"><td style="padding:6px">${what}${detail}${maintenance}</td><td style="padding:6px;white-space:nowrap">${escapeHtml(whenText(line, nowMs))}</td></tr>`;
 }
 
 export function emailMessage(description: Description, nowMs: number, hasGraph: boolean): EmailMessage {
@@ -40,8 +42,8 @@ export function emailMessage(description: Description, nowMs: number, hasGraph: 
   const text = [
     `${look.label}: ${description.headline}`,
     '',
-    ...(description.firing.length > 0 ? ['Firing:', ...description.firing.map((line) => textLine(line, nowMs, false)), ''] : []),
-    ...(description.resolved.length > 0 ? ['Back to normal:', ...description.resolved.map((line) => textLine(line, nowMs, true)), ''] : []),
+    ...(description.followUp === undefined ? [] : [description.followUp.summary, '']),
+    ...sections(description).flatMap((section) => [`${section.title}:`, ...section.lines.map((line) => textLine(line, nowMs, section.back)), '']),
     ...(description.unlisted > 0 ? [`…and ${description.unlisted} more`, ''] : []),
     ...(description.graphMissing === undefined ? [] : [`No graph: ${description.graphMissing}`, '']),
     ...description.links.map((link) => `${link.label}: ${link.url}`),
@@ -52,8 +54,8 @@ export function emailMessage(description: Description, nowMs: number, hasGraph: 
 <html><head><meta charset="utf-8"><title>${escapeHtml(description.subject)}</title></head>
 <body style="font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;color:#1f2328;max-width:820px">
 <div style="background:${look.background};color:${look.color};padding:10px 14px;border-radius:6px;font-size:17px"><strong>${look.label}</strong> ${escapeHtml(description.headline)}</div>
-${description.firing.length > 0 ? `<h3>Firing</h3>\n<table style="border-collapse:collapse;width:100%">\n${rows(description.firing)}\n</table>` : ''}
-${description.resolved.length > 0 ? `<h3>Back to normal</h3>\n<table style="border-collapse:collapse;width:100%">\n${rows(description.resolved)}\n</table>` : ''}
+${description.followUp === undefined ? '' : `<p><em>${escapeHtml(description.followUp.summary)}</em></p>`}
+${sections(description).map((section) => `<h3>${escapeHtml(section.title)}</h3>\n<table style="border-collapse:collapse;width:100%">\n${rows(section.lines)}\n</table>`).join('\n')}
 ${description.unlisted > 0 ? `<p>…and ${description.unlisted} more</p>` : ''}
 ${hasGraph ? `<p><img src="cid:${CHART_CID}" alt="Graph of ${escapeHtml(description.alertname)}" style="max-width:100%"></p>` : ''}
 ${description.graphMissing === undefined ? '' : `<p style="color:#57606a"><em>No graph: ${escapeHtml(description.graphMissing)}</em></p>`}

@@ -1,5 +1,5 @@
 /** A Description as a Slack message: a coloured attachment in mrkdwn, with the fallback naming the alerts. */
-import { whenText, type AlertLine, type Description, type Tone } from './describe.js';
+import { sections, whenText, type AlertLine, type Description, type Tone } from './describe.js';
 
 export interface SlackMessage {
   /** Top-level text: notifications and phones show it. */
@@ -18,20 +18,21 @@ function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function firingLine(line: AlertLine, nowMs: number): string {
-  const head = [`*${escapeMrkdwn(line.name)}*`, line.scope, whenText(line, nowMs)].filter((part) => part !== undefined && part !== '').join(' ');
-  return line.detail === undefined ? `• ${head}` : `• ${head}\n    ${escapeMrkdwn(line.detail)}`;
-}
-
-function resolvedLine(line: AlertLine, nowMs: number): string {
-  return `• back: *${escapeMrkdwn(line.name)}* ${whenText(line, nowMs)}`.trimEnd();
+function slackLine(line: AlertLine, nowMs: number, back: boolean): string {
+  const head = [`${back ? 'back: ' : ''}*${escapeMrkdwn(line.name)}*`, line.scope, whenText(line, nowMs)].filter((part) => part !== undefined && part !== '').join(' ');
+  const notes = [back ? undefined : line.detail, line.maintenance === undefined ? undefined : `_${line.maintenance}_`].filter((note) => note !== undefined);
+  return [`• ${head}`, ...notes.map((note) => `    ${escapeMrkdwn(note)}`)].join('\n');
 }
 
 export function slackMessage(description: Description, nowMs: number): SlackMessage {
   const look = LOOK[description.tone];
+  const followUp = description.followUp;
   const lines = [
-    ...description.firing.map((line) => firingLine(line, nowMs)),
-    ...description.resolved.map((line) => resolvedLine(line, nowMs)),
+    ...(followUp === undefined ? [] : [`_${escapeMrkdwn(followUp.summary)}_`]),
+    ...sections(description).flatMap((section) => [
+      ...(followUp === undefined ? [] : [`*${section.title}*`]),
+      ...section.lines.map((line) => slackLine(line, nowMs, section.back)),
+    ]),
   ];
   if (description.unlisted > 0) lines.push(`…and ${description.unlisted} more`);
   if (description.graphMissing !== undefined) lines.push(`_No graph: ${escapeMrkdwn(description.graphMissing)}_`);

@@ -93,6 +93,27 @@ test('end closes a window at once: the panel is notified again', async (t) => {
   assert.equal(coming?.split('\t')[4], 'pending', `a window that starts later is listed as pending:\n${listed}`);
 });
 
+test('start says when the panel fires now: Alertmanager itself sends nothing when a window starts', async (t) => {
+  const slack = await startSlackReceiver(t);
+  const smtp = await startSmtpSink(t);
+  const config = alertmanagerConfig(tempDir('am-maintenance-down'), { slackUrl: slack.url, smarthost: smtp.smarthost, groupWait: '1s', groupInterval: '2s' });
+  const am = await startAlertmanager(t, config);
+  const url = `--alertmanager.url=${am.url}`;
+  const down = panelDown('panel-8');
+  await postAlerts(am.url, [down]);
+  await waitFor('the message about panel-8', () => slack.messages.find((m) => slackText(m).includes('*panel-8*')));
+  const started = await maintenance(url, 'start', 'panel-8', '--for', '1h', '--reason', 'reboot');
+  assert.equal(started.code, 0, started.stderr);
+  assert.match(started.stdout, /^[0-9a-f-]{36}\n$/, 'stdout is only the ID');
+  assert.match(started.stderr, new RegExp(`panel-8 is firing now \\(PanelDown since ${down.startsAt!.slice(0, 19)}Z\\)\\.\nAlertmanager sends no message when a window starts`));
+  const quiet = await maintenance(url, 'start', 'panel-9', '--for', '1h', '--reason', 'reboot');
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.doesNotMatch(quiet.stderr, /firing now/, 'a panel that is up: nothing to say');
+  // Asked before the window exists: a second window on panel-8 finds its alert already silenced.
+  const again = await maintenance(url, 'start', 'panel-8', '--for', '1h', '--reason', 'longer');
+  assert.doesNotMatch(again.stderr, /firing now/);
+});
+
 test('bad input and an unreachable Alertmanager are clear errors', async () => {
   const closed = `--alertmanager.url=http://127.0.0.1:${await freePort()}`;
   const cases: Array<[string[], number, RegExp]> = [

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { formatTime } from '../../notifier/describe.js';
+import { formatTime } from '../../notifier/time-text.js';
 import { alertPlots, METRIC_GRAPHS, PANEL_GRAPHS } from '../../notifier/graphs.js';
 import { PrometheusClient } from '../../notifier/prometheus.js';
 import { freePort } from '../helpers/ports.js';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { describe as describeNotification, formatSpan, type AlertFacts } from '../../notifier/describe.js';
+import { describe as describeNotification, type AlertFacts } from '../../notifier/describe.js';
+import { formatSpan } from '../../notifier/time-text.js';
 import { emailMessage } from '../../notifier/email-message.js';
 import { slackMessage } from '../../notifier/slack-message.js';
 import { normalizeNotification, type Alert, type Notification } from '../../notifier/webhook.js';

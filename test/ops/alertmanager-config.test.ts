@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { requireBinary } from '../helpers/process.js';
 import { loadYaml, repoPath, tempDir, withoutNotifier } from './stack.js';
 
@@ -59,6 +59,40 @@ for (const [labels, receiver] of routes) {
     assert.equal(runAmtool(['config', 'routes', 'test', `--config.file=${config}`, ...labels]), receiver);
   });
 }
+
+/** The repeat_interval Alertmanager applies to these labels: the deepest one set along the route amtool matches. */
+function repeatInterval(file: string, labels: string[]): string {
+  const tree = runAmtool(['config', 'routes', 'test', '--tree', `--config.file=${file}`, ...labels]);
+  type Route = { matchers?: string[]; repeat_interval?: string; routes?: Route[] };
+  let route = parse(readFileSync(file, 'utf8')).route as Route;
+  let interval = route.repeat_interval ?? '4h'; // Alertmanager's default
+  for (const [, matchers] of tree.matchAll(/── (\{.*?\})(?: {2}receiver: .*)?$/gm)) {
+    const child = route.routes?.find((candidate) => `{${(candidate.matchers ?? []).join(',')}}` === matchers!.replace(/", /g, '",'));
+    assert.ok(child, `no route ${matchers} in ${file}:\n${tree}`);
+    route = child;
+    interval = route.repeat_interval ?? interval;
+  }
+  return interval;
+}
+
+// Per severity: critical hourly, warnings every 4 hours (a slow panel or a filling disk is no hourly poke).
+const repeats: Array<[string[], string]> = [
+  [['alertname=PanelDown', 'severity=critical', 'target=https://a/'], '1h'],
+  [['alertname=DiskFull', 'severity=critical', 'instance=h:9100', 'maintenance_window=sunday-night'], '1h'],
+  [['alertname=PanelSlow', 'severity=warning'], '4h'],
+  [['alertname=CPUHigh', 'severity=warning', 'instance=h:9100', 'maintenance_window=sunday-night'], '4h'],
+  [['alertname=NotifierDown', 'severity=critical', 'topic=notifier'], '1h'],
+  [['alertname=NotifierGraphsMissing', 'severity=warning', 'topic=notifier'], '4h'],
+  [['alertname=Watchdog', 'severity=none'], '1m'],
+];
+
+test('repeat intervals per severity, through the notifier and through the fallback', () => {
+  const fallback = join(tempDir('am-fallback-repeat'), 'alertmanager.yml');
+  writeFileSync(fallback, stringify(withoutNotifier(loadYaml('alertmanager/alertmanager.yml'))));
+  for (const file of [config, fallback]) {
+    for (const [labels, interval] of repeats) assert.equal(repeatInterval(file, labels), interval, `${labels.join(' ')} (${file})`);
+  }
+});
 
 test('secrets come only from files, repeat is hourly, resolved notices are on (not to the dead man\'s switch)', () => {
   const shipped = loadYaml('alertmanager/alertmanager.yml') as {

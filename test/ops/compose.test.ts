@@ -200,6 +200,9 @@ test('prometheus.yml reaches the prober and Alertmanager by their compose servic
   assert.equal(notifierJob.static_configs![0]!.targets[0], `notifier:${listenPort(services.notifier!)}`);
   // The notifier asks Prometheus for its graphs by the compose name and container port.
   assert.ok(services.notifier!.command!.includes('--prometheus.url=http://prometheus:9090'));
+  // And both Alertmanagers of the pair for silences.
+  const silencesFrom = services.notifier!.command!.filter((arg) => arg.startsWith('--alertmanager.url=')).map((arg) => arg.slice('--alertmanager.url='.length));
+  assert.deepEqual(silencesFrom.sort(), alertmanagers.map(([name, service]) => `http://${name}:${listenPort(service) ?? '9093'}`).sort());
 });
 
 test('mounted config folders exist and the files each service is pointed at are in them', () => {

@@ -67,6 +67,7 @@ test('shipped routing: panels down → the notifier → one Slack message with i
   const notifier = startProcess(t, process.execPath, ['--import', 'tsx', repoPath('notifier/cli.ts'), ...notifierArgs({
     '--web.listen-address': `127.0.0.1:${notifierPort}`,
     '--prometheus.url': prometheus.url,
+    '--alertmanager.url': am.url,
     '--slack.token-file': tokenFile,
     '--smtp.smarthost': `${smtpHost}:${smtpPort}`,
     '--smtp.password-file': passwordFile,
