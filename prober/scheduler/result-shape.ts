@@ -4,7 +4,7 @@
  * target keeps only its numbers, a small Float64Array. At 10,000 targets this is a few hundred
  * bytes per target instead of kilobytes of objects or rendered text.
  */
-import { escapeLabelValue, type MetricDesc, type MetricFamilies } from '../../common/metrics.js';
+import { escapeLabelValue, type MetricDesc, type MetricFamilies, type MetricFamily } from '../../common/metrics.js';
 
 export interface ShapeFamily {
   desc: MetricDesc;
@@ -25,10 +25,19 @@ export class ResultShape {
   ) {}
 }
 
+/**
+ * The probe families kept per target without probe details (`--no-scheduler.probe-details`): the
+ * result, its duration, and the two the shipped rules read (PanelDown's reason, the certificate alerts).
+ */
+export const SUMMARY_FAMILIES: ReadonlySet<string> = new Set(['probe_success', 'probe_duration_seconds', 'probe_failure_info', 'probe_ssl_earliest_cert_expiry']);
+
 export class ShapeTable {
   private readonly shapes = new Map<string, ResultShape>();
   /** Every family name seen in any result, in order of first appearance, for rendering. */
   readonly descs = new Map<string, MetricDesc>();
+
+  /** `kept`: the only family names stored (all when undefined); the others are dropped at once. */
+  constructor(private readonly kept?: ReadonlySet<string>) {}
 
   get size(): number {
     return this.shapes.size;
@@ -38,7 +47,8 @@ export class ShapeTable {
   intern(families: MetricFamilies): { shape: ResultShape; values: Float64Array } {
     let key = '';
     let size = 0;
-    for (const family of families.families()) {
+    const kept = this.keptFamilies(families);
+    for (const family of kept) {
       key += `${family.desc.name}\u0000`;
       for (const sample of family.samples) key += `${sample.labelValues.join('\u0001')}\u0002`;
       size += family.samples.length;
@@ -47,7 +57,7 @@ export class ShapeTable {
     if (shape === undefined) {
       const byName = new Map<string, ShapeFamily>();
       let index = 0;
-      for (const { desc, samples } of families.families()) {
+      for (const { desc, samples } of kept) {
         if (!this.descs.has(desc.name)) this.descs.set(desc.name, desc);
         // An empty label value means "no such label" to Prometheus; leaving it out keeps every value non-empty.
         const labelSuffixes = samples.map((sample) =>
@@ -62,10 +72,16 @@ export class ShapeTable {
     shape.users++;
     const values = new Float64Array(size);
     let index = 0;
-    for (const family of families.families()) {
+    for (const family of kept) {
       for (const sample of family.samples) values[index++] = sample.value;
     }
     return { shape, values };
+  }
+
+  private keptFamilies(families: MetricFamilies): MetricFamily[] {
+    const all = [...families.families()];
+    const kept = this.kept;
+    return kept === undefined ? all : all.filter((family) => kept.has(family.desc.name));
   }
 
   /** A target stopped using `shape`; unused shapes are forgotten (their label values may be one-offs). */

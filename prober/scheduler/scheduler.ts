@@ -20,7 +20,7 @@ import { DueQueue } from './due-queue.js';
 import { probeDurationSeconds, probeFailureInfo, probeSuccess } from '../probe.js';
 import type { FailureReason } from '../types.js';
 import { schedulerMetricChunks, type ExpositionFormat } from './metrics.js';
-import { ShapeTable } from './result-shape.js';
+import { ShapeTable, SUMMARY_FAMILIES } from './result-shape.js';
 import { targetLabels, TargetState, type TargetStatus } from './state.js';
 import { TargetSource, type TargetSpec } from './targets.js';
 
@@ -48,6 +48,11 @@ export interface SchedulerOptions {
   logger?: Logger;
   /** Overrides the config's `location` (the `--location` flag). */
   location?: string;
+  /**
+   * false: of each target's probe families only SUMMARY_FAMILIES are kept and exported
+   * (`--no-scheduler.probe-details`); the phases, status code, TLS and other details are dropped.
+   */
+  probeDetails?: boolean;
 }
 
 export interface SchedulerStats {
@@ -68,7 +73,7 @@ export class Scheduler {
   private config: SchedulerConfig | undefined;
   private states = new Map<string, TargetState>();
   private readonly queue = new DueQueue<TargetState>();
-  private readonly shapes = new ShapeTable();
+  private readonly shapes: ShapeTable;
   private readonly source: TargetSource;
   private readonly logger: Logger;
   private timer: NodeJS.Timeout | undefined;
@@ -90,6 +95,7 @@ export class Scheduler {
 
   constructor(private readonly options: SchedulerOptions) {
     this.logger = options.logger ?? silentLogger();
+    this.shapes = new ShapeTable(options.probeDetails === false ? SUMMARY_FAMILIES : undefined);
     // Every retry wait listens on the stop signal; thousands may wait at once.
     setMaxListeners(0, this.stopController.signal);
     this.source = new TargetSource({ logger: this.logger, onChange: () => this.applyTargets() });

@@ -34,6 +34,8 @@ export interface SchedulerServiceOptions {
   hideErrors?: boolean;
   /** Where the availability history is kept across restarts (`--scheduler.state-file`). */
   stateFile?: string;
+  /** false: only the summary of each target's probe on /metrics (`--no-scheduler.probe-details`). */
+  probeDetails?: boolean;
 }
 
 export class SchedulerService {
@@ -50,6 +52,7 @@ export class SchedulerService {
       probe: options.probe ?? ((request) => (this.pool?.probe ?? inThread)(request)),
       logger: options.logger?.child({ component: 'scheduler' }),
       location: options.location,
+      probeDetails: options.probeDetails,
     });
   }
 
