@@ -12,7 +12,6 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { raceAbort, withTimeout } from '../../common/abort.js';
 import { silentLogger, type Logger } from '../../common/logging.js';
 import { constLabelText, MetricFamilies } from '../../common/metrics.js';
 import type { SchedulerConfig, SchedulerGroup } from './config-section.js';
@@ -281,24 +280,26 @@ export class Scheduler {
     state.busy = false;
   }
 
+  /**
+   * One probe attempt with one signal: its controller aborts at the timeout (a timer cleared when the
+   * attempt ends, so nothing of it outlives the attempt) or when the scheduler stops.
+   */
   private async attempt(state: TargetState, group: SchedulerGroup): Promise<ProbeOutcome> {
-    const stopper = new AbortController();
-    this.attemptControllers.add(stopper);
-    const signal = withTimeout(group.timeout * 1000, stopper.signal);
+    const controller = new AbortController();
+    const timer = setTimeout(abortOnTimeout, group.timeout * 1000, controller);
+    this.attemptControllers.add(controller);
     const started = performance.now();
-    const probed = this.options
-      .probe({ target: state.spec.target, module: group.module, timeoutSeconds: group.timeout, signal })
-      .catch((error: unknown) => {
-        this.logger.error({ target: state.spec.target, module: group.module, err: error }, 'probe threw; counted as a failed attempt');
-        return failedOutcome('internal', (performance.now() - started) / 1000);
-      });
     try {
-      return await raceAbort(probed, signal);
-    } catch {
-      // Past the deadline the probe has ABORT_GRACE_MS to answer with what it has.
-      return await raceAbort(probed, AbortSignal.timeout(ABORT_GRACE_MS)).catch(() => failedOutcome('timeout', (performance.now() - started) / 1000));
+      const probed = this.options
+        .probe({ target: state.spec.target, module: group.module, timeoutSeconds: group.timeout, signal: controller.signal })
+        .catch((error: unknown) => {
+          this.logger.error({ target: state.spec.target, module: group.module, err: error }, 'probe threw; counted as a failed attempt');
+          return failedOutcome('internal', (performance.now() - started) / 1000);
+        });
+      return await untilAbortedAndGrace(probed, controller.signal, started);
     } finally {
-      this.attemptControllers.delete(stopper);
+      clearTimeout(timer);
+      this.attemptControllers.delete(controller);
     }
   }
 
@@ -369,6 +370,30 @@ export class Scheduler {
     this.delays[this.delayCount % DELAY_SAMPLES] = Math.max(0, ms) / 1000;
     this.delayCount++;
   }
+}
+
+function abortOnTimeout(controller: AbortController): void {
+  controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+}
+
+/**
+ * `probed` (which never rejects), or, once `signal` aborts, whatever it answers within
+ * ABORT_GRACE_MS more (the probe adds its last families), else a failed `timeout` outcome.
+ */
+function untilAbortedAndGrace(probed: Promise<ProbeOutcome>, signal: AbortSignal, started: number): Promise<ProbeOutcome> {
+  return new Promise((resolve) => {
+    let grace: NodeJS.Timeout | undefined;
+    const onAbort = (): void => {
+      grace = setTimeout(() => resolve(failedOutcome('timeout', (performance.now() - started) / 1000)), ABORT_GRACE_MS);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    void probed.then((outcome) => {
+      clearTimeout(grace);
+      signal.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    });
+  });
 }
 
 /** The result of an attempt that never answered (timed out, or threw), in the probe's own families. */

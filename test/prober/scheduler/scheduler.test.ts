@@ -78,6 +78,21 @@ test('a target slower than usual but inside the timeout stays up; one past the t
   assert.ok(b.lastDurationSeconds! < 1 + 0.25, `the attempt ended at its timeout (${b.lastDurationSeconds}s)`);
 });
 
+test("a module's timeout shorter than the group's ends the attempt at the module's", async (t) => {
+  const server = await startTargetServer(t);
+  server.always('/slow', { delayMs: 3000 });
+  const config = defaultConfig();
+  const modules = new Map(config.modules);
+  modules.set('http_2xx', { ...config.modules.get('http_2xx')!, timeout: 0.2 });
+  const scheduler = await startScheduler(t, `scheduler:\n  groups:\n${group('g', [server.url('/slow')], 'interval: 5s\ntimeout: 5s\nretries: 0')}`, {
+    probe: configuredProbe(() => ({ ...config, modules })),
+  });
+  const state = stateOf(scheduler, server.url('/slow'));
+  await waitFor('the check to end', () => checks(state) === 1, { timeoutMs: 4000 });
+  assert.equal(state.lastFailureReason, 'timeout');
+  assert.ok(state.lastDurationSeconds! < 1, `ended at the module's 0.2 s, not the group's 5 s (${state.lastDurationSeconds}s)`);
+});
+
 test('a dead target goes down only after its retries, then is checked once per interval', async (t) => {
   const server = await startTargetServer(t);
   server.always('/dead', 'error');
