@@ -16,6 +16,7 @@ import { silentLogger, type Logger } from '../../common/logging.js';
 import { constLabelText, MetricFamilies } from '../../common/metrics.js';
 import type { SchedulerConfig, SchedulerGroup } from './config-section.js';
 import { DueQueue } from './due-queue.js';
+import { firstValue, flatten, type FlatFamilies } from './family-codec.js';
 import { probeDurationSeconds, probeFailureInfo, probeSuccess } from '../probe.js';
 import type { FailureReason } from '../types.js';
 import { schedulerMetricChunks, type ExpositionFormat } from './metrics.js';
@@ -37,6 +38,8 @@ export interface ProbeOutcome {
   failureReason?: string;
   /** The probe's metric families (blackbox names), exported under the target's labels. */
   families: MetricFamilies;
+  /** The same families in flat form when the probe has them so (a probe worker's answer): stored from it as they are. */
+  flat?: FlatFamilies;
 }
 
 /** Runs one probe; the prober's real `probe()` behind an adapter, or anything with this shape. */
@@ -313,9 +316,10 @@ export class Scheduler {
     else state.checksFailed++;
     state.recordCheck(outcome.success, outcome.durationSeconds, outcome.failureReason, now);
     this.shapes.release(state.shape);
-    ({ shape: state.shape, values: state.values } = this.shapes.intern(outcome.families));
-    state.certExpirySeconds = firstValue(outcome.families, 'probe_ssl_earliest_cert_expiry');
-    state.httpStatusCode = firstValue(outcome.families, 'probe_http_status_code');
+    const flat = outcome.flat ?? flatten(outcome.families);
+    ({ shape: state.shape, values: state.values } = this.shapes.intern(flat));
+    state.certExpirySeconds = firstValue(flat, 'probe_ssl_earliest_cert_expiry');
+    state.httpStatusCode = firstValue(flat, 'probe_http_status_code');
     if (outcome.success) {
       this.setStatus(state, 'up', now);
     } else {
@@ -403,8 +407,4 @@ function failedOutcome(reason: FailureReason, durationSeconds: number): ProbeOut
   families.add(probeDurationSeconds, durationSeconds);
   families.add(probeFailureInfo, 1, [reason]);
   return { success: false, durationSeconds, failureReason: reason, families };
-}
-
-function firstValue(families: MetricFamilies, name: string): number | undefined {
-  return families.byName.get(name)?.samples[0]?.value;
 }
