@@ -12,7 +12,7 @@
  *
  * Environment: BENCH_PROBES=probe,workers,none BENCH_TARGETS=1000 BENCH_RATE=250 (checks/s asked; modest, so a loaded machine keeps up)
  * BENCH_SECONDS=5 BENCH_PROBE_WORKERS=2; BENCH_ALLOC_PROFILE=1 also lists the top allocation sites
- * of `probe` (V8's sampling heap profiler, counting objects collected by either GC).
+ * of each (V8's sampling heap profiler, counting objects collected by either GC).
  */
 import { Session } from 'node:inspector/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -135,12 +135,12 @@ async function measure(kind: ProbeKind, ports: number[]): Promise<string[]> {
   const failedBefore = failedChecks(scheduler);
   const counted = await countAllocation(() => sleep(SECONDS * 1000));
   const after = scheduler.stats();
-  const sites = kind === 'probe' && process.env.BENCH_ALLOC_PROFILE === '1' ? await topSites(() => sleep(SECONDS * 1000)) : undefined;
+  const sites = process.env.BENCH_ALLOC_PROFILE === '1' ? await topSites(() => sleep(SECONDS * 1000)) : undefined;
   await scheduler.stop();
   await pool?.close();
   const checks = after.checksCompleted - before.checksCompleted;
   const failed = failedChecks(scheduler) - failedBefore;
-  if (sites !== undefined) console.error(`top allocation sites, probe() on the scheduler's thread:\n${sites}\n`);
+  if (sites !== undefined) console.error(`top allocation sites, ${kind}:\n${sites}\n`);
   return [
     kind === 'workers' ? `probe() on ${PROBE_WORKERS} workers (main thread only)` : kind === 'none' ? 'no probe (scheduler only)' : "probe() on the scheduler's thread",
     String(checks),

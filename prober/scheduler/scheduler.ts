@@ -289,6 +289,8 @@ export class Scheduler {
    */
   private async attempt(state: TargetState, group: SchedulerGroup): Promise<ProbeOutcome> {
     const controller = new AbortController();
+    // The whole probe listens on this one signal (each redirect hop too).
+    setMaxListeners(0, controller.signal);
     const timer = setTimeout(abortOnTimeout, group.timeout * 1000, controller);
     this.attemptControllers.add(controller);
     const started = performance.now();
