@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { launchFlags } from './lib/compile.js';
+import { startTargetServers } from './lib/target-server.js';
 import { MetricFamilies } from '../common/metrics.js';
 import { defaultConfig } from '../prober/config.js';
 import { probeDurationSeconds, probeSuccess } from '../prober/probe.js';
@@ -69,18 +70,6 @@ interface RunResult {
   /** The machine's 1-minute load average at the end of the run: other work on the box skews the figures. */
   load: number;
 }
-
-/** The target servers: one child process, a few ports, "ok" for every path. */
-const SERVER_SOURCE = `
-const http = require('node:http');
-const ports = [];
-let open = ${TARGET_PORTS};
-for (let i = 0; i < ${TARGET_PORTS}; i++) {
-  const server = http.createServer((req, res) => { res.setHeader('content-type', 'text/plain'); res.end('ok'); });
-  server.keepAliveTimeout = 600000;
-  server.listen(0, '127.0.0.1', () => { ports.push(server.address().port); if (--open === 0) console.log(JSON.stringify(ports)); });
-}
-`;
 
 function processCpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -223,15 +212,11 @@ function compileWorker(): void {
 }
 
 async function runWorker(targets: number, kind: ProbeKind, seconds: number): Promise<RunResult> {
-  const server = spawn(process.execPath, ['-e', SERVER_SOURCE], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = await startTargetServers(TARGET_PORTS);
   try {
-    const ports = await new Promise<number[]>((resolve, reject) => {
-      server.stdout.once('data', (chunk: Buffer) => resolve(JSON.parse(chunk.toString()) as number[]));
-      server.once('exit', (code) => reject(new Error(`target server exited with ${code}`)));
-    });
-    const serverCpuBefore = processCpuSeconds(server.pid!);
+    const serverCpuBefore = processCpuSeconds(server.pid);
     const nodeFlags = launchFlags(join(root, 'prober/cli.ts'));
-    const child = spawn(process.execPath, [...nodeFlags, ...(workerScript.endsWith('.ts') ? ['--import', 'tsx'] : []), workerScript, '--worker', String(targets), kind, String(seconds), ports.join(',')], {
+    const child = spawn(process.execPath, [...nodeFlags, ...(workerScript.endsWith('.ts') ? ['--import', 'tsx'] : []), workerScript, '--worker', String(targets), kind, String(seconds), server.ports.join(',')], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';
@@ -241,10 +226,10 @@ async function runWorker(targets: number, kind: ProbeKind, seconds: number): Pro
     const result = JSON.parse(output) as RunResult & { wallSeconds?: number };
     const warmAndRun = result.seconds + result.warmUpSeconds;
     // The server's CPU over the whole run (warm-up included), as a share of one core.
-    result.serverCpuPercent = (100 * (processCpuSeconds(server.pid!) - serverCpuBefore)) / warmAndRun;
+    result.serverCpuPercent = (100 * (processCpuSeconds(server.pid) - serverCpuBefore)) / warmAndRun;
     return result;
   } finally {
-    server.kill('SIGTERM');
+    server.stop();
   }
 }
 

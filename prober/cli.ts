@@ -58,6 +58,10 @@ const flags = {
   'probe.deny-cidr': repeatableStringFlag(`Never probe addresses in this network (repeatable; added to ${DEFAULT_DENIED_NETWORKS.join(', ')}).`, '<cidr>'),
   'probe.deny-host': repeatableStringFlag(`Never probe this host name (repeatable; added to ${DEFAULT_DENIED_HOSTS.join(', ')}).`, '<host>'),
   'scheduler.probe-workers': integerFlag("Worker threads that run the scheduler's probes (0: the main thread runs them); one per spare core past ~2,000 checks/s.", 0, { min: 0, max: 64 }),
+  'scheduler.probe-details': booleanFlag(
+    "Export every family of each target's latest probe on /metrics (phases, status code, TLS, ...); --no-scheduler.probe-details keeps probe_success, probe_duration_seconds, probe_failure_info and probe_ssl_earliest_cert_expiry.",
+    true,
+  ),
   'web.public-status-page': booleanFlag('Serve the status page (/, /api/v1/targets and /api/v1/status) without basic auth; /probe, /config and /metrics keep the web config.'),
   'web.public-status-page.hide-errors': booleanFlag('Leave failure reasons and status codes out of the status page and /api/v1/targets.'),
   'status-page.peer': repeatableStringFlag("Another prober (another location) whose /api/v1/targets the status page shows too, e.g. http://prober-ams:9115/ (repeatable).", '<url>'),
@@ -127,6 +131,7 @@ async function main(values: Values): Promise<void> {
     statusPagePeers,
     statusPageAlertmanagers,
     statusPageTimeoutMs: values['status-page.timeout'] * 1000,
+    probeDetails: values['scheduler.probe-details'],
   });
   await scheduler.apply(store.current);
   store.onChange((config) => scheduler.apply(config));

@@ -53,6 +53,11 @@ export interface ProbeOptions {
   /** Host header and TLS server name for http probes (blackbox's `hostname` parameter); ignored by other probers. */
   hostname?: string;
   signal?: AbortSignal;
+  /**
+   * `signal` aborts (with a TimeoutError) after this many seconds, as the scheduler's does: when the
+   * probe's own timeout is no shorter, probe() sets no timer and makes no signal of its own.
+   */
+  signalTimeoutSeconds?: number;
   logger?: Logger;
   policy?: TargetPolicy;
   /** Keep this probe's log lines (at debug level) in the result's `logs`. */
@@ -162,7 +167,8 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
 
   const families = new MetricFamilies();
   const sink = new ClosableSink(families);
-  const signal = withTimeout(timeoutSeconds * 1000, options.signal);
+  const signalIsDeadline = options.signal !== undefined && options.signalTimeoutSeconds !== undefined && options.signalTimeoutSeconds <= timeoutSeconds;
+  const signal = signalIsDeadline ? options.signal! : withTimeout(timeoutSeconds * 1000, options.signal);
   const context: ProbeContext = { signal, logger, policy: options.policy ?? DEFAULT_POLICY, depth: options.depth ?? 0 };
 
   logger.debug({ probe: module.prober, timeout_seconds: timeoutSeconds }, 'Beginning probe');

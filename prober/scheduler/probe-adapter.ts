@@ -11,8 +11,10 @@ import type { CheckProbe } from './scheduler.js';
  */
 export function configuredProbe(currentConfig: () => Config, logger?: Logger, policy?: TargetPolicy): CheckProbe {
   return async ({ target, module, timeoutSeconds, signal }) => {
-    // The group's timeout plays the scrape timeout's part, with no offset to subtract.
-    const result = await probe({ target, module, config: currentConfig(), scrapeTimeoutSeconds: timeoutSeconds, timeoutOffsetSeconds: 0, signal, logger, policy });
+    // The group's timeout plays the scrape timeout's part, with no offset to subtract; the
+    // request's signal aborts at that timeout (CheckProbe's contract), so probe() needs no timer
+    // unless the module's timeout is shorter.
+    const result = await probe({ target, module, config: currentConfig(), scrapeTimeoutSeconds: timeoutSeconds, timeoutOffsetSeconds: 0, signal, signalTimeoutSeconds: timeoutSeconds, logger, policy });
     return { success: result.success, durationSeconds: result.durationSeconds, failureReason: result.failureReason, families: result.families };
   };
 }

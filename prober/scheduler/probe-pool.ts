@@ -10,7 +10,8 @@ import { silentLogger, type Logger } from '../../common/logging.js';
 import { startWorker } from '../../common/worker-pool.js';
 import type { Module } from '../module.js';
 import type { TargetPolicyOptions } from '../net/policy.js';
-import { FamilyDecoder, type EncodedFamilies } from './family-codec.js';
+import type { MetricFamilies } from '../../common/metrics.js';
+import { FamilyDecoder, unflatten, type EncodedFamilies, type FlatFamilies } from './family-codec.js';
 import { encodeModules, type TransferableModules } from './module-transfer.js';
 import type { CheckProbe, ProbeOutcome, ProbeRequest } from './scheduler.js';
 
@@ -32,6 +33,20 @@ export interface ProbePoolOptions {
   /** The target policy the workers apply (as plain options: a policy's functions cannot cross threads). */
   policy?: TargetPolicyOptions;
   logger?: Logger;
+}
+
+/** A worker's answer: the scheduler stores its flat families as they came; `families` builds the objects only when asked. */
+class WorkerOutcome implements ProbeOutcome {
+  constructor(
+    readonly success: boolean,
+    readonly durationSeconds: number,
+    readonly failureReason: string | undefined,
+    readonly flat: FlatFamilies,
+  ) {}
+
+  get families(): MetricFamilies {
+    return unflatten(this.flat);
+  }
 }
 
 interface Pending {
@@ -131,8 +146,7 @@ export class ProbeWorkerPool {
       pending.reject(new Error(reply.error));
       return;
     }
-    const { success, durationSeconds, failureReason } = reply;
-    pending.resolve({ success, durationSeconds, failureReason, families: this.decoder.decode(reply.families) });
+    pending.resolve(new WorkerOutcome(reply.success, reply.durationSeconds, reply.failureReason, this.decoder.flat(reply.families)));
   }
 
   private replace(thread: ProbeThread, code: number): void {

@@ -15,15 +15,15 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { raceAbort, withTimeout } from '../../common/abort.js';
 import { silentLogger, type Logger } from '../../common/logging.js';
 import { constLabelText, MetricFamilies } from '../../common/metrics.js';
 import type { SchedulerConfig, SchedulerGroup } from './config-section.js';
 import { DueQueue } from './due-queue.js';
+import { firstValue, flatten, type FlatFamilies } from './family-codec.js';
 import { probeDurationSeconds, probeFailureInfo, probeSuccess } from '../probe.js';
 import type { FailureReason } from '../types.js';
 import { schedulerMetricChunks, type ExpositionFormat } from './metrics.js';
-import { ShapeTable } from './result-shape.js';
+import { ShapeTable, SUMMARY_FAMILIES } from './result-shape.js';
 import { owns, WHOLE_LIST, type Shard } from './shard.js';
 import { targetLabels, TargetState, type TargetStatus } from './state.js';
 import { TargetSource, type TargetSpec } from './targets.js';
@@ -42,6 +42,8 @@ export interface ProbeOutcome {
   failureReason?: string;
   /** The probe's metric families (blackbox names), exported under the target's labels. */
   families: MetricFamilies;
+  /** The same families in flat form when the probe has them so (a probe worker's answer): stored from it as they are. */
+  flat?: FlatFamilies;
 }
 
 /** Runs one probe; the prober's real `probe()` behind an adapter, or anything with this shape. */
@@ -54,6 +56,11 @@ export interface SchedulerOptions {
   location?: string;
   /** Overrides the config's `shard` (the `--scheduler.shard` flag). */
   shard?: Shard;
+  /**
+   * false: of each target's probe families only SUMMARY_FAMILIES are kept and exported
+   * (`--no-scheduler.probe-details`); the phases, status code, TLS and other details are dropped.
+   */
+  probeDetails?: boolean;
 }
 
 export interface SchedulerStats {
@@ -77,7 +84,7 @@ export class Scheduler {
   private config: SchedulerConfig | undefined;
   private states = new Map<string, TargetState>();
   private readonly queue = new DueQueue<TargetState>();
-  private readonly shapes = new ShapeTable();
+  private readonly shapes: ShapeTable;
   private readonly source: TargetSource;
   private readonly logger: Logger;
   private timer: NodeJS.Timeout | undefined;
@@ -100,6 +107,7 @@ export class Scheduler {
 
   constructor(private readonly options: SchedulerOptions) {
     this.logger = options.logger ?? silentLogger();
+    this.shapes = new ShapeTable(options.probeDetails === false ? SUMMARY_FAMILIES : undefined);
     // Every retry wait listens on the stop signal; thousands may wait at once.
     setMaxListeners(0, this.stopController.signal);
     this.source = new TargetSource({ logger: this.logger, onChange: () => this.applyTargets() });
@@ -296,24 +304,28 @@ export class Scheduler {
     state.busy = false;
   }
 
+  /**
+   * One probe attempt with one signal: its controller aborts at the timeout (a timer cleared when the
+   * attempt ends, so nothing of it outlives the attempt) or when the scheduler stops.
+   */
   private async attempt(state: TargetState, group: SchedulerGroup): Promise<ProbeOutcome> {
-    const stopper = new AbortController();
-    this.attemptControllers.add(stopper);
-    const signal = withTimeout(group.timeout * 1000, stopper.signal);
+    const controller = new AbortController();
+    // The whole probe listens on this one signal (each redirect hop too).
+    setMaxListeners(0, controller.signal);
+    const timer = setTimeout(abortOnTimeout, group.timeout * 1000, controller);
+    this.attemptControllers.add(controller);
     const started = performance.now();
-    const probed = this.options
-      .probe({ target: state.spec.target, module: group.module, timeoutSeconds: group.timeout, signal })
-      .catch((error: unknown) => {
-        this.logger.error({ target: state.spec.target, module: group.module, err: error }, 'probe threw; counted as a failed attempt');
-        return failedOutcome('internal', (performance.now() - started) / 1000);
-      });
     try {
-      return await raceAbort(probed, signal);
-    } catch {
-      // Past the deadline the probe has ABORT_GRACE_MS to answer with what it has.
-      return await raceAbort(probed, AbortSignal.timeout(ABORT_GRACE_MS)).catch(() => failedOutcome('timeout', (performance.now() - started) / 1000));
+      const probed = this.options
+        .probe({ target: state.spec.target, module: group.module, timeoutSeconds: group.timeout, signal: controller.signal })
+        .catch((error: unknown) => {
+          this.logger.error({ target: state.spec.target, module: group.module, err: error }, 'probe threw; counted as a failed attempt');
+          return failedOutcome('internal', (performance.now() - started) / 1000);
+        });
+      return await untilAbortedAndGrace(probed, controller.signal, started);
     } finally {
-      this.attemptControllers.delete(stopper);
+      clearTimeout(timer);
+      this.attemptControllers.delete(controller);
     }
   }
 
@@ -327,9 +339,10 @@ export class Scheduler {
     else state.checksFailed++;
     state.recordCheck(outcome.success, outcome.durationSeconds, outcome.failureReason, now);
     this.shapes.release(state.shape);
-    ({ shape: state.shape, values: state.values } = this.shapes.intern(outcome.families));
-    state.certExpirySeconds = firstValue(outcome.families, 'probe_ssl_earliest_cert_expiry');
-    state.httpStatusCode = firstValue(outcome.families, 'probe_http_status_code');
+    const flat = outcome.flat ?? flatten(outcome.families);
+    ({ shape: state.shape, values: state.values } = this.shapes.intern(flat));
+    state.certExpirySeconds = firstValue(flat, 'probe_ssl_earliest_cert_expiry');
+    state.httpStatusCode = firstValue(flat, 'probe_http_status_code');
     if (outcome.success) {
       this.setStatus(state, 'up', now);
     } else {
@@ -386,6 +399,30 @@ export class Scheduler {
   }
 }
 
+function abortOnTimeout(controller: AbortController): void {
+  controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+}
+
+/**
+ * `probed` (which never rejects), or, once `signal` aborts, whatever it answers within
+ * ABORT_GRACE_MS more (the probe adds its last families), else a failed `timeout` outcome.
+ */
+function untilAbortedAndGrace(probed: Promise<ProbeOutcome>, signal: AbortSignal, started: number): Promise<ProbeOutcome> {
+  return new Promise((resolve) => {
+    let grace: NodeJS.Timeout | undefined;
+    const onAbort = (): void => {
+      grace = setTimeout(() => resolve(failedOutcome('timeout', (performance.now() - started) / 1000)), ABORT_GRACE_MS);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    void probed.then((outcome) => {
+      clearTimeout(grace);
+      signal.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    });
+  });
+}
+
 /** The result of an attempt that never answered (timed out, or threw), in the probe's own families. */
 function failedOutcome(reason: FailureReason, durationSeconds: number): ProbeOutcome {
   const families = new MetricFamilies();
@@ -393,8 +430,4 @@ function failedOutcome(reason: FailureReason, durationSeconds: number): ProbeOut
   families.add(probeDurationSeconds, durationSeconds);
   families.add(probeFailureInfo, 1, [reason]);
   return { success: false, durationSeconds, failureReason: reason, families };
-}
-
-function firstValue(families: MetricFamilies, name: string): number | undefined {
-  return families.byName.get(name)?.samples[0]?.value;
 }

@@ -44,6 +44,8 @@ export interface SchedulerServiceOptions {
   statusPageAlertmanagers?: string[];
   /** Bound on each of those reads (`--status-page.timeout`). */
   statusPageTimeoutMs?: number;
+  /** false: only the summary of each target's probe on /metrics (`--no-scheduler.probe-details`). */
+  probeDetails?: boolean;
 }
 
 export class SchedulerService {
@@ -61,6 +63,7 @@ export class SchedulerService {
       logger: options.logger?.child({ component: 'scheduler' }),
       location: options.location,
       shard: options.shard,
+      probeDetails: options.probeDetails,
     });
   }
 

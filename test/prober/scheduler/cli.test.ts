@@ -38,6 +38,22 @@ test('platypus-prober checks the scheduler targets, serves the status page and t
   }, { timeoutMs: 10_000 });
 });
 
+test('--no-scheduler.probe-details leaves the probe details of scheduled targets out of /metrics, on probe workers too', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'platypus-prober-scheduler-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const server = await startTargetServer(t);
+  const file = join(dir, 'blackbox.yml');
+  await writeFile(file, config([server.url('/a')]));
+  const prober = await startProber(t, [`--config.file=${file}`, '--no-scheduler.probe-details', '--scheduler.probe-workers=1']);
+  const target = server.url('/a');
+  const metrics = async (): Promise<string> => (await fetch(`${prober.url}/metrics`)).text();
+  await waitFor('a checked', async () => sampleValue(await metrics(), 'probe_success', { target }) === 1, { timeoutMs: 15_000 });
+  const text = await metrics();
+  assert.ok((sampleValue(text, 'probe_duration_seconds', { target }) ?? 0) > 0);
+  assert.equal(sampleValue(text, 'probe_http_duration_seconds', { target, phase: 'connect' }), undefined);
+  assert.equal(sampleValue(text, 'probe_http_status_code', { target }), undefined);
+});
+
 test('--config.check rejects a scheduler group with an unknown module, naming file, line and key', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'platypus-prober-scheduler-'));
   t.after(() => rm(dir, { recursive: true, force: true }));

@@ -78,6 +78,21 @@ test('a target slower than usual but inside the timeout stays up; one past the t
   assert.ok(b.lastDurationSeconds! < 1 + 0.25, `the attempt ended at its timeout (${b.lastDurationSeconds}s)`);
 });
 
+test("a module's timeout shorter than the group's ends the attempt at the module's", async (t) => {
+  const server = await startTargetServer(t);
+  server.always('/slow', { delayMs: 3000 });
+  const config = defaultConfig();
+  const modules = new Map(config.modules);
+  modules.set('http_2xx', { ...config.modules.get('http_2xx')!, timeout: 0.2 });
+  const scheduler = await startScheduler(t, `scheduler:\n  groups:\n${group('g', [server.url('/slow')], 'interval: 5s\ntimeout: 5s\nretries: 0')}`, {
+    probe: configuredProbe(() => ({ ...config, modules })),
+  });
+  const state = stateOf(scheduler, server.url('/slow'));
+  await waitFor('the check to end', () => checks(state) === 1, { timeoutMs: 4000 });
+  assert.equal(state.lastFailureReason, 'timeout');
+  assert.ok(state.lastDurationSeconds! < 1, `ended at the module's 0.2 s, not the group's 5 s (${state.lastDurationSeconds}s)`);
+});
+
 test('a dead target goes down only after its retries, then is checked once per interval', async (t) => {
   const server = await startTargetServer(t);
   server.always('/dead', 'error');
@@ -150,6 +165,39 @@ test('/metrics counters, states and latest results match the checks, with every 
   const openMetrics = scheduler.renderMetrics('openmetrics');
   assert.match(openMetrics, /^# TYPE probe_checks counter$/m);
   assert.match(openMetrics, /^probe_checks_total\{/m);
+});
+
+/** Family names of the series that carry `target`, and the number of those series. */
+function perTarget(text: string, target: string): { names: string[]; series: number } {
+  const names = new Set<string>();
+  let series = 0;
+  for (const family of parseExposition(text).values()) {
+    for (const sample of family.samples) {
+      if (sample.labels.target !== target) continue;
+      names.add(family.name);
+      series++;
+    }
+  }
+  return { names: [...names].sort(), series };
+}
+
+test('without probe details each target exports only its summary families; with them, every probe family', async (t) => {
+  const server = await startTargetServer(t);
+  server.always('/bad', 'error');
+  const [good, bad] = [server.url('/good'), server.url('/bad')];
+  const yaml = `scheduler:\n  groups:\n${group('g', [good, bad], 'interval: 300ms\ntimeout: 300ms\nretries: 0')}`;
+  const lean = await startScheduler(t, yaml, { probeDetails: false });
+  const full = await startScheduler(t, yaml);
+  for (const scheduler of [lean, full]) await waitFor('both checked', () => [...scheduler.targets()].every((state) => checks(state) >= 1), { timeoutMs: 5000 });
+  await Promise.all([lean.stop(), full.stop()]);
+  const own = ['probe_check_duration_seconds', 'probe_checks_total', 'probe_target_state', 'probe_target_state_since_timestamp_seconds'];
+  const leanText = lean.renderMetrics();
+  assert.deepEqual(perTarget(leanText, good).names, [...own, 'probe_duration_seconds', 'probe_success'].sort());
+  assert.deepEqual(perTarget(leanText, bad).names, [...own, 'probe_duration_seconds', 'probe_failure_info', 'probe_success'].sort());
+  const fullGood = perTarget(full.renderMetrics(), good);
+  assert.ok(fullGood.names.includes('probe_http_duration_seconds') && fullGood.names.includes('probe_http_status_code'), fullGood.names.join());
+  assert.ok(fullGood.series > perTarget(leanText, good).series);
+  assert.doesNotMatch(leanText, /probe_http_/);
 });
 
 test('one target never has two checks at once, and the global bound holds', async (t) => {
