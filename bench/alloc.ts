@@ -20,12 +20,11 @@ import { getHeapStatistics, GCProfiler } from 'node:v8';
 import { MetricFamilies } from '../common/metrics.js';
 import { defaultConfig } from '../prober/config.js';
 import { probeDurationSeconds, probeSuccess } from '../prober/probe.js';
-import type { SchedulerConfig } from '../prober/scheduler/config-section.js';
 import { configuredProbe } from '../prober/scheduler/probe-adapter.js';
 import { ProbeWorkerPool } from '../prober/scheduler/probe-pool.js';
 import { Scheduler, type CheckProbe } from '../prober/scheduler/scheduler.js';
 import { markdownTable } from './lib/report.js';
-import { startTargetServers } from './lib/target-server.js';
+import { benchSchedulerConfig, startTargetServers } from './lib/target-server.js';
 
 type ProbeKind = 'probe' | 'workers' | 'none';
 
@@ -107,23 +106,7 @@ const failedChecks = (scheduler: Scheduler): number => [...scheduler.targets()].
 
 async function measure(kind: ProbeKind, ports: number[]): Promise<string[]> {
   const interval = TARGETS / RATE;
-  const config: SchedulerConfig = {
-    max_concurrent_checks: 64,
-    file_sd_refresh_interval: 300,
-    groups: [
-      {
-        name: 'bench',
-        module: 'http_2xx',
-        interval,
-        timeout: Math.min(interval, 5),
-        retries: 0,
-        retry_interval: 1,
-        labels: { env: 'bench' },
-        targets: Array.from({ length: TARGETS }, (_, i) => `http://127.0.0.1:${ports[i % ports.length]!}/t/${i}`),
-        file_sd: [],
-      },
-    ],
-  };
+  const config = benchSchedulerConfig(TARGETS, interval, ports, 64);
   const modules = defaultConfig();
   const pool = kind === 'workers' ? new ProbeWorkerPool({ size: PROBE_WORKERS, modules: modules.modules }) : undefined;
   const probe = kind === 'none' ? noProbe : (pool?.probe ?? configuredProbe(() => modules));

@@ -21,11 +21,10 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { launchFlags } from './lib/compile.js';
-import { startTargetServers } from './lib/target-server.js';
+import { benchSchedulerConfig, startTargetServers } from './lib/target-server.js';
 import { MetricFamilies } from '../common/metrics.js';
 import { defaultConfig } from '../prober/config.js';
 import { probeDurationSeconds, probeSuccess } from '../prober/probe.js';
-import type { SchedulerConfig } from '../prober/scheduler/config-section.js';
 import { configuredProbe } from '../prober/scheduler/probe-adapter.js';
 import { ProbeWorkerPool } from '../prober/scheduler/probe-pool.js';
 import { Scheduler, type CheckProbe } from '../prober/scheduler/scheduler.js';
@@ -115,23 +114,7 @@ async function waitForDrain(scheduler: Scheduler): Promise<void> {
 
 async function worker(targets: number, kind: ProbeKind, seconds: number, ports: number[]): Promise<RunResult> {
   const interval = intervalFor(targets);
-  const config: SchedulerConfig = {
-    max_concurrent_checks: 256,
-    file_sd_refresh_interval: 300,
-    groups: [
-      {
-        name: 'bench',
-        module: 'http_2xx',
-        interval,
-        timeout: Math.min(interval, 5),
-        retries: 0,
-        retry_interval: 1,
-        labels: { env: 'bench' },
-        targets: Array.from({ length: targets }, (_, i) => `http://127.0.0.1:${ports[i % ports.length]!}/t/${i}`),
-        file_sd: [],
-      },
-    ],
-  };
+  const config = benchSchedulerConfig(targets, interval, ports, 256);
   const config0 = defaultConfig();
   const pool = kind === 'workers' ? new ProbeWorkerPool({ size: PROBE_WORKERS, modules: config0.modules }) : undefined;
   const probes: Record<ProbeKind, () => CheckProbe> = { probe: () => configuredProbe(() => config0), workers: () => pool!.probe, minimal: minimalProbe };

@@ -1,5 +1,6 @@
 /** The benches' HTTP targets: one child process listening on a few loopback ports, "ok" for every path. */
 import { spawn } from 'node:child_process';
+import type { SchedulerConfig } from '../../prober/scheduler/config-section.js';
 
 const source = (ports: number): string => `
 const http = require('node:http');
@@ -31,4 +32,25 @@ export async function startTargetServers(count: number): Promise<TargetServers> 
     child.kill('SIGTERM');
     throw error;
   }
+}
+
+/** One scheduler group of `targets` http_2xx checks every `interval` seconds, spread over `ports`, no retries. */
+export function benchSchedulerConfig(targets: number, interval: number, ports: readonly number[], maxConcurrentChecks: number): SchedulerConfig {
+  return {
+    max_concurrent_checks: maxConcurrentChecks,
+    file_sd_refresh_interval: 300,
+    groups: [
+      {
+        name: 'bench',
+        module: 'http_2xx',
+        interval,
+        timeout: Math.min(interval, 5),
+        retries: 0,
+        retry_interval: 1,
+        labels: { env: 'bench' },
+        targets: Array.from({ length: targets }, (_, i) => `http://127.0.0.1:${ports[i % ports.length]!}/t/${i}`),
+        file_sd: [],
+      },
+    ],
+  };
 }
