@@ -4,8 +4,10 @@
  * scheduler, its state and the HTTP server stay on the main thread. Each check goes to the worker
  * with the fewest in flight; its families come back encoded (family-codec.ts). A worker that dies fails
  * its checks (as `internal`) and is replaced a second later (a worker that cannot start does not spin).
+ * Workers log through the pool's logger (at its level), as the probes of the main thread do.
  */
 import type { Worker } from 'node:worker_threads';
+import type { Level } from 'pino';
 import { silentLogger, type Logger } from '../../common/logging.js';
 import { startWorker } from '../../common/worker-pool.js';
 import type { Module } from '../module.js';
@@ -16,6 +18,7 @@ import { encodeModules, type TransferableModules } from './module-transfer.js';
 import type { CheckProbe, ProbeOutcome, ProbeRequest } from './scheduler.js';
 
 export type ToWorker =
+  | { type: 'log-level'; level: string }
   | { type: 'modules'; modules: TransferableModules }
   | { type: 'policy'; policy: TargetPolicyOptions }
   | { type: 'probe'; id: number; target: string; module: string; timeoutSeconds: number }
@@ -24,6 +27,14 @@ export type ToWorker =
 export type ProbeReply =
   | { id: number; success: boolean; durationSeconds: number; failureReason?: string; families: EncodedFamilies }
   | { id: number; error: string };
+
+/** One log line of a worker, without its time: the main thread's logger writes it. */
+export interface WorkerLog {
+  type: 'log';
+  level: Level;
+  msg: string;
+  fields: Record<string, unknown>;
+}
 
 export interface ProbePoolOptions {
   /** Worker threads (at least 1). */
@@ -65,6 +76,18 @@ class ProbeThread {
  */
 const WORKER_HEAP = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 64 };
 const RESPAWN_DELAY_MS = 1000;
+
+/**
+ * A worker's `err` arrives serialized ({type, message, stack}); pino would serialize it again as an
+ * `Object`. Without a prototype its `name` is what pino takes as the type, so the line reads as the
+ * main thread's would.
+ */
+function withRevivedError(fields: Record<string, unknown>): Record<string, unknown> {
+  const err = fields.err;
+  if (err === null || typeof err !== 'object' || !('type' in err)) return fields;
+  const revived = Object.defineProperty(Object.assign(Object.create(null) as object, err), 'name', { value: err.type });
+  return { ...fields, err: revived };
+}
 
 const WORKER_SCRIPT = new URL('./probe-worker.js', import.meta.url);
 
@@ -130,9 +153,13 @@ export class ProbeWorkerPool {
   private spawn(): ProbeThread {
     const thread = new ProbeThread(startWorker(WORKER_SCRIPT, WORKER_HEAP));
     thread.worker.unref();
+    this.post(thread, { type: 'log-level', level: this.logger.level });
     this.post(thread, { type: 'policy', policy: this.policy });
     this.post(thread, { type: 'modules', modules: encodeModules(this.modules) });
-    thread.worker.on('message', (reply: ProbeReply) => this.settle(thread, reply));
+    thread.worker.on('message', (message: ProbeReply | WorkerLog) => {
+      if ('type' in message) this.logger[message.level](withRevivedError(message.fields), message.msg);
+      else this.settle(thread, message);
+    });
     thread.worker.on('error', (error) => this.logger.error({ err: error }, 'probe worker failed'));
     thread.worker.on('exit', (code) => this.replace(thread, code));
     return thread;

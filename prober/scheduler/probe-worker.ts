@@ -3,8 +3,9 @@
  * probing (connections, TLS, parsing, the families) uses more cores than the one the scheduler
  * and the HTTP server share. Messages are defined in probe-pool.ts.
  */
+import { Writable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
-import { silentLogger } from '../../common/logging.js';
+import { createLogger } from '../../common/logging.js';
 import type { Config } from '../config.js';
 import { guardProbeCrashes } from '../boundary.js';
 import type { Module } from '../module.js';
@@ -12,7 +13,7 @@ import { createTargetPolicy } from '../net/policy.js';
 import { FamilyEncoder } from './family-codec.js';
 import { decodeModules } from './module-transfer.js';
 import { configuredProbe } from './probe-adapter.js';
-import type { ProbeReply, ToWorker } from './probe-pool.js';
+import type { ProbeReply, ToWorker, WorkerLog } from './probe-pool.js';
 
 const port = parentPort;
 if (port === null) throw new Error('probe-worker.js runs as a worker thread of the scheduler');
@@ -20,9 +21,19 @@ if (port === null) throw new Error('probe-worker.js runs as a worker thread of t
 let config: Config = { modules: new Map<string, Module>(), scheduler: undefined };
 const running = new Map<number, AbortController>();
 const encoder = new FamilyEncoder();
-let probeHere = configuredProbe(() => config);
+/** Log lines go to the main thread, which writes them with its own logger (format, destination). */
+const relay = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    const { level, msg, time: _time, ...fields } = JSON.parse(chunk.toString()) as Record<string, unknown>;
+    port.postMessage({ type: 'log', level, msg, fields } as WorkerLog);
+    done();
+  },
+});
+// At the main logger's level from the pool's first message on; lines above it are never posted.
+const logger = createLogger({ level: 'error', format: 'json', destination: relay });
+let probeHere = configuredProbe(() => config, logger);
 // A probe callback that throws fails that probe; anything else ends this thread, which the pool replaces.
-guardProbeCrashes(silentLogger());
+guardProbeCrashes(logger);
 
 async function run(id: number, target: string, module: string, timeoutSeconds: number): Promise<ProbeReply> {
   const controller = new AbortController();
@@ -39,8 +50,11 @@ async function run(id: number, target: string, module: string, timeoutSeconds: n
 
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
+    case 'log-level':
+      logger.level = message.level;
+      break;
     case 'policy':
-      probeHere = configuredProbe(() => config, undefined, createTargetPolicy(message.policy));
+      probeHere = configuredProbe(() => config, logger, createTargetPolicy(message.policy));
       break;
     case 'modules':
       config = { modules: decodeModules(message.modules), scheduler: undefined };

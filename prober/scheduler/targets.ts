@@ -2,6 +2,8 @@
  * Targets of the scheduler: inline lists plus Prometheus file_sd files (JSON or YAML, globs in the
  * file name), re-read when they change (chokidar, with a periodic re-read as a fallback) and on
  * reload. A file that fails to parse keeps its last good content; the error names file and line.
+ * A target /probe would refuse (a port outside 1–65535, a malformed address) is dropped with a log
+ * line naming file, line and target; the rest of its file is kept.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
@@ -11,6 +13,8 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import { ConfigError, entries, list, parseYAML, type ConfigNode } from '../../common/config-walk.js';
 import type { Logger } from '../../common/logging.js';
 import { NotRegularFileError, readRegularFile } from '../../common/regular-file.js';
+import { logValue } from '../log-value.js';
+import { parseTarget } from '../net/host-port.js';
 import { RESERVED_LABELS, type SchedulerConfig, type SchedulerGroup } from './config-section.js';
 
 /** One target to check, with every label its series carry apart from target/module/location. */
@@ -26,6 +30,19 @@ export interface FileTargetGroup {
   labels: Record<string, string>;
 }
 
+/** A file_sd target left out because it cannot be probed as written. */
+export interface RejectedTarget {
+  target: string;
+  line: number | undefined;
+  reason: string;
+}
+
+/** What one file_sd file lists: its target groups, and the targets dropped from them. */
+export interface FileSdContent {
+  groups: FileTargetGroup[];
+  rejected: RejectedTarget[];
+}
+
 export class FileSdError extends Error {
   constructor(readonly file: string, readonly line: number | undefined, message: string) {
     super(`${file}${line === undefined ? '' : `:${line}`}: ${message}`);
@@ -39,22 +56,23 @@ const FILE_SD_EXTENSIONS = ['.json', '.yml', '.yaml'];
 const FILE_SD_READ_TIMEOUT_MS = 5000;
 
 /** Parses one file_sd file's text (Prometheus format: a list of {targets, labels}). */
-export function parseFileSd(text: string, file: string): FileTargetGroup[] {
+export function parseFileSd(text: string, file: string): FileSdContent {
+  const rejected: RejectedTarget[] = [];
   try {
-    return readTargetGroups(parseYAML(text, file, dirname(file)));
+    return { groups: readTargetGroups(parseYAML(text, file, dirname(file)), rejected), rejected };
   } catch (error) {
     if (error instanceof ConfigError) throw new FileSdError(file, error.line, error.detail);
     throw error;
   }
 }
 
-function readTargetGroups(root: ConfigNode): FileTargetGroup[] {
+function readTargetGroups(root: ConfigNode, rejected: RejectedTarget[]): FileTargetGroup[] {
   if (!root.present) return [];
   if (!isSeq(root.node)) root.fail('must be a list of target groups ({targets: [...], labels: {...}})');
-  return list(root).map((item, index) => readTargetGroup(item, `entry ${index}`));
+  return list(root).map((item, index) => readTargetGroup(item, `entry ${index}`, rejected));
 }
 
-function readTargetGroup(node: ConfigNode, entry: string): FileTargetGroup {
+function readTargetGroup(node: ConfigNode, entry: string, rejected: RejectedTarget[]): FileTargetGroup {
   if (!isMap(node.node)) node.fail(`${entry} must be a mapping with "targets" and optional "labels"`);
   const group: FileTargetGroup = { targets: [], labels: {} };
   let sawTargets = false;
@@ -65,7 +83,12 @@ function readTargetGroup(node: ConfigNode, entry: string): FileTargetGroup {
       for (const target of list(value)) {
         const text = isScalar(target.node) ? target.node.value : undefined;
         if (typeof text !== 'string' || text === '') return target.fail(`${entry}: each target must be a non-empty string`);
-        group.targets.push(text);
+        try {
+          parseTarget(text);
+          group.targets.push(text);
+        } catch (error) {
+          rejected.push({ target: text, line: target.line, reason: (error as Error).message });
+        }
       }
     } else if (key === 'labels') {
       if (value.present && !isMap(value.node)) value.fail(`${entry}: "labels" must be a mapping`);
@@ -244,7 +267,10 @@ export class TargetSource {
       if (!info.isFile()) throw new NotRegularFileError(file);
       const signature = `${info.ino}:${info.size}:${info.mtimeMs}`;
       if (cached?.signature === signature) return false;
-      const groups = parseFileSd((await readRegularFile(file, FILE_SD_READ_TIMEOUT_MS)).text, file);
+      const { groups, rejected } = parseFileSd((await readRegularFile(file, FILE_SD_READ_TIMEOUT_MS)).text, file);
+      for (const { target, line, reason } of rejected) {
+        this.options.logger.warn({ file, line, target: logValue(target), reason: logValue(reason) }, 'file_sd target cannot be probed; skipped (the rest of the file is kept)');
+      }
       this.files.set(file, { signature, groups });
       return cached === undefined || JSON.stringify(cached.groups) !== JSON.stringify(groups);
     } catch (error) {

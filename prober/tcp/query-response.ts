@@ -13,16 +13,12 @@ import type { TLSConfig } from '../net/config.js';
 import { addTLSMetrics, requireTrusted, startTLS } from '../net/tls.js';
 import { ProbeError, type ProbeContext } from '../types.js';
 import type { QueryResponseStep } from './config.js';
+import { TurnPacer } from './turn-budget.js';
 
 /** bufio.Scanner's default maximum token size. */
 const MAX_LINE_BYTES = 64 * 1024;
 /** Reading pauses while this much is buffered unread, so a flooding server cannot grow memory. */
 const MAX_BUFFERED_BYTES = 2 * MAX_LINE_BYTES;
-/**
- * Lines handed out before letting the event loop run once: a server flooding short lines must
- * not keep other probes and the HTTP server waiting (a slice is well under a millisecond).
- */
-const LINES_PER_SLICE = 256;
 /**
  * What one `expect` reads before giving up: far more than any banner or status dump sends before
  * the line a module waits for, and a bound on the work a flooding server can cause.
@@ -36,7 +32,8 @@ class LineReader {
   private ended = false;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
-  private linesInSlice = 0;
+  /** A server flooding short lines must not keep the deadline timers, other probes and the HTTP server waiting. */
+  private readonly pacer = new TurnPacer();
   private readonly onData = (chunk: Buffer): void => {
     this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
     if (this.buffered.length >= MAX_BUFFERED_BYTES) this.socket.pause();
@@ -59,10 +56,7 @@ class LineReader {
 
   /** The next line, or undefined at end of stream. Rejects with a ProbeError on abort or error. */
   async nextLine(signal: AbortSignal): Promise<string | undefined> {
-    if (++this.linesInSlice >= LINES_PER_SLICE) {
-      this.linesInSlice = 0;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    await this.pacer.pace();
     for (;;) {
       if (signal.aborted) throw new ProbeError('timeout', 'Error reading from connection: deadline reached');
       const newline = this.buffered.indexOf(0x0a);

@@ -52,6 +52,8 @@ test('mistakes are errors naming file, line and key', () => {
     [group('      labels: {"bad-name": x}\n'), 'test.yml:6: scheduler.groups.0.labels.bad-name: invalid label name "bad-name"'],
     [group('      file_sd: ["/etc/*/x.json"]\n'), 'test.yml:6: scheduler.groups.0.file_sd.0: wildcards are allowed in the file name only'],
     ['scheduler:\n  groups:\n    - name: g\n      module: http_2xx\n', 'test.yml:3: scheduler.groups.0: needs targets or file_sd'],
+    ['scheduler:\n  groups:\n    - name: g\n      module: tcp_connect\n      targets: ["b:65536"]\n', 'test.yml:5: scheduler.groups.0.targets.0: Invalid target "b:65536": port "65536" is not a number from 1 to 65535'],
+    ['scheduler:\n  groups:\n    - name: g\n      module: tcp_connect\n      targets: ["ok:1", "c:http"]\n', 'test.yml:5: scheduler.groups.0.targets.1: Invalid target "c:http": port "http" is not a number from 1 to 65535'],
     ['scheduler:\n  groups:\n    - module: http_2xx\n      targets: [a]\n', 'test.yml:3: scheduler.groups.0: name is required'],
     ['scheduler:\n  groups: []\n', 'test.yml:2: scheduler.groups: needs at least one target group under groups'],
     ['scheduler:\n  max_concurrent_checks: 0\n  groups: []\n', 'test.yml:2: scheduler.max_concurrent_checks: expected an integer from 1 to 100000, got 0'],

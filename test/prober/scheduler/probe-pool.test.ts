@@ -1,6 +1,7 @@
 /** The scheduler's probes on worker threads: same results as probe() in the main thread, reloads, aborts, a dying worker. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { parseConfig } from '../../../prober/config.js';
 import { probe } from '../../../prober/probe.js';
 import { ProbeWorkerPool } from '../../../prober/scheduler/probe-pool.js';
@@ -8,7 +9,9 @@ import { SchedulerService } from '../../../prober/scheduler/service.js';
 import type { ProbeOutcome } from '../../../prober/scheduler/scheduler.js';
 import { sampleValue } from '../../helpers/exposition.js';
 import { waitFor } from '../../helpers/wait.js';
-import { startTargetServer } from './helpers.js';
+import { capturedLogger, startTargetServer } from './helpers.js';
+import { listen } from '../http-helpers.js';
+import { tcpModule } from '../protocol-harness.js';
 
 const modulesYaml = (validStatus: number) =>
   `modules:\n  web:\n    prober: http\n    timeout: 2s\n    http:\n      valid_status_codes: [${validStatus}]\n      preferred_ip_protocol: ip4\n`;
@@ -103,4 +106,44 @@ test('the scheduler service with --scheduler.probe-workers checks its targets on
   const text = service.renderMetrics();
   assert.equal(sampleValue(text, 'probe_success', { target: server.url('/down') }), 0);
   assert.equal(sampleValue(text, 'probe_failure_info', { target: server.url('/down'), reason: 'status_code' }), 1);
+});
+
+test('a worker\'s log lines reach the pool\'s logger, with the fields and level the main thread\'s probe logs', async (t) => {
+  const port = await listen(t, createServer((socket) => socket.end('hello\n')));
+  // No config makes a probe throw anything but a ProbeError any more: a module with a malformed
+  // `expect` stands in for the next bug, which must fail the probe as internal and be logged.
+  const modules = new Map([['broken', tcpModule({ query_response: [{ expect: {} as never, starttls: false }] }, 2)]]);
+  const request = { target: `127.0.0.1:${port}`, module: 'broken', timeoutSeconds: 2 };
+  const inWorker = capturedLogger();
+  const pool = new ProbeWorkerPool({ size: 1, modules, logger: inWorker.logger });
+  t.after(() => pool.close());
+  const outcome = await pool.probe({ ...request, signal: new AbortController().signal });
+  assert.equal(outcome.failureReason, 'internal');
+  const inMain = capturedLogger();
+  await probe({ ...request, config: { modules, scheduler: undefined }, scrapeTimeoutSeconds: 2, timeoutOffsetSeconds: 0, logger: inMain.logger });
+
+  const internal = (lines: Record<string, unknown>[]): Record<string, unknown> => {
+    const line = lines.find((each) => each.reason === 'internal' && each.err !== undefined);
+    assert.ok(line, JSON.stringify(lines));
+    const { time: _time, err, ...fields } = line;
+    const { type, message } = err as Record<string, string>;
+    return { ...fields, err: { type, message } };
+  };
+  assert.deepEqual(internal(inWorker.lines()), internal(inMain.lines()));
+  assert.equal(internal(inWorker.lines()).level, 'debug');
+});
+
+test('a worker that throws outside any probe logs it as fatal through the pool\'s logger, then is replaced', async (t) => {
+  const { logger, lines } = capturedLogger();
+  const pool = new ProbeWorkerPool({ size: 1, modules: parseConfig(modulesYaml(200), 'blackbox.yml').modules, logger });
+  t.after(() => pool.close());
+  // A message the worker cannot read (no sender makes one): its handler throws, outside any probe.
+  const worker = (pool as unknown as { threads: { worker: { postMessage(message: unknown): void } }[] }).threads[0]!.worker;
+  worker.postMessage({ type: 'modules', modules: 42 });
+  await waitFor('the worker replaced', () => lines().some((line) => line.msg === 'probe worker exited; starting a new one'), { timeoutMs: 5000 });
+  const fatal = lines().find((line) => line.level === 'fatal');
+  assert.ok(fatal, JSON.stringify(lines()));
+  assert.equal(fatal.msg, 'uncaught exception outside any probe; exiting');
+  assert.match((fatal.err as { message: string }).message, /not iterable/);
+  await waitFor('a new worker', () => pool.inFlight().length === 1, { timeoutMs: 5000 });
 });

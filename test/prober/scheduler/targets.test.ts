@@ -13,13 +13,40 @@ import { capturedLogger, schedulerConfig, startTargetServer } from './helpers.js
 
 test('parseFileSd reads JSON and YAML target groups; internal and empty labels are dropped', () => {
   const json = '[{"targets": ["a:1", "b:2"], "labels": {"env": "prod", "__meta_x": "y", "empty": ""}}, {"targets": ["c:3"]}]';
-  assert.deepEqual(parseFileSd(json, 'x.json'), [
+  assert.deepEqual(parseFileSd(json, 'x.json').groups, [
     { targets: ['a:1', 'b:2'], labels: { env: 'prod' } },
     { targets: ['c:3'], labels: {} },
   ]);
   const yaml = '- targets:\n    - https://panel-1.example\n  labels:\n    datacenter: fra\n';
-  assert.deepEqual(parseFileSd(yaml, 'x.yml'), [{ targets: ['https://panel-1.example'], labels: { datacenter: 'fra' } }]);
-  assert.deepEqual(parseFileSd('', 'empty.yml'), []);
+  assert.deepEqual(parseFileSd(yaml, 'x.yml').groups, [{ targets: ['https://panel-1.example'], labels: { datacenter: 'fra' } }]);
+  assert.deepEqual(parseFileSd('', 'empty.yml'), { groups: [], rejected: [] });
+});
+
+const BAD_TARGETS = ['127.0.0.1:0', 'a.example:65536', '[::1]:00000', 'b.example:http', 'http://c.example:99999/', '[::1', '[%zz]:80'];
+
+test('parseFileSd drops targets /probe would refuse (bad port, malformed address), naming line and reason, and keeps the rest', () => {
+  const yaml = `- targets:\n    - ok-1.example:443\n${BAD_TARGETS.map((target) => `    - '${target}'\n`).join('')}    - https://ok-2.example/\n`;
+  const { groups, rejected } = parseFileSd(yaml, 'x.yml');
+  assert.deepEqual(groups, [{ targets: ['ok-1.example:443', 'https://ok-2.example/'], labels: {} }]);
+  assert.deepEqual(rejected.map(({ target, line }) => ({ target, line })), BAD_TARGETS.map((target, i) => ({ target, line: 3 + i })));
+  assert.match(rejected[0]!.reason, /^Invalid target "127\.0\.0\.1:0": port "0" is not a number from 1 to 65535$/);
+  assert.match(rejected[3]!.reason, /port "http" is not a number from 1 to 65535/);
+  assert.match(rejected[5]!.reason, /missing '\]' in address/);
+});
+
+test('TargetSource logs each rejected file_sd target with file, line and target, and lists the rest of the file', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'platypus-file-sd-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'panels.json');
+  await writeFile(file, JSON.stringify([{ targets: ['good:80', ...BAD_TARGETS] }, { targets: ['also-good:8080'] }], null, 1));
+  const { logger, lines } = capturedLogger();
+  const source = new TargetSource({ logger, onChange: () => {} });
+  t.after(() => source.close());
+  await source.setConfig(schedulerConfig(`scheduler:\n  groups:\n    - name: g\n      module: tcp_connect\n      file_sd: ['${file}']\n`));
+  assert.deepEqual(source.targets().map((spec) => spec.target), ['good:80', 'also-good:8080']);
+  const warnings = lines().filter((line) => line.level === 'warn');
+  assert.deepEqual(warnings.map((line) => [line.file, line.target, line.line]), BAD_TARGETS.map((target, i) => [file, target, 5 + i]));
+  for (const line of warnings) assert.match(String(line.reason), /^Invalid target /);
 });
 
 test('parseFileSd names file and line of each mistake', () => {
