@@ -43,6 +43,20 @@ const INTEGRATION = [
 
 export const TIERS = ['unit', 'integration', 'e2e'];
 
+/**
+ * Tests whose point is a time bound (a probe ends by its deadline + 100 ms, the event loop never
+ * stalls): they run after the others, one file at a time, so that another test file's load on the
+ * same cores is not what they measure.
+ */
+const ALONE = [
+  'test/prober/hostile-suite.test.ts',
+  'test/prober/hostile-http.test.ts',
+  'test/prober/query-response-flood.test.ts',
+  'test/exporter/textfile-memory.test.ts',
+];
+
+export const runsAlone = picomatch(ALONE);
+
 const isE2e = picomatch(E2E);
 const isIntegration = picomatch(INTEGRATION);
 

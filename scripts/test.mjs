@@ -18,7 +18,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { TIERS, tierOf } from './test-tiers.mjs';
+import { runsAlone, TIERS, tierOf } from './test-tiers.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const NODE_FOR_UNIT_TIER = '24';
@@ -63,9 +63,17 @@ function selectTests(tier) {
   return files;
 }
 
-/** Runs the files on that Node binary (undefined: it could not be installed); returns whether they passed. */
+/**
+ * Runs the files on that Node binary (undefined: it could not be installed), two at a time, then
+ * those that run alone one at a time; returns whether they all passed.
+ */
 function runTests(node, files) {
-  return node !== undefined && run(node, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', '--test-reporter=spec', ...files]);
+  if (node === undefined) return false;
+  const nodeTest = (concurrency, selected) =>
+    selected.length === 0 || run(node, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', '--test-reporter=spec', ...selected]);
+  const shared = nodeTest(2, files.filter((file) => !runsAlone(file)));
+  const alone = nodeTest(1, files.filter(runsAlone));
+  return shared && alone;
 }
 
 /** A Node build of that major version from the npm registry, installed once under .cache/; undefined if that fails. */
