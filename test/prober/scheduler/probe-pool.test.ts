@@ -80,8 +80,8 @@ test('a worker that dies fails its checks and is replaced', async (t) => {
   // Settled into a value at once: should a wait below fail, the rejection when t.after closes the pool is not left unhandled.
   const stalledEnd = stalled.then(() => new Error('the stalled probe succeeded'), (error: unknown) => error);
   const worker = (pool as unknown as { threads: { worker: { terminate(): Promise<number> } }[] }).threads[0]!.worker;
-  // A worker takes seconds to start on a loaded machine.
-  await waitFor('the probe reached the server', () => server.hits.get('/stall') === 1);
+  // A worker took up to ~10 s to start on a loaded machine.
+  await waitFor('the probe reached the server', () => server.hits.get('/stall') === 1, { timeoutMs: 60_000 });
   await worker.terminate();
   assert.match(String(await stalledEnd), /probe worker exited/);
   await assert.rejects(pool.probe({ target: server.url('/ok'), module: 'web', timeoutSeconds: 2, signal: new AbortController().signal }), /no probe worker is running/);
@@ -102,7 +102,7 @@ test('the scheduler service with --scheduler.probe-workers checks its targets on
   await waitFor('both checked', () => {
     const text = service.renderMetrics();
     return sampleValue(text, 'probe_success', { target: server.url('/up') }) === 1 && sampleValue(text, 'probe_http_status_code', { target: server.url('/down') }) === 500;
-  }, { timeoutMs: 30_000 });
+  }, { timeoutMs: 60_000 });
   const text = service.renderMetrics();
   assert.equal(sampleValue(text, 'probe_success', { target: server.url('/down') }), 0);
   assert.equal(sampleValue(text, 'probe_failure_info', { target: server.url('/down'), reason: 'status_code' }), 1);
