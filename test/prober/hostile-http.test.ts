@@ -13,6 +13,7 @@ import { httpModule, listen, run } from './http-helpers.js';
 import { compileRegex } from '../../common/regex.js';
 
 const TIMEOUT_SECONDS = 1;
+const STALLED_TIMEOUT_SECONDS = 3;
 
 function silentServer(): { server: ReturnType<typeof createNetServer>; open: Set<Socket> } {
   const open = new Set<Socket>();
@@ -119,7 +120,8 @@ test('heap and file descriptors stay flat over 400 probes that stall after the h
   const headersPort = await listen(t, stallAfterHeaders);
   const handshake = silentServer();
   const handshakePort = await listen(t, handshake.server);
-  const module = httpModule({}, 0.3);
+  // Every round waits out this timeout (ten rounds); at 0.3 s and 1.5 s, a loaded machine got no headers in time.
+  const module = httpModule({}, STALLED_TIMEOUT_SECONDS);
   const round = async (): Promise<void> => {
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) => run(i % 2 === 0 ? `http://127.0.0.1:${headersPort}/` : `https://127.0.0.1:${handshakePort}/`, module)),

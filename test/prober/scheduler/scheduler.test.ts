@@ -38,20 +38,22 @@ test('retries turn one dropped probe into no failure; without retries the same d
   const without = server.url('/without-retries');
   const scheduler = await startScheduler(
     t,
-    `scheduler:\n  groups:\n${group('retrying', [withRetries], 'interval: 600ms\ntimeout: 600ms\nretries: 2\nretry_interval: 30ms')}${group('single', [without], 'interval: 600ms\ntimeout: 600ms\nretries: 0')}`,
+    `scheduler:\n  groups:\n${group('retrying', [withRetries], 'interval: 1s\ntimeout: 1s\nretries: 2\nretry_interval: 30ms')}${group('single', [without], 'interval: 1s\ntimeout: 1s\nretries: 0')}`,
   );
   const a = stateOf(scheduler, withRetries);
   const b = stateOf(scheduler, without);
-  await waitFor('first checks', () => checks(a) >= 1 && checks(b) >= 1, { timeoutMs: 5000 });
+  await waitFor('first checks', () => checks(a) >= 1 && checks(b) >= 1 && b.status === 'up');
   assert.equal(a.status, 'up');
   const aBefore = a.checksSucceeded;
   const bBefore = b.checksSucceeded;
+  // The first check of a loaded machine's cold process may time out; the drop is counted from here.
+  const bFailedBefore = b.checksFailed;
   server.script('/with-retries', 'drop');
   server.script('/without-retries', 'drop');
-  await waitFor('two more checks each', () => a.checksSucceeded >= aBefore + 2 && checks(b) >= bBefore + 3, { timeoutMs: 5000 });
+  await waitFor('two more checks each', () => a.checksSucceeded >= aBefore + 2 && checks(b) >= bBefore + 3);
   assert.equal(a.checksFailed, 0, 'the dropped probe was retried, so no check failed');
   assert.equal(a.status, 'up');
-  assert.equal(b.checksFailed, 1, 'without retries the drop is one failed check');
+  assert.equal(b.checksFailed - bFailedBefore, 1, 'without retries the drop is one failed check');
   assert.equal(b.status, 'up', 'the next check brought it back up');
   assert.ok(b.lastFailureReason !== undefined && b.lastFailureReason !== 'unknown');
   // Every finished check of the retrying target took one request, plus one for the dropped attempt
@@ -64,18 +66,19 @@ test('retries turn one dropped probe into no failure; without retries the same d
 test('a target slower than usual but inside the timeout stays up; one past the timeout goes down with reason timeout', async (t) => {
   const server = await startTargetServer(t);
   server.always('/slow', { delayMs: 150 });
-  server.always('/too-slow', { delayMs: 2000 });
+  server.always('/too-slow', { delayMs: 4000 });
   const slow = server.url('/slow');
   const tooSlow = server.url('/too-slow');
   const scheduler = await startScheduler(t, `scheduler:\n  groups:\n${group('g', [slow, tooSlow], 'interval: 1s\ntimeout: 1s\nretries: 1\nretry_interval: 20ms')}`);
   const a = stateOf(scheduler, slow);
   const b = stateOf(scheduler, tooSlow);
-  await waitFor('three checks of the slow target and a down', () => checks(a) >= 3 && b.status === 'down', { timeoutMs: 6000 });
+  await waitFor('three checks of the slow target and a down', () => checks(a) >= 3 && b.status === 'down');
   assert.equal(a.status, 'up');
   assert.equal(a.checksFailed, 0);
   assert.ok(a.lastDurationSeconds! >= 0.15, `latency ${a.lastDurationSeconds} reflects the slow answer`);
   assert.equal(b.lastFailureReason, 'timeout');
-  assert.ok(b.lastDurationSeconds! < 1 + 0.25, `the attempt ended at its timeout (${b.lastDurationSeconds}s)`);
+  // Timers fire late on a loaded machine; the answer would have come at 4 s.
+  assert.ok(b.lastDurationSeconds! < 1 + 1, `the attempt ended at its timeout (${b.lastDurationSeconds}s)`);
 });
 
 test("a module's timeout shorter than the group's ends the attempt at the module's", async (t) => {

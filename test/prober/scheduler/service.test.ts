@@ -53,11 +53,17 @@ test("the prober's /metrics streams the scheduler's series in chunks and holds e
   t.after(() => app.close());
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
-  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  // The targets' later slots are spread over the hour, so a check may end during a scrape: compare a
+  // scrape with renderMetrics() when it gave the same text before and after (no check ended between).
+  const { response, body, rendered } = await waitFor('a scrape with no check ending during it', async () => {
+    const before = service.renderMetrics();
+    const scrape = await fetch(`http://127.0.0.1:${port}/metrics`);
+    const text = await scrape.text();
+    return service.renderMetrics() === before && { response: scrape, body: text, rendered: before };
+  });
   assert.equal(response.status, 200);
   assert.equal(response.headers.get('transfer-encoding'), 'chunked');
   assert.equal(response.headers.get('content-length'), null);
-  const body = await response.text();
-  assert.ok(body.includes(service.renderMetrics()), 'the scheduler part is renderMetrics() verbatim');
+  assert.ok(body.includes(rendered), 'the scheduler part is renderMetrics() verbatim');
   assert.equal(parseExposition(body).get('probe_success')?.samples.length, targets.length);
 });

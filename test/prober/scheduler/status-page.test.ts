@@ -39,6 +39,12 @@ async function launchBrowser(t: TestContext, viewport: { width: number; height: 
   return { browser, page: browser.pages()[0] ?? (await browser.newPage()) };
 }
 
+/**
+ * A 4 s timeout puts the slow threshold (half the timeout, at most 2 s) beyond what a check takes on a
+ * loaded machine: a slow target would change its row's class and sort its group first.
+ */
+const CHECKS = '      interval: 4s\n      timeout: 4s\n      retries: 2\n      retry_interval: 20ms\n';
+
 async function startStatusServer(t: TestContext): Promise<{ base: string; server: TargetServer; scheduler: Scheduler }> {
   const server = await startTargetServer(t);
   const scheduler = new Scheduler({ probe: configuredProbe(() => defaultConfig()), location: 'test-lab' });
@@ -46,15 +52,15 @@ async function startStatusServer(t: TestContext): Promise<{ base: string; server
   await scheduler.start(
     schedulerConfig(
       `scheduler:\n  groups:\n` +
-        `    - name: panels\n      module: http_2xx\n      interval: 1s\n      timeout: 900ms\n      retries: 2\n      retry_interval: 20ms\n      labels: {env: prod}\n      targets: ["${server.url('/panel-a')}", "${server.url('/panel-b')}"]\n` +
-        `    - name: websites\n      module: http_2xx\n      interval: 1s\n      timeout: 900ms\n      retries: 2\n      retry_interval: 20ms\n      labels: {env: dev}\n      targets: ["${server.url('/site')}"]\n`,
+        `    - name: panels\n      module: http_2xx\n${CHECKS}      labels: {env: prod}\n      targets: ["${server.url('/panel-a')}", "${server.url('/panel-b')}"]\n` +
+        `    - name: websites\n      module: http_2xx\n${CHECKS}      labels: {env: dev}\n      targets: ["${server.url('/site')}"]\n`,
     ),
   );
   const app = Fastify();
   await app.register(schedulerPlugin, { scheduler });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   t.after(() => app.close());
-  await waitFor('every target checked', () => [...scheduler.targets()].every((state) => state.status === 'up'), { timeoutMs: 5000 });
+  await waitFor('every target checked', () => [...scheduler.targets()].every((state) => state.status === 'up'));
   return { base: address, server, scheduler };
 }
 
@@ -73,7 +79,8 @@ test('the page lists the targets by group, and a target that goes down turns red
   // Browser-side code as strings: the project type-checks without the DOM library.
   await page.evaluate('window.notReloaded = true');
   server.always('/panel-b', 'error');
-  await row.and(page.locator('.state-down')).waitFor({ timeout: 8000 });
+  // The next check comes within an interval, the next refresh an interval later.
+  await row.and(page.locator('.state-down')).waitFor({ timeout: 20_000 });
   assert.equal(await page.evaluate<boolean>('window.notReloaded === true'), true, 'redrawn in place, not reloaded');
   assert.equal(await row.locator('.reason').innerText(), 'status_code');
   assert.equal(await row.locator('.badge').innerText(), 'down');
@@ -214,9 +221,9 @@ test('each state as a person sees it: names, worst first, the checks bar with ho
 test('without JS the page is complete and refreshes itself; /api/v1/targets gives the same as JSON', async (t) => {
   const { base, server, scheduler } = await startStatusServer(t);
   server.always('/site', 'error');
-  await waitFor('the site down', () => [...scheduler.targets()].some((state) => state.status === 'down'), { timeoutMs: 5000 });
+  await waitFor('the site down', () => [...scheduler.targets()].some((state) => state.status === 'down'));
   const html = await (await fetch(`${base}/`)).text();
-  assert.match(html, /<noscript><meta http-equiv="refresh" content="1"><\/noscript>/);
+  assert.match(html, /<noscript><meta http-equiv="refresh" content="4"><\/noscript>/);
   assert.match(html, new RegExp(`<tr class="state-down" data-target="${server.url('/site')}">.*<span class="reason">status_code</span>`));
   assert.equal(html.match(/<tr class="state-up"/g)?.length, 2);
 
