@@ -245,20 +245,20 @@ test('reload keeps the state and history of unchanged targets and drops removed 
 test('checks of many targets spread over the interval by a stable phase', async (t) => {
   const server = await startTargetServer(t);
   const targets = Array.from({ length: 40 }, (_, i) => server.url(`/spread/${i}`));
-  const scheduler = await startScheduler(t, `scheduler:\n  groups:\n${group('g', targets, 'interval: 1s\ntimeout: 500ms\nretries: 0')}`);
+  const scheduler = await startScheduler(t, `scheduler:\n  groups:\n${group('g', targets, 'interval: 2s\ntimeout: 1s\nretries: 0')}`);
   const phases = [...scheduler.targets()].map((state) => state.phase);
   assert.equal(new Set(phases).size, 40);
   // With 40 targets spread uniformly, each quarter of the interval holds some of them.
   for (let quarter = 0; quarter < 4; quarter++) {
     assert.ok(phases.some((phase) => phase >= quarter / 4 && phase < (quarter + 1) / 4), `a phase in quarter ${quarter}`);
   }
-  await waitFor('second round', () => [...scheduler.targets()].every((state) => checks(state) >= 2), { timeoutMs: 5000 });
+  await waitFor('second round', () => [...scheduler.targets()].every((state) => checks(state) >= 2), { timeoutMs: 15_000 });
   const delay = scheduler.stats().startDelay;
   assert.ok(delay.samples >= 40);
-  assert.ok(delay.p99 < 1, `checks start near their slot (p99 ${delay.p99}s)`);
+  assert.ok(delay.p99 < 2, `checks start within an interval of their slot (p99 ${delay.p99}s)`);
   // The same labels give the same phase in a new scheduler (a restart keeps slots).
   const again = new Scheduler({ probe: configuredProbe(() => modules) });
   t.after(() => again.stop());
-  await again.start(schedulerConfig(`scheduler:\n  groups:\n${group('g', targets, 'interval: 1s\ntimeout: 500ms\nretries: 0')}`));
+  await again.start(schedulerConfig(`scheduler:\n  groups:\n${group('g', targets, 'interval: 2s\ntimeout: 1s\nretries: 0')}`));
   assert.deepEqual([...again.targets()].map((state) => state.phase), phases);
 });
