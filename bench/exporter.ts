@@ -7,7 +7,8 @@
  * to show how a scrape's cost grows. Rewrites the exporter section of docs/benchmarks.md.
  *
  * Environment: BENCH_SCRAPES (default 500 each), BENCH_TREE_SCRAPES (default 200 each),
- * BENCH_WRK_SECONDS (default 5), BENCH_NODE_FLAGS.
+ * BENCH_WRK_SECONDS (default 5), BENCH_NODE_FLAGS, BENCH_COLLECTORS (e.g. `cpu,meminfo`: only
+ * these collectors on both sides, instead of each one's defaults).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -23,6 +24,8 @@ import { percentile, ratio } from './lib/stats.js';
 import { ISSUE_TREE_SIZE, writeSyntheticTree, type SyntheticTreeSize } from './sysfs-tree.js';
 
 const SCRAPES = Number(process.env.BENCH_SCRAPES ?? 500);
+const COLLECTOR_FLAGS =
+  process.env.BENCH_COLLECTORS === undefined ? [] : ['--collector.disable-defaults', ...process.env.BENCH_COLLECTORS.split(',').map((name) => `--collector.${name}`)];
 const TREE_SCRAPES = Number(process.env.BENCH_TREE_SCRAPES ?? 200);
 /** The synthetic hosts, smallest first: the issue's size last. */
 const TREE_SIZES: readonly SyntheticTreeSize[] = [{ disks: 8, interfaces: 16, hwmonSensors: 20 }, ISSUE_TREE_SIZE];
@@ -134,8 +137,8 @@ interface TreeRow {
 async function benchTree(size: SyntheticTreeSize, nodeExporter: string, cli: string, nodeFlags: string[]): Promise<TreeRow> {
   const tree = await writeSyntheticTree(size);
   const paths = [`--path.procfs=${tree.procfs}`, `--path.sysfs=${tree.sysfs}`];
-  const ours = await start('platypus-exporter', process.execPath, [...nodeFlags, cli, ...paths]);
-  const theirs = await start('node_exporter', nodeExporter, paths);
+  const ours = await start('platypus-exporter', process.execPath, [...nodeFlags, cli, ...COLLECTOR_FLAGS, ...paths]);
+  const theirs = await start('node_exporter', nodeExporter, [...COLLECTOR_FLAGS, ...paths]);
   try {
     await scrapeAlternating([ours, theirs], TREE_SCRAPES);
     const cpu = (side: Side) => side.cpuMsTotal / side.scrapes;
@@ -151,9 +154,9 @@ async function main(): Promise<void> {
   if (nodeExporter === '') throw new Error('prometheus-node-exporter not found: apt-get install prometheus-node-exporter');
   const cli = compileEntry(root, join(root, 'exporter/cli.ts'), join(root, 'node_modules/.cache/platypus-bench-exporter'));
 
-  const theirs = await start('node_exporter', nodeExporter, []);
+  const theirs = await start('node_exporter', nodeExporter, COLLECTOR_FLAGS);
   const nodeFlags = launchFlags(cli);
-  const ours = await start('platypus-exporter', process.execPath, [...nodeFlags, cli]);
+  const ours = await start('platypus-exporter', process.execPath, [...nodeFlags, cli, ...COLLECTOR_FLAGS]);
   const sides = [ours, theirs];
   const loadBefore = loadavg()[0]!;
   let host;
@@ -212,7 +215,7 @@ function report(ours: Side, theirs: Side, { rss, anonymous, peak }: HostMemory, 
       '## Exporter vs node_exporter',
       '',
       'Command: `npm run bench:exporter` (`BENCH_SCRAPES`, `BENCH_TREE_SCRAPES`, `BENCH_WRK_SECONDS` to change the bounds). Both run',
-      'with their default collectors on loopback; ours is the compiled CLI with its shebang\'s V8 flags',
+      `with ${COLLECTOR_FLAGS.length === 0 ? 'their default collectors' : `\`${COLLECTOR_FLAGS.join(' ')}\``} on loopback; ours is the compiled CLI with its shebang's V8 flags`,
       `(\`${nodeFlags.join(' ')}\`). CPU is user+system time from /proc/PID/stat (10 ms ticks, summed over all scrapes); latency`,
       'is measured by the client. RSS is VmRSS from /proc/PID/status; the floor is a bare `node:http` server with the same flags.',
       'The synthetic hosts (`bench/sysfs-tree.ts`) are /proc and /sys trees given to both with `--path.procfs` and `--path.sysfs`.',
