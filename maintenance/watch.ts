@@ -30,11 +30,11 @@ export class SilenceWatch {
     this.clients = options.alertmanagers.map((url) => new SilencesClient(url, { timeoutMs: options.timeoutMs }));
   }
 
-  /** Reads now, then every interval until stop(). */
-  start(): void {
+  /** Reads now, then every interval until stop(); resolves once the first read has ended, well or not. */
+  async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    void this.poll();
+    await this.poll();
   }
 
   stop(): void {

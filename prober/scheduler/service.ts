@@ -100,7 +100,8 @@ export class SchedulerService {
     if (this.started) {
       await this.scheduler.reload(section);
     } else {
-      this.silences?.start();
+      // The windows are known before the first checks: a restart inside one counts none as down.
+      await this.silences?.start();
       await this.scheduler.start(section);
       this.started = true;
       await this.restoreState();
