@@ -7,7 +7,7 @@ import type { Logger } from '../common/logging.js';
 import { maintenanceSilence } from './matchers.js';
 import { firstActive, SilencesClient, type ActiveSilence } from './silences.js';
 
-export const SILENCE_POLL_INTERVAL_MS = 15_000;
+const SILENCE_POLL_INTERVAL_MS = 15_000;
 
 export interface SilenceWatchOptions {
   /** Alertmanager base URLs. */
