@@ -397,4 +397,9 @@ test('a panel failing inside its maintenance window keeps its availability', asy
   assert.equal(outside!.name, 'panel-7');
   assert.ok(outside!.availability24h !== null && outside!.availability24h < 1, `panel-7 outside any window loses availability (${outside!.availability24h})`);
   assert.equal(outside!.maintenanceChecks24h, 0);
+  // The page shows panel-6 in maintenance, at 100 %, the checks left out on hover; panel-7 has no such note.
+  const html = await (await fetch(`${prober.url}/`)).text();
+  const row = (panel: string) => html.split('<tr ').find((each) => each.includes(`/${panel}">`)) ?? '';
+  assert.match(row('panel-6'), /^class="state-maintenance".*<td class="num a24" tabindex="-1" data-tip="\d+ failed checks in maintenance, not counted">100%<\/td>/);
+  assert.match(row('panel-7'), /<td class="num a24">\d+\.\d%<\/td>/);
 });
