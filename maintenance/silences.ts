@@ -92,8 +92,8 @@ export class SilencesClient {
   }
 
   /** Every silence in force now, whatever it matches. */
-  async active(): Promise<ActiveSilence[]> {
-    return (await this.silences())
+  async active(signal?: AbortSignal): Promise<ActiveSilence[]> {
+    return (await this.silences(signal))
       .filter((s) => s.status?.state === 'active' && Array.isArray(s.matchers))
       .map((s) => ({ id: s.id, matchers: s.matchers, endsAt: new Date(s.endsAt), comment: s.comment }));
   }
@@ -141,6 +141,16 @@ export class SilencesClient {
     } catch {
       throw new AlertmanagerError(`${method} ${url.pathname}: the answer is not JSON`);
     }
+  }
+}
+
+/** The silences in force from the first Alertmanager to answer (of an HA pair, say); throws with every reason when none does. */
+export async function firstActive(clients: readonly SilencesClient[], signal?: AbortSignal): Promise<ActiveSilence[]> {
+  try {
+    return await Promise.any(clients.map((client) => client.active(signal)));
+  } catch (error) {
+    const errors = error instanceof AggregateError ? error.errors : [error];
+    throw new AlertmanagerError(errors.map((e: Error) => e.message).join('; '));
   }
 }
 

@@ -65,7 +65,7 @@ const flags = {
   'web.public-status-page': booleanFlag('Serve the status page (/, /api/v1/targets and /api/v1/status) without basic auth; /probe, /config and /metrics keep the web config.'),
   'web.public-status-page.hide-errors': booleanFlag('Leave failure reasons and status codes out of the status page and /api/v1/targets.'),
   'status-page.peer': repeatableStringFlag("Another prober (another location) whose /api/v1/targets the status page shows too, e.g. http://prober-ams:9115/ (repeatable).", '<url>'),
-  'status-page.alertmanager-url': repeatableStringFlag('Alertmanager whose active silences show as maintenance on the status page (repeatable: the HA pair; the first to answer wins).', '<url>'),
+  'status-page.alertmanager-url': repeatableStringFlag('Alertmanager whose active silences show as maintenance on the status page and keep failed checks inside them out of availability (repeatable: the HA pair; the first to answer wins).', '<url>'),
   'status-page.timeout': secondsFlag('Bound on each read of a peer or Alertmanager by the status page; one that does not answer in time is shown as unreachable.', DEFAULT_SOURCE_TIMEOUT_MS / 1000),
   'scheduler.state-file': optionalStringFlag('Keep the availability history (24 h, 7 d) in this JSON file across restarts; written every minute and at shutdown.', '<path>'),
   'scheduler.shard': shardFlag,

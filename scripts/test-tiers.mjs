@@ -23,7 +23,7 @@ const INTEGRATION = [
   'test/prober/**/*compat*.test.ts',
   // a real Alertmanager (and Prometheus) around the notifier and the maintenance CLI
   'test/notifier/{alertmanager,integration}.test.ts',
-  'test/maintenance/**',
+  'test/maintenance/maintenance.test.ts',
   'test/prober/**/{dns,grpc,icmp,tcp}.test.ts',
   // certificates made with the openssl command line at test time
   'test/common/web-config.test.ts',

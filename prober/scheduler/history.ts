@@ -1,32 +1,43 @@
 /**
- * Bounded availability history: per target, one (checks, successes) pair per hour for the last
- * 7 days, in one small typed array. 24 h and 7 d availability are sums over the newest buckets, so
- * memory stays fixed (672 bytes per target) however many checks run.
+ * Bounded availability history: per target, one (checks, successes, maintenance) triple per hour
+ * for the last 7 days, in one small typed array. A maintenance check is a failed check taken while
+ * an Alertmanager silence covered the target: it is kept apart and not counted as down. 24 h and
+ * 7 d availability are sums over the newest buckets, so memory stays fixed (1,008 bytes per
+ * target) however many checks run.
  */
 const HOUR_MS = 3_600_000;
 const HISTORY_HOURS = 7 * 24;
 const MAX_COUNT = 0xffff;
+/** Counters per hour slot: checks, successes, maintenance (failed inside a window). */
+const STRIDE = 3;
 
 export interface Availability {
-  /** Fraction of successful checks, or undefined when there was no check in the window. */
+  /** Successful checks over the checks outside maintenance, or undefined when there is none. */
   ratio: number | undefined;
   checks: number;
+  /** Failed checks taken inside a maintenance window, not counted in `ratio`. */
+  maintenance: number;
 }
 
+/** One saved hour: [hour number (ms / 1 h), checks, successes], and the maintenance checks when there were any. */
+type SavedHour = [hour: number, checks: number, successes: number, maintenance?: number];
+
 export class CheckHistory {
-  /** [checks, successes] per hour slot, slot = hour number modulo HISTORY_HOURS. */
-  private readonly counts = new Uint16Array(HISTORY_HOURS * 2);
+  /** [checks, successes, maintenance] per hour slot, slot = hour number modulo HISTORY_HOURS. */
+  private readonly counts = new Uint16Array(HISTORY_HOURS * STRIDE);
   /** Hour number (ms / 1 h) of the newest slot written; -1 before the first check. */
   private newestHour = -1;
 
-  record(success: boolean, nowMs: number): void {
+  /** Counts a check; `inMaintenance` marks a failed one as taken inside a maintenance window. */
+  record(success: boolean, nowMs: number, inMaintenance = false): void {
     const hour = Math.floor(nowMs / HOUR_MS);
     this.advanceTo(hour);
-    const slot = (hour % HISTORY_HOURS) * 2;
+    const slot = (hour % HISTORY_HOURS) * STRIDE;
     // Clamp rather than wrap: only checks more often than every 55 ms could overflow an hour.
     if (this.counts[slot]! < MAX_COUNT) {
       this.counts[slot]!++;
       if (success) this.counts[slot + 1]!++;
+      else if (inMaintenance) this.counts[slot + 2]!++;
     }
   }
 
@@ -35,37 +46,46 @@ export class CheckHistory {
     const hour = Math.floor(nowMs / HOUR_MS);
     let checks = 0;
     let successes = 0;
+    let maintenance = 0;
     for (let h = hour - Math.min(hours, HISTORY_HOURS) + 1; h <= hour; h++) {
       if (h > this.newestHour || h <= this.newestHour - HISTORY_HOURS) continue;
-      const slot = (h % HISTORY_HOURS) * 2;
+      const slot = (h % HISTORY_HOURS) * STRIDE;
       checks += this.counts[slot]!;
       successes += this.counts[slot + 1]!;
+      maintenance += this.counts[slot + 2]!;
     }
-    return { ratio: checks === 0 ? undefined : successes / checks, checks };
+    const counted = checks - maintenance;
+    return { ratio: counted === 0 ? undefined : successes / counted, checks, maintenance };
   }
 
-  /** The hours with checks, for saving: [hour number (ms / 1 h), checks, successes], oldest first. */
-  hours(): [hour: number, checks: number, successes: number][] {
-    const out: [number, number, number][] = [];
+  /** The hours with checks, for saving, oldest first. */
+  hours(): SavedHour[] {
+    const out: SavedHour[] = [];
     if (this.newestHour < 0) return out;
     for (let h = this.newestHour - HISTORY_HOURS + 1; h <= this.newestHour; h++) {
-      const slot = (h % HISTORY_HOURS) * 2;
-      if (this.counts[slot]! > 0) out.push([h, this.counts[slot]!, this.counts[slot + 1]!]);
+      const slot = (h % HISTORY_HOURS) * STRIDE;
+      const [checks, successes, maintenance] = [this.counts[slot]!, this.counts[slot + 1]!, this.counts[slot + 2]!];
+      // Without maintenance an hour is saved as before the counter existed: older programs read it.
+      if (checks > 0) out.push(maintenance > 0 ? [h, checks, successes, maintenance] : [h, checks, successes]);
     }
     return out;
   }
 
-  /** Adds saved hours (as `hours()` gives them) that are still inside the window at `nowMs`; malformed entries are skipped. */
+  /**
+   * Adds saved hours (as `hours()` gives them, or three numbers as saved before the maintenance
+   * counter) that are still inside the window at `nowMs`; malformed entries are skipped.
+   */
   restore(hours: readonly unknown[], nowMs: number): void {
     const current = Math.floor(nowMs / HOUR_MS);
     for (const entry of hours) {
-      if (!Array.isArray(entry) || entry.length !== 3 || !entry.every((n) => Number.isInteger(n) && n >= 0)) continue;
-      const [hour, checks, successes] = entry as [number, number, number];
-      if (hour > current || hour <= current - HISTORY_HOURS || successes > checks) continue;
+      if (!Array.isArray(entry) || (entry.length !== 3 && entry.length !== 4) || !entry.every((n) => Number.isInteger(n) && n >= 0)) continue;
+      const [hour, checks, successes, maintenance = 0] = entry as SavedHour;
+      if (hour > current || hour <= current - HISTORY_HOURS || successes + maintenance > checks) continue;
       this.advanceTo(Math.max(hour, this.newestHour));
-      const slot = (hour % HISTORY_HOURS) * 2;
+      const slot = (hour % HISTORY_HOURS) * STRIDE;
       this.counts[slot] = Math.min(MAX_COUNT, this.counts[slot]! + checks);
       this.counts[slot + 1] = Math.min(this.counts[slot]!, this.counts[slot + 1]! + successes);
+      this.counts[slot + 2] = Math.min(this.counts[slot]! - this.counts[slot + 1]!, this.counts[slot + 2]! + maintenance);
     }
   }
 
@@ -73,11 +93,7 @@ export class CheckHistory {
   private advanceTo(hour: number): void {
     if (hour <= this.newestHour) return;
     const from = this.newestHour < 0 ? hour - HISTORY_HOURS + 1 : Math.max(this.newestHour + 1, hour - HISTORY_HOURS + 1);
-    for (let h = from; h <= hour; h++) {
-      const slot = (h % HISTORY_HOURS) * 2;
-      this.counts[slot] = 0;
-      this.counts[slot + 1] = 0;
-    }
+    for (let h = from; h <= hour; h++) this.counts.fill(0, (h % HISTORY_HOURS) * STRIDE, (h % HISTORY_HOURS + 1) * STRIDE);
     this.newestHour = hour;
   }
 }

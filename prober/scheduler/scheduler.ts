@@ -61,6 +61,11 @@ export interface SchedulerOptions {
    * (`--no-scheduler.probe-details`); the phases, status code, TLS and other details are dropped.
    */
   probeDetails?: boolean;
+  /**
+   * Whether a target (its series labels) is inside a maintenance window now: its failed checks
+   * then count as maintenance, not as down, in its availability.
+   */
+  inMaintenance?: (labels: Readonly<Record<string, string>>) => boolean;
 }
 
 export interface SchedulerStats {
@@ -337,7 +342,8 @@ export class Scheduler {
     state.lastDurationSeconds = outcome.durationSeconds;
     if (outcome.success) state.checksSucceeded++;
     else state.checksFailed++;
-    state.recordCheck(outcome.success, outcome.durationSeconds, outcome.failureReason, now);
+    const inMaintenance = !outcome.success && this.options.inMaintenance?.(state.labels) === true;
+    state.recordCheck(outcome.success, outcome.durationSeconds, outcome.failureReason, now, inMaintenance);
     this.shapes.release(state.shape);
     const flat = outcome.flat ?? flatten(outcome.families);
     ({ shape: state.shape, values: state.values } = this.shapes.intern(flat));

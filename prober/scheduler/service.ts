@@ -7,7 +7,8 @@ import type { Logger } from '../../common/logging.js';
 import type { Config } from '../config.js';
 import { createTargetPolicy, type TargetPolicyOptions } from '../net/policy.js';
 import type { ExpositionFormat } from './metrics.js';
-import { StatusPageSources } from '../server/status-page/sources.js';
+import { SilenceWatch } from '../../maintenance/watch.js';
+import { DEFAULT_SOURCE_TIMEOUT_MS, StatusPageSources } from '../server/status-page/sources.js';
 import { schedulerPlugin } from './plugin.js';
 import { configuredProbe } from './probe-adapter.js';
 import { ProbeWorkerPool } from './probe-pool.js';
@@ -40,7 +41,10 @@ export interface SchedulerServiceOptions {
   stateFile?: string;
   /** Other probers whose targets the status page shows too (`--status-page.peer`). */
   statusPagePeers?: string[];
-  /** Alertmanagers whose silences show as maintenance on the status page (`--status-page.alertmanager-url`). */
+  /**
+   * Alertmanagers whose silences show as maintenance on the status page, and whose failed checks
+   * inside a window the availability leaves out (`--status-page.alertmanager-url`).
+   */
   statusPageAlertmanagers?: string[];
   /** Bound on each of those reads (`--status-page.timeout`). */
   statusPageTimeoutMs?: number;
@@ -55,8 +59,14 @@ export class SchedulerService {
   private started = false;
   private scheduling = false;
   private saveTimer: NodeJS.Timeout | undefined;
+  /** The silences in force, polled while the scheduler runs, when Alertmanagers are configured. */
+  private readonly silences: SilenceWatch | undefined;
 
   constructor(readonly options: SchedulerServiceOptions) {
+    const alertmanagers = options.statusPageAlertmanagers ?? [];
+    const silences = alertmanagers.length === 0 ? undefined
+      : new SilenceWatch({ alertmanagers, timeoutMs: options.statusPageTimeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS, logger: options.logger?.child({ component: 'maintenance' }) });
+    this.silences = silences;
     const inThread = configuredProbe(options.config, options.logger, createTargetPolicy(options.policy));
     this.scheduler = new Scheduler({
       probe: options.probe ?? ((request) => (this.pool?.probe ?? inThread)(request)),
@@ -64,6 +74,7 @@ export class SchedulerService {
       location: options.location,
       shard: options.shard,
       probeDetails: options.probeDetails,
+      inMaintenance: silences && ((labels) => silences.covers(labels)),
     });
   }
 
@@ -89,6 +100,8 @@ export class SchedulerService {
     if (this.started) {
       await this.scheduler.reload(section);
     } else {
+      // The windows are known before the first checks: a restart inside one counts none as down.
+      await this.silences?.start();
       await this.scheduler.start(section);
       this.started = true;
       await this.restoreState();
@@ -108,6 +121,7 @@ export class SchedulerService {
 
   async stop(): Promise<void> {
     clearInterval(this.saveTimer);
+    this.silences?.stop();
     await this.scheduler.stop();
     if (this.started) await this.saveState();
     await this.pool?.close();

@@ -31,6 +31,9 @@ export interface TargetSnapshot {
   /** Fraction of successful checks over the last 24 h / 7 d (hourly buckets), null without checks. */
   availability24h: number | null;
   availability7d: number | null;
+  /** Failed checks inside maintenance windows over the same 24 h / 7 d: left out of the availability (absent from older probers). */
+  maintenanceChecks24h?: number;
+  maintenanceChecks7d?: number;
   lastFailureReason: string | null;
   lastFailureAt: string | null;
   certExpiry: string | null;
@@ -73,6 +76,8 @@ export function withoutErrors(target: TargetSnapshot): TargetSnapshot {
 function targetSnapshot(state: TargetState, now: number, { hideErrors = false }: SnapshotOptions = {}): TargetSnapshot {
   const { target: _target, module: _module, ...labels } = state.labels;
   const certExpiry = state.certExpirySeconds;
+  const day = state.history.availability(24, now);
+  const week = state.history.availability(7 * 24, now);
   const snapshot: TargetSnapshot = {
     group: state.spec.group.name,
     name: labels.panel || state.spec.target,
@@ -85,8 +90,10 @@ function targetSnapshot(state: TargetState, now: number, { hideErrors = false }:
     since: iso(state.sinceMs),
     lastCheck: iso(state.lastCheckMs),
     latencySeconds: state.lastDurationSeconds ?? null,
-    availability24h: state.history.availability(24, now).ratio ?? null,
-    availability7d: state.history.availability(7 * 24, now).ratio ?? null,
+    availability24h: day.ratio ?? null,
+    availability7d: week.ratio ?? null,
+    maintenanceChecks24h: day.maintenance,
+    maintenanceChecks7d: week.maintenance,
     lastFailureReason: state.lastFailureReason ?? null,
     lastFailureAt: iso(state.lastFailureMs),
     certExpiry: certExpiry === undefined ? null : iso(certExpiry * 1000),

@@ -72,10 +72,13 @@ export class TargetState implements DueEntry {
     this.phase = phaseFraction(this.key);
   }
 
-  /** Counts a finished check in the duration histogram, the hourly history and the recent checks. */
-  recordCheck(success: boolean, durationSeconds: number, failureReason: string | undefined, nowMs: number): void {
+  /**
+   * Counts a finished check in the duration histogram, the hourly history and the recent checks;
+   * `inMaintenance`: it failed inside a maintenance window, which the availability leaves out.
+   */
+  recordCheck(success: boolean, durationSeconds: number, failureReason: string | undefined, nowMs: number, inMaintenance = false): void {
     this.observeDuration(durationSeconds);
-    this.history.record(success, nowMs);
+    this.history.record(success, nowMs, inMaintenance);
     this.recent.record(nowMs, durationSeconds, success ? undefined : failureReason ?? 'unknown');
   }
 

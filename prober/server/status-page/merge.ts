@@ -4,7 +4,7 @@
  * check it, and "maintenance" where an Alertmanager silence matches the labels its PanelDown would carry.
  */
 import { downByRule, locationsNeeded } from '../../../common/panel-rule.js';
-import { matchersMatch } from '../../../maintenance/matchers.js';
+import { maintenanceSilence } from '../../../maintenance/matchers.js';
 import type { ActiveSilence } from '../../../maintenance/silences.js';
 import type { PageState, StatusSnapshot, TargetSnapshot } from '../../scheduler/snapshot.js';
 
@@ -37,29 +37,6 @@ export interface PeerSnapshot {
   location: string;
   snapshot?: StatusSnapshot;
   error?: string;
-}
-
-/**
- * Labels of PanelDown's alerts that a target does not have: a silence matcher on one of them is
- * left out (a silence on `job="prober", panel="x"` puts panel x in maintenance).
- */
-const ALERT_ONLY_LABELS = new Set(['job', 'instance', 'severity', 'topic']);
-
-/** The labels PanelDown carries for a target: its series labels but location, and the alert's name. */
-function alertLabels(target: TargetSnapshot): Record<string, string> {
-  const { location: _location, ...labels } = target.labels;
-  return { ...labels, target: target.target, module: target.module, alertname: 'PanelDown' };
-}
-
-/** The silence in force on the target that ends last, if any. */
-export function maintenanceSilence(target: TargetSnapshot, silences: readonly ActiveSilence[]): ActiveSilence | undefined {
-  const labels = alertLabels(target);
-  let found: ActiveSilence | undefined;
-  for (const silence of silences) {
-    const matchers = silence.matchers.filter((matcher) => !ALERT_ONLY_LABELS.has(matcher.name));
-    if (matchersMatch(matchers, labels) && (found === undefined || silence.endsAt > found.endsAt)) found = silence;
-  }
-  return found;
 }
 
 /** The same target from every location: the same target, module and labels but location. */
@@ -125,7 +102,7 @@ export function mergeLocations(local: StatusSnapshot, peers: readonly PeerSnapsh
   const targets: PageTarget[] = [];
   for (const seen of rows.values()) {
     const row = mergeTarget(seen, withLocations);
-    const silence = maintenanceSilence(row, silences);
+    const silence = maintenanceSilence({ ...row.labels, target: row.target, module: row.module }, silences);
     if (silence !== undefined) {
       row.state = 'maintenance';
       row.slow = false;

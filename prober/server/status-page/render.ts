@@ -39,6 +39,11 @@ function ago(iso: string | null, nowMs: number): string {
   return `${Math.round(s / 86400)}d`;
 }
 
+/** On an availability cell: the failed checks it leaves out because they fell inside maintenance windows. */
+function maintenanceTip(checks: number | undefined): string {
+  return checks ? tip(`${checks} failed ${checks === 1 ? 'check' : 'checks'} in maintenance, not counted`) : '';
+}
+
 /** `2026-12-02 16:03:12 UTC` */
 function absolute(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
@@ -192,8 +197,8 @@ export function renderBody(snapshot: PageSnapshot, groupBy: string | undefined):
       html +=
         `<tr class="state-${esc(t.state)}${t.slow ? ' slow' : ''}" data-target="${esc(t.target)}">${statusCell(t, nowMs)}${nameCell(t)}${multi ? locationsCell(t) : ''}` +
         `${checksCell(t)}${latencyCell(t)}` +
-        `<td class="num a24">${percent(t.availability24h)}</td>` +
-        `<td class="num a7">${percent(t.availability7d)}</td>` +
+        `<td class="num a24"${maintenanceTip(t.maintenanceChecks24h)}>${percent(t.availability24h)}</td>` +
+        `<td class="num a7"${maintenanceTip(t.maintenanceChecks7d)}>${percent(t.availability7d)}</td>` +
         `${failureCell(t, nowMs)}${certCell(t)}</tr>`;
     }
     html += '</tbody></table></section>';

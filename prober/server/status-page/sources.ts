@@ -6,7 +6,7 @@
 import { request } from 'undici';
 import type { Logger } from '../../../common/logging.js';
 import { singleFlight } from '../../../common/single-flight.js';
-import { SilencesClient, type ActiveSilence } from '../../../maintenance/silences.js';
+import { firstActive, SilencesClient, type ActiveSilence } from '../../../maintenance/silences.js';
 import { withoutErrors, type StatusSnapshot } from '../../scheduler/snapshot.js';
 import { mergeLocations, type PageSnapshot, type PeerSnapshot } from './merge.js';
 
@@ -146,10 +146,9 @@ export class StatusPageSources {
   private async readSilences(): Promise<ActiveSilence[] | undefined> {
     if (this.alertmanagers.length === 0) return [];
     try {
-      return await Promise.any(this.alertmanagers.map((client) => client.active()));
+      return await firstActive(this.alertmanagers);
     } catch (error) {
-      const errors = error instanceof AggregateError ? error.errors : [error];
-      this.options.logger?.warn({ err: errors.map(reason).join('; ') }, 'status page: no Alertmanager answered');
+      this.options.logger?.warn({ err: (error as Error).message }, 'status page: no Alertmanager answered');
       return undefined;
     }
   }

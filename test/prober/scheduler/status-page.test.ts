@@ -371,3 +371,42 @@ test('one page for two locations: down by the rule of two, the only location, ma
   await row('panel-5').and(page.locator('.state-down')).waitFor();
   assert.equal(await page.title(), `(3 down) Platypus status: fra, ams, ${closedPeer}`);
 });
+
+/**
+ * A real prober with a real Alertmanager: two panels up, then both failing, one of them inside a
+ * window opened by platypus-maintenance. The one in its window keeps its availability; its failed
+ * checks are counted apart.
+ */
+test('a panel failing inside its maintenance window keeps its availability', async (t) => {
+  const server = await startTargetServer(t);
+  const dir = await mkdtemp(join(tmpdir(), 'platypus-maintenance-availability-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'alertmanager.yml'), 'route:\n  receiver: none\nreceivers:\n  - name: none\n');
+  const am = await startAlertmanager(t, join(dir, 'alertmanager.yml'));
+  const panels = ['panel-6', 'panel-7'];
+  await writeFile(join(dir, 'panels.json'), JSON.stringify(panels.map((panel) => ({ targets: [server.url(`/${panel}`)], labels: { panel } }))));
+  await writeFile(join(dir, 'prober.yml'), `modules:\n  http_2xx:\n    prober: http\n    timeout: 2s\n` +
+    `scheduler:\n  groups:\n    - name: panels\n      module: http_2xx\n      interval: 1s\n      timeout: 900ms\n      retries: 1\n      retry_interval: 50ms\n      file_sd: [${join(dir, 'panels.json')}]\n`);
+  await maintenance(`--alertmanager.url=${am.url}`, 'start', 'panel-6', '--for', '2h', '--reason', 'kernel update');
+  const prober = await startProber(t, [`--config.file=${join(dir, 'prober.yml')}`, '--location=fra', `--status-page.alertmanager-url=${am.url}`]);
+
+  const targets = async () => ((await (await fetch(`${prober.url}/api/v1/targets`)).json()) as StatusSnapshot).targets;
+  const each = async (ok: (target: StatusSnapshot['targets'][number]) => boolean) => (await targets()).length === 2 && (await targets()).every(ok);
+  await waitFor('two good checks of each panel', () => each((target) => target.checks.success >= 2), { timeoutMs: 20_000 });
+  for (const panel of panels) server.always(`/${panel}`, 'error');
+  await waitFor('three failed checks of each panel', () => each((target) => target.checks.failure >= 3), { timeoutMs: 20_000 });
+  const [inWindow, outside] = await targets();
+  assert.equal(inWindow!.name, 'panel-6');
+  assert.equal(inWindow!.state, 'down', 'the scheduler still sees it fail');
+  assert.equal(inWindow!.availability24h, 1, 'its failed checks inside the window do not count');
+  assert.equal(inWindow!.availability7d, 1);
+  assert.equal(inWindow!.maintenanceChecks24h, inWindow!.checks.failure);
+  assert.equal(outside!.name, 'panel-7');
+  assert.ok(outside!.availability24h !== null && outside!.availability24h < 1, `panel-7 outside any window loses availability (${outside!.availability24h})`);
+  assert.equal(outside!.maintenanceChecks24h, 0);
+  // The page shows panel-6 in maintenance, at 100 %, the checks left out on hover; panel-7 has no such note.
+  const html = await (await fetch(`${prober.url}/`)).text();
+  const row = (panel: string) => html.split('<tr ').find((each) => each.includes(`/${panel}">`)) ?? '';
+  assert.match(row('panel-6'), /^class="state-maintenance".*<td class="num a24" tabindex="-1" data-tip="\d+ failed checks in maintenance, not counted">100%<\/td>/);
+  assert.match(row('panel-7'), /<td class="num a24">\d+\.\d%<\/td>/);
+});

@@ -7,9 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { downByRule } from '../../../common/panel-rule.js';
+import { maintenanceSilence } from '../../../maintenance/matchers.js';
 import type { ActiveSilence, Matcher } from '../../../maintenance/silences.js';
 import type { StatusSnapshot } from '../../../prober/scheduler/snapshot.js';
-import { maintenanceSilence, mergeLocations } from '../../../prober/server/status-page/merge.js';
+import { mergeLocations } from '../../../prober/server/status-page/merge.js';
 import { pageTitle, renderBody } from '../../../prober/server/status-page/render.js';
 
 const fixture = (name: string): StatusSnapshot =>
@@ -64,7 +65,8 @@ test('without peers or silences the page is the prober\'s own snapshot', () => {
 });
 
 test('silence matchers: equal, regex (anchored, RE2), negative, on the panel labels without location', () => {
-  const target = fixture('fra').targets[0]!; // panel-1
+  const { target, module, labels: seriesLabels } = fixture('fra').targets[0]!; // panel-1
+  const labels = { ...seriesLabels, target, module };
   const re = (name: string, value: string, isEqual = true): Matcher => ({ name, value, isRegex: true, isEqual });
   const matches: Array<[Matcher[], boolean]> = [
     [[eq('panel', 'panel-1')], true],
@@ -76,7 +78,7 @@ test('silence matchers: equal, regex (anchored, RE2), negative, on the panel lab
     [[re('panel', 'panel-2|panel-3', false)], true],
     [[eq('alertname', 'PanelDown'), eq('panel', 'panel-1')], true],
     [[eq('alertname', 'HostDown'), eq('panel', 'panel-1')], false],
-    [[eq('module', 'http_2xx'), eq('target', target.target)], true],
+    [[eq('module', 'http_2xx'), eq('target', target)], true],
     // The alert has no location: a silence on one location's label does not match it.
     [[eq('location', 'fra')], false],
     // Labels only the alert has (job, severity) do not stop a match.
@@ -86,7 +88,7 @@ test('silence matchers: equal, regex (anchored, RE2), negative, on the panel lab
     [[re('panel', '(?=x)')], false], // RE2 refuses lookahead: matches nothing
   ];
   for (const [matchers, expected] of matches) {
-    assert.equal(maintenanceSilence(target, [silence(matchers)]) !== undefined, expected, JSON.stringify(matchers));
+    assert.equal(maintenanceSilence(labels, [silence(matchers)]) !== undefined, expected, JSON.stringify(matchers));
   }
 });
 
