@@ -1,6 +1,6 @@
 #!/usr/bin/env -S node --max-semi-space-size=1 --max-old-space-size=64
 /** `platypus-exporter`: node_exporter's command line, serving the host collectors. */
-import { booleanFlag, commonFlags, integerFlag, runCli, stringFlag, type FlagValues } from '../common/flags.js';
+import { booleanFlag, commonFlags, durationFlag, integerFlag, runCli, stringFlag, type FlagValues } from '../common/flags.js';
 import { createLogger } from '../common/logging.js';
 import { closeOnSignals, listen } from '../common/server.js';
 import { VERSION } from '../common/version.js';
@@ -14,6 +14,7 @@ const exporterFlags = {
   'web.max-requests': integerFlag('Maximum number of parallel scrape requests. Use 0 to disable.', 40, { min: 0 }),
   'web.disable-exporter-metrics': booleanFlag('Exclude metrics about the exporter itself (process_*, promhttp_*).'),
   'collector.disable-defaults': booleanFlag('Set all collectors to disabled by default.'),
+  'collector.timeout': durationFlag('A collector still running after this long fails for that scrape (success 0); the others are kept.', 9),
   'collector.fallback': booleanFlag('Serve the portable fallback collectors (systeminformation, as on macOS and Windows) even where /proc exists.'),
   'path.procfs': stringFlag('procfs mountpoint.', '/proc', '<path>'),
   'path.sysfs': stringFlag('sysfs mountpoint.', '/sys', '<path>'),
@@ -46,6 +47,7 @@ async function main(values: Values): Promise<void> {
     disable,
     paths: { procfs: values['path.procfs'], sysfs: values['path.sysfs'], rootfs: values['path.rootfs'] },
     collectorOptions: options,
+    collectorTimeoutMs: values['collector.timeout'] * 1000,
   });
   await listen(app, values['web.listen-address']);
   closeOnSignals(app);

@@ -53,7 +53,9 @@ interface Exporter {
 
 async function startExporter(t: TestContext, args: string[], wrap: (argv: string[]) => [string, string[]] = (argv) => [process.execPath, argv]): Promise<Exporter> {
   const port = await freePort();
-  const [command, argv] = wrap([...SHEBANG_FLAGS, '--import', 'tsx', CLI, `--web.listen-address=127.0.0.1:${port}`, '--collector.disable-defaults', '--collector.textfile', ...args]);
+  // Memory is what these tests are about, not time: a starved CI machine took over the default 9 s to read the files.
+  const slowMachine = '--collector.timeout=2m';
+  const [command, argv] = wrap([...SHEBANG_FLAGS, '--import', 'tsx', CLI, `--web.listen-address=127.0.0.1:${port}`, slowMachine, '--collector.disable-defaults', '--collector.textfile', ...args]);
   const running = startProcess(t, command, argv, { cwd: ROOT });
   const base = `http://127.0.0.1:${port}`;
   await waitForHttp(running, `${base}/`, 60_000);

@@ -6,13 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { sampleValue } from '../helpers/exposition.js';
+import { startProcess } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { startProber } from './cli-helpers.js';
-import { listen } from './http-helpers.js';
 
 const TIMEOUT_SECONDS = 1;
 const CONCURRENT_PROBES = 20;
@@ -31,23 +32,11 @@ const CONFIG = `modules:
         - expect: "^never$"
 `;
 
-const LINES = Buffer.from('x\n'.repeat(32 * 1024));
-
-/** Writes short lines as fast as each connection takes them, until it closes. */
-function floodServer() {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-    const pump = (): void => {
-      while (!socket.destroyed && socket.write(LINES));
-    };
-    socket.on('drain', pump);
-    pump();
-  });
-  server.on('close', () => sockets.forEach((socket) => socket.destroy()));
-  return server;
+/** The flooding server, in a process of its own (line-flood.child.ts): its port. */
+async function startFloodServer(t: TestContext): Promise<number> {
+  const child = startProcess(t, process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./line-flood.child.ts', import.meta.url))]);
+  const line = await waitFor('the flood server\'s port', () => /^(\d+)\n/.exec(child.output())?.[1], { timeoutMs: 30_000 });
+  return Number(line);
 }
 
 test('20 probes against a line flood end by their timeout and /-/healthy keeps answering', async (t) => {
@@ -55,7 +44,7 @@ test('20 probes against a line flood end by their timeout and /-/healthy keeps a
   t.after(() => rm(dir, { recursive: true, force: true }));
   const config = join(dir, 'blackbox.yml');
   await writeFile(config, CONFIG);
-  const port = await listen(t, floodServer());
+  const port = await startFloodServer(t);
   const prober = await startProber(t, [`--config.file=${config}`]);
 
   let probing = true;
