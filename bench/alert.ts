@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     await panel.stop();
     await waitFor('the Slack message', () => slack.messages.slice(slackBefore).some((m) => /PanelDown: 1 firing/.test(slackText(m)) && slackText(m).includes(panel.url)), { timeoutMs: TRIAL_WAIT_MS, intervalMs: 50 });
     const slackSeconds = (performance.now() - stoppedAt) / 1000;
-    await waitFor('the email', () => smtp.mails.slice(mailBefore).some((m) => m.subject?.includes(panel.url)), { timeoutMs: TRIAL_WAIT_MS, intervalMs: 50 });
+    await waitFor('the email', () => smtp.mails.slice(mailBefore).some((m) => /^\[FIRING/.test(m.subject ?? '') && (m.text ?? '').includes(panel.url)), { timeoutMs: TRIAL_WAIT_MS, intervalMs: 50 });
     const emailSeconds = (performance.now() - stoppedAt) / 1000;
     toSlack.push(slackSeconds);
     toEmail.push(emailSeconds);
