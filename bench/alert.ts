@@ -41,11 +41,12 @@ async function scrapedPerProber(prometheusUrl: string): Promise<string[][]> {
   const series = await instantQuery(prometheusUrl, 'scrape_samples_scraped{job="prober"}');
   const perSecond = await instantQuery(prometheusUrl, 'sum_over_time(scrape_samples_scraped{job="prober"}[1m]) / 60');
   const scrapes = await instantQuery(prometheusUrl, 'count_over_time(scrape_samples_scraped{job="prober"}[1m])');
+  const perPanel = await instantQuery(prometheusUrl, 'count by (instance) ({job="prober", target!=""})');
   const locations = await instantQuery(prometheusUrl, 'count by (instance, location) (probe_success{job="prober"})');
   const of = (vector: typeof series, instance: string) => vector.find((v) => v.metric.instance === instance)?.value[1] ?? 'NaN';
   const locationOf = (instance: string) => locations.find((v) => v.metric.instance === instance)?.metric.location ?? '(none)';
   return series.map((v) => v.metric.instance!).sort().map((instance) => [
-    locationOf(instance), of(series, instance), of(scrapes, instance), Number(of(perSecond, instance)).toFixed(1),
+    locationOf(instance), of(series, instance), of(perPanel, instance), of(scrapes, instance), Number(of(perSecond, instance)).toFixed(1),
   ]);
 }
 
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
   ];
   const perProber = await scrapedPerProber(prometheus.url);
   console.log(summary.join('\n'));
-  console.log(markdownTable(['prober location', 'series', 'scrapes in 1 min', 'samples/s'], perProber));
+  console.log(markdownTable(['prober location', 'series', 'of which with a target label', 'scrapes in 1 min', 'samples/s'], perProber));
   const several = LOCATIONS > 1;
   writeSection(repoPath('docs/benchmarks.md'), several ? `alert-locations-${LOCATIONS}` : 'alert', [
     several
@@ -136,7 +137,7 @@ async function main(): Promise<void> {
     '',
     `What each prober (${all.length} panels) gives Prometheus: \`scrape_samples_scraped\` at the end, and summed over the last minute / 60 s.`,
     '',
-    markdownTable(['prober location', 'series', 'scrapes in 1 min', 'samples/s'], perProber),
+    markdownTable(['prober location', 'series', 'of which with a target label', 'scrapes in 1 min', 'samples/s'], perProber),
   ].join('\n'));
 }
 
