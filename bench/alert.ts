@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     'Shipped intervals (prober checks every 10s with one retry, scraped every 5s, probe rules every 5s, `PanelDown` `for: 20s`,',
     'Alertmanager `group_wait: 15s`, `group_interval: 15s`); real exporter, prober, Prometheus 2.42 and Alertmanager 0.25 on loopback, local Slack',
     'webhook and SMTP sink. Time from a panel\'s web server stopping (connection refused) to the Slack message and the email',
-    `naming it. ${TRIALS} trials; run on ${new Date().toISOString().slice(0, 10)}, load average at start ${loadAtStart} (2 shared cores).`,
+    `naming it. ${TRIALS} trials (\`BENCH_TRIALS\`; each wait of a trial bounded to 2 min); run on ${new Date().toISOString().slice(0, 10)}, load average at start ${loadAtStart} (2 shared cores).`,
     '',
     markdownTable(['trial', 'to Slack (s)', 'to email (s)'], rows),
     '',
