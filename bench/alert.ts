@@ -4,8 +4,8 @@
  * group_interval 15s), the
  * time from a panel's server stopping to the Slack message and to the email naming it, over
  * BENCH_TRIALS trials (default 3). A panel that answers in 3s (inside the 5s timeout) and a panel
- * that drops about one whole check per location per trial run alongside; any notification or firing alert for them is
- * a false alert. Real exporter, prober, Prometheus and Alertmanager on loopback; local Slack webhook
+ * that drops about one whole check per location per trial run alongside; any notification or
+ * firing alert for them is a false alert. Real exporter, prober, Prometheus and Alertmanager on loopback; local Slack webhook
  * and SMTP sink. Writes the "alert" section of docs/benchmarks.md.
  *
  * BENCH_LOCATIONS=N (default 1) runs N probers, each with its own `--location`, all scraped by the
