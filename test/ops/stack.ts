@@ -143,12 +143,12 @@ export interface SchedulerTiming {
 /**
  * The real platypus-prober with prometheus/prober/prober.yml as shipped, its panels group given
  * `timing` and reading `panelsFile` (a file_sd file) instead of the example list; `modules` adds
- * modules a test needs beside the shipped ones.
+ * modules a test needs beside the shipped ones; `args` are more command-line flags (e.g. `--location`).
  */
 export async function startProber(
   t: TestContext,
   dir: string,
-  options: { timing?: SchedulerTiming; panelsFile: string; modules?: Record<string, unknown>; extraGroups?: Yaml[] },
+  options: { timing?: SchedulerTiming; panelsFile: string; modules?: Record<string, unknown>; extraGroups?: Yaml[]; args?: string[] },
 ): Promise<Endpoint> {
   const config = loadYaml('prometheus/prober/prober.yml');
   const scheduler = config.scheduler as { groups: Yaml[] };
@@ -160,7 +160,7 @@ export async function startProber(
   writeFileSync(file, stringify(config));
   const address = `127.0.0.1:${await freePort()}`;
   const running = startProcess(t, process.execPath,
-    ['--import', 'tsx', repoPath('prober/cli.ts'), `--config.file=${file}`, `--web.listen-address=${address}`], { cwd: ROOT });
+    ['--import', 'tsx', repoPath('prober/cli.ts'), `--config.file=${file}`, `--web.listen-address=${address}`, ...(options.args ?? [])], { cwd: ROOT });
   await waitForHttp(running, `http://${address}/-/healthy`, 30_000);
   return { address, url: `http://${address}` };
 }
@@ -170,12 +170,12 @@ interface RuleFile { groups: Array<{ name: string; interval?: string; rules: Arr
 /**
  * prometheus.yml and rules/*.yml as shipped, pointed at local processes; `scrapeInterval`, when
  * given, replaces every interval (scrape, evaluation, rule groups) and `alertFor` the `for:` of the
- * named alerts.
+ * named alerts. `prober` is one prober's address or several (one per location), all in the prober job.
  */
 export async function startPrometheus(
   t: TestContext,
   dir: string,
-  options: { exporter: string; prober: string; alertmanagers?: string[]; notifier?: string; scrapeInterval?: string; alertFor?: Record<string, string> },
+  options: { exporter: string; prober: string | string[]; alertmanagers?: string[]; notifier?: string; scrapeInterval?: string; alertFor?: Record<string, string> },
 ): Promise<Endpoint> {
   const binary = requireBinary('prometheus', 'prometheus');
   const config = loadYaml('prometheus/prometheus.yml') as {
@@ -188,10 +188,11 @@ export async function startPrometheus(
   if (interval !== undefined) Object.assign(config.global, { scrape_interval: interval, evaluation_interval: interval, scrape_timeout: interval });
   writeFileSync(join(dir, 'nodes.yml'), stringify([{ targets: [options.exporter], labels: { panel: 'local' } }]));
   const address = `127.0.0.1:${await freePort()}`;
+  const probers = [options.prober].flat();
   for (const job of config.scrape_configs) {
     if (job.scrape_interval !== undefined && interval !== undefined) job.scrape_interval = interval;
     if (job.job_name === 'node') job.file_sd_configs = [{ files: [join(dir, 'nodes.yml')] }];
-    if (job.job_name === 'prober') job.static_configs = [{ targets: [options.prober] }];
+    if (job.job_name === 'prober') job.static_configs = [{ targets: probers }];
     if (job.job_name === 'prometheus') job.static_configs = [{ targets: [address] }];
     if (job.job_name === 'alertmanager') job.static_configs = [{ targets: options.alertmanagers ?? [] }];
     if (job.job_name === 'notifier') job.static_configs = [{ targets: options.notifier === undefined ? [] : [options.notifier] }];
@@ -199,7 +200,7 @@ export async function startPrometheus(
       // Its own (absent unless a test writes it) list: /probe requests would also hit the panels.
       job.file_sd_configs = [{ files: [join(dir, 'blackbox-targets.json')] }];
       for (const relabel of job.relabel_configs as Yaml[]) {
-        if (relabel.target_label === '__address__') relabel.replacement = options.prober;
+        if (relabel.target_label === '__address__') relabel.replacement = probers[0];
       }
     }
   }
