@@ -35,6 +35,7 @@ import { nvmeCollector } from './nvme.js';
 import { osCollector } from './os.js';
 import { powerSupplyClassCollector } from './powersupplyclass.js';
 import { pressureCollector } from './pressure.js';
+import { processesCollector } from './processes.js';
 import { raplCollector } from './rapl.js';
 import { schedstatCollector } from './schedstat.js';
 import { selinuxCollector } from './selinux.js';
@@ -85,6 +86,7 @@ export const linuxCollectors = Object.freeze([
   osCollector,
   powerSupplyClassCollector,
   pressureCollector,
+  processesCollector,
   raplCollector,
   schedstatCollector,
   selinuxCollector,

@@ -17,6 +17,7 @@ import { mdadmCollector } from '../../exporter/collectors/mdadm.js';
 import { nfsCollector } from '../../exporter/collectors/nfs.js';
 import { nfsdCollector } from '../../exporter/collectors/nfsd.js';
 import { DEFAULT_NETSTAT_FIELDS, netstatCollector } from '../../exporter/collectors/netstat.js';
+import { processesCollector } from '../../exporter/collectors/processes.js';
 import { schedstatCollector } from '../../exporter/collectors/schedstat.js';
 import { softnetCollector } from '../../exporter/collectors/softnet.js';
 import { sockstatCollector } from '../../exporter/collectors/sockstat.js';
@@ -43,6 +44,7 @@ const COLLECTORS: readonly CollectorDefinition[] = [
   netstatCollector,
   nfsCollector,
   nfsdCollector,
+  processesCollector,
   schedstatCollector,
   softnetCollector,
   sockstatCollector,
