@@ -26,6 +26,7 @@ import { loadavgCollector } from './loadavg.js';
 import { mdadmCollector } from './mdadm.js';
 import { meminfoCollector } from './meminfo.js';
 import { meminfoNumaCollector } from './meminfo_numa.js';
+import { mountstatsCollector } from './mountstats.js';
 import { netclassCollector } from './netclass.js';
 import { netdevCollector } from './netdev.js';
 import { netstatCollector } from './netstat.js';
@@ -77,6 +78,7 @@ export const linuxCollectors = Object.freeze([
   mdadmCollector,
   meminfoCollector,
   meminfoNumaCollector,
+  mountstatsCollector,
   netclassCollector,
   netdevCollector,
   netstatCollector,

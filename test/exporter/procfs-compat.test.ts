@@ -14,6 +14,7 @@ import { filefdCollector } from '../../exporter/collectors/filefd.js';
 import { interruptsCollector } from '../../exporter/collectors/interrupts.js';
 import { ipvsCollector } from '../../exporter/collectors/ipvs.js';
 import { mdadmCollector } from '../../exporter/collectors/mdadm.js';
+import { mountstatsCollector } from '../../exporter/collectors/mountstats.js';
 import { nfsCollector } from '../../exporter/collectors/nfs.js';
 import { nfsdCollector } from '../../exporter/collectors/nfsd.js';
 import { DEFAULT_NETSTAT_FIELDS, netstatCollector } from '../../exporter/collectors/netstat.js';
@@ -41,6 +42,7 @@ const COLLECTORS: readonly CollectorDefinition[] = [
   interruptsCollector,
   ipvsCollector,
   mdadmCollector,
+  mountstatsCollector,
   netstatCollector,
   nfsCollector,
   nfsdCollector,
