@@ -26,6 +26,7 @@ import { loadavgCollector } from './loadavg.js';
 import { mdadmCollector } from './mdadm.js';
 import { meminfoCollector } from './meminfo.js';
 import { meminfoNumaCollector } from './meminfo_numa.js';
+import { mountstatsCollector } from './mountstats.js';
 import { netclassCollector } from './netclass.js';
 import { netdevCollector } from './netdev.js';
 import { netstatCollector } from './netstat.js';
@@ -35,6 +36,7 @@ import { nvmeCollector } from './nvme.js';
 import { osCollector } from './os.js';
 import { powerSupplyClassCollector } from './powersupplyclass.js';
 import { pressureCollector } from './pressure.js';
+import { processesCollector } from './processes.js';
 import { raplCollector } from './rapl.js';
 import { schedstatCollector } from './schedstat.js';
 import { selinuxCollector } from './selinux.js';
@@ -76,6 +78,7 @@ export const linuxCollectors = Object.freeze([
   mdadmCollector,
   meminfoCollector,
   meminfoNumaCollector,
+  mountstatsCollector,
   netclassCollector,
   netdevCollector,
   netstatCollector,
@@ -85,6 +88,7 @@ export const linuxCollectors = Object.freeze([
   osCollector,
   powerSupplyClassCollector,
   pressureCollector,
+  processesCollector,
   raplCollector,
   schedstatCollector,
   selinuxCollector,

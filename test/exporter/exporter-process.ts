@@ -61,6 +61,8 @@ export const FIXTURE_ARGS = [
   // Off by default: the golden output covers every collector.
   '--collector.interrupts',
   '--collector.meminfo_numa',
+  '--collector.mountstats',
+  '--collector.processes',
   '--collector.cpu.info',
   '--collector.stat.softirq',
   '--web.disable-exporter-metrics',

@@ -14,9 +14,11 @@ import { filefdCollector } from '../../exporter/collectors/filefd.js';
 import { interruptsCollector } from '../../exporter/collectors/interrupts.js';
 import { ipvsCollector } from '../../exporter/collectors/ipvs.js';
 import { mdadmCollector } from '../../exporter/collectors/mdadm.js';
+import { mountstatsCollector } from '../../exporter/collectors/mountstats.js';
 import { nfsCollector } from '../../exporter/collectors/nfs.js';
 import { nfsdCollector } from '../../exporter/collectors/nfsd.js';
 import { DEFAULT_NETSTAT_FIELDS, netstatCollector } from '../../exporter/collectors/netstat.js';
+import { processesCollector } from '../../exporter/collectors/processes.js';
 import { schedstatCollector } from '../../exporter/collectors/schedstat.js';
 import { softnetCollector } from '../../exporter/collectors/softnet.js';
 import { sockstatCollector } from '../../exporter/collectors/sockstat.js';
@@ -40,9 +42,11 @@ const COLLECTORS: readonly CollectorDefinition[] = [
   interruptsCollector,
   ipvsCollector,
   mdadmCollector,
+  mountstatsCollector,
   netstatCollector,
   nfsCollector,
   nfsdCollector,
+  processesCollector,
   schedstatCollector,
   softnetCollector,
   sockstatCollector,
