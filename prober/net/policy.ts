@@ -54,6 +54,12 @@ function unbracket(host: string): string {
 /** An IP literal as an address (IPv4-mapped IPv6 as IPv4), or undefined for a name. */
 export function parseAddress(host: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
   const bare = unbracket(host);
+  // The usual spellings (every resolved address) skip ipaddr's trial parses, IPv6 first, done twice.
+  if (isIPv4(bare)) return ipaddr.IPv4.parse(bare);
+  if (isIPv6(bare)) {
+    const address = ipaddr.IPv6.parse(bare);
+    return address.isIPv4MappedAddress() ? address.toIPv4Address() : address;
+  }
   return ipaddr.isValid(bare) ? ipaddr.process(bare) : undefined;
 }
 
