@@ -201,7 +201,7 @@ ${table}
 Every run, in order: ${everyRun.join('; ')}.
 
 Reading it: CPU per probe (≤ 1.0× at c32) is met; throughput (≥ 1.0× at c32) is met in some runs and not in
-others (0.92× in the run above, with the code of 2026-12-01 also at 0.92× on the same machine that day). The figures
+others (0.92× in the run above; the code of 2026-12-01, run on the same machine minutes later, was at 0.92× too). The figures
 move ±30 % between runs on this shared 2-core machine, so compare ratios within one run. On Node 20 the probe's crash
 boundary (an AsyncLocalStorage scope, prober/boundary.ts) costs about 0.2 ms of CPU per probe through promise hooks;
 on Node 24, the Docker image's, it costs nothing measurable.
