@@ -1,5 +1,6 @@
 /** One-off maintenance windows as Alertmanager silences on a panel (Alertmanager's v2 API). */
 import { request } from 'undici';
+import { baseUrl, readBounded } from '../common/http-read.js';
 
 /** Every request to Alertmanager is bounded: a stuck Alertmanager is an error, not a hang. */
 const TIMEOUT_MS = 10_000;
@@ -48,14 +49,7 @@ export class SilencesClient {
   /** `timeoutMs` bounds each request (connect, headers and body), unless the caller's signal ends it sooner. */
   constructor(alertmanagerUrl: string, { timeoutMs = TIMEOUT_MS } = {}) {
     this.timeoutMs = timeoutMs;
-    let url: URL;
-    try {
-      url = new URL(alertmanagerUrl);
-    } catch {
-      throw new AlertmanagerError(`not a URL: ${JSON.stringify(alertmanagerUrl)}`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AlertmanagerError(`not an http(s) URL: ${alertmanagerUrl}`);
-    this.base = new URL(url.pathname.endsWith('/') ? url.href : `${url.href}/`);
+    this.base = baseUrl(alertmanagerUrl);
   }
 
   /** Silences every alert with `panel="<panel>"` from `startsAt` for `seconds`; returns its ID. */
@@ -131,7 +125,7 @@ export class SilencesClient {
     } catch (error) {
       throw new AlertmanagerError(`${method} ${url.origin}${url.pathname}: ${(error as Error).message}`);
     }
-    const text = await readBounded(response.body);
+    const text = await readBounded(response.body, MAX_RESPONSE_BYTES, "Alertmanager's answer");
     if (response.statusCode >= 300) {
       throw new AlertmanagerError(`${method} ${url.pathname}: HTTP ${response.statusCode}: ${text.slice(0, 300).trim()}`);
     }
@@ -152,15 +146,4 @@ export async function firstActive(clients: readonly SilencesClient[], signal?: A
     const errors = error instanceof AggregateError ? error.errors : [error];
     throw new AlertmanagerError(errors.map((e: Error) => e.message).join('; '));
   }
-}
-
-async function readBounded(body: AsyncIterable<Buffer>): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > MAX_RESPONSE_BYTES) throw new AlertmanagerError(`Alertmanager's answer is larger than ${MAX_RESPONSE_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

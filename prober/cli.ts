@@ -23,7 +23,8 @@ import { DEFAULT_TIMEOUT_OFFSET_SECONDS } from './probe.js';
 import { PROTOCOL_TITLES } from './protocols.js';
 import { SchedulerService } from './scheduler/service.js';
 import { parseShard, type Shard } from './scheduler/shard.js';
-import { DEFAULT_SOURCE_TIMEOUT_MS, sourceUrl } from './server/status-page/sources.js';
+import { baseUrl } from '../common/http-read.js';
+import { DEFAULT_SOURCE_TIMEOUT_MS } from './server/status-page/sources.js';
 
 function secondsFlag(help: string, defaultValue: number): FlagSpec<number> {
   return {
@@ -93,7 +94,7 @@ function targetPolicyOptions(values: Values): TargetPolicyOptions {
 function checkedUrls(flag: string, urls: string[]): string[] {
   for (const url of urls) {
     try {
-      sourceUrl(url);
+      baseUrl(url);
     } catch (error) {
       throw new Error(`invalid ${flag}: ${(error as Error).message}`, { cause: error });
     }

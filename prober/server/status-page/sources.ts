@@ -4,6 +4,7 @@
  * one that fails becomes a notice on the page, never an error of the page.
  */
 import { request } from 'undici';
+import { baseUrl, readBounded } from '../../../common/http-read.js';
 import type { Logger } from '../../../common/logging.js';
 import { singleFlight } from '../../../common/single-flight.js';
 import { firstActive, SilencesClient, type ActiveSilence } from '../../../maintenance/silences.js';
@@ -28,19 +29,6 @@ export interface StatusPageSourcesOptions {
   logger?: Logger;
 }
 
-/** A URL from a flag, checked: http(s), ending in `/` so that relative paths go under it. */
-export function sourceUrl(text: string): URL {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new Error(`not a URL: ${JSON.stringify(text)}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`not an http(s) URL: ${text}`);
-  if (!url.pathname.endsWith('/')) url.pathname += '/';
-  return url;
-}
-
 function isStatusSnapshot(value: unknown): value is StatusSnapshot {
   const snapshot = value as StatusSnapshot;
   return (
@@ -63,19 +51,10 @@ async function readPeer(base: URL, timeoutMs: number, maxBytes: number): Promise
     await response.body.dump();
     throw new Error(`HTTP ${response.statusCode}`);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response.body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      response.body.destroy();
-      throw new Error(`answer larger than ${maxBytes} bytes`);
-    }
-    chunks.push(chunk);
-  }
+  const text = await readBounded(response.body, maxBytes, 'answer');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    parsed = JSON.parse(text);
   } catch {
     throw new Error('answer is not JSON');
   }
@@ -105,10 +84,10 @@ export class StatusPageSources {
   private reused: { at: number; remote: Remote } | undefined;
 
   constructor(private readonly options: StatusPageSourcesOptions) {
-    this.peers = (options.peers ?? []).map(sourceUrl);
+    this.peers = (options.peers ?? []).map(baseUrl);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS;
     this.maxPeerBytes = options.maxPeerBytes ?? MAX_PEER_BYTES;
-    this.alertmanagers = (options.alertmanagers ?? []).map((url) => new SilencesClient(sourceUrl(url).href, { timeoutMs: this.timeoutMs }));
+    this.alertmanagers = (options.alertmanagers ?? []).map((url) => new SilencesClient(url, { timeoutMs: this.timeoutMs }));
   }
 
   /** The page's snapshot: `local` merged with what the peers and Alertmanager say now. */

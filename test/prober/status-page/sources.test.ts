@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StatusSnapshot } from '../../../prober/scheduler/snapshot.js';
-import { sourceUrl, StatusPageSources } from '../../../prober/server/status-page/sources.js';
+import { baseUrl } from '../../../common/http-read.js';
+import { StatusPageSources } from '../../../prober/server/status-page/sources.js';
 import { freePort } from '../../helpers/ports.js';
 
 const fixtureText = (name: string): string => readFileSync(new URL(`../../fixtures/prober/status-page/${name}.json`, import.meta.url), 'utf8');
@@ -81,8 +82,8 @@ test("with hide-errors, the peers' failure reasons and status codes are left out
 });
 
 test('peer and Alertmanager URLs are checked', () => {
-  assert.equal(sourceUrl('http://prober-ams:9115').href, 'http://prober-ams:9115/');
-  assert.equal(sourceUrl('https://example.com/prober').href, 'https://example.com/prober/');
-  assert.throws(() => sourceUrl('prober-ams:9115'), /not an http\(s\) URL/);
-  assert.throws(() => sourceUrl('not a url'), /not a URL: "not a url"/);
+  assert.equal(baseUrl('http://prober-ams:9115').href, 'http://prober-ams:9115/');
+  assert.equal(baseUrl('https://example.com/prober').href, 'https://example.com/prober/');
+  assert.throws(() => baseUrl('prober-ams:9115'), /not an http\(s\) URL/);
+  assert.throws(() => baseUrl('not a url'), /not a URL: "not a url"/);
 });
