@@ -46,7 +46,7 @@ test("the prober's /metrics streams the scheduler's series in chunks and holds e
   const service = new SchedulerService({ config: () => config });
   t.after(() => service.stop());
   await service.apply(config);
-  await waitFor('every first check done', () => service.scheduler.stats().checksCompleted === targets.length, { timeoutMs: 60_000 });
+  await waitFor('every first check done', () => service.scheduler.stats().checksCompleted === targets.length, { timeoutMs: 120_000 });
   assert.ok([...service.metricChunks()].length > 3, 'more than one chunk per family');
 
   const app = buildProberApp({ scheduler: service });
