@@ -2,13 +2,17 @@
  * Reads a response body within a size limit (on the wire and after decompression, so neither an
  * endless body nor a zip bomb can grow memory), keeping the bytes only when a regex needs them.
  */
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { TurnPacer } from '../net/turn-budget.js';
 import { ProbeError } from '../types.js';
+import { chunksOf } from './chunks.js';
 
 /** Used when a module's body_size_limit is 0: never unlimited. */
 export const DEFAULT_BODY_SIZE_LIMIT = 10 * 1024 * 1024;
+/** Bytes each body may always take in a turn of the event loop (about one socket read), whatever other probes do. */
+const BYTES_PER_TURN = 64 * 1024;
 
 export interface BodyResult {
   /** Bytes received (compressed, if it was), up to the limit. */
@@ -21,7 +25,7 @@ export interface BodyResult {
   error?: ProbeError;
 }
 
-function decompressor(compression: string): NodeJS.ReadWriteStream | undefined {
+function decompressor(compression: string): Transform | undefined {
   switch (compression) {
     case 'gzip':
       return createGunzip();
@@ -50,8 +54,9 @@ export async function readBody(body: Readable, options: { limit: number; compres
   const result: BodyResult = { wireBytes: 0, uncompressedBytes: 0 };
   const chunks: Buffer[] = [];
   // As Go's MaxBytesReader: the bytes up to the limit are passed on, then reading fails.
-  const countWire = async function* (source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-    for await (const chunk of source) {
+  const pacer = new TurnPacer(BYTES_PER_TURN);
+  const countWire = async function* (source: Readable): AsyncGenerator<Buffer> {
+    for await (const chunk of chunksOf(source, pacer)) {
       const room = options.limit - result.wireBytes;
       result.wireBytes += Math.min(chunk.length, room);
       if (chunk.length > room) {
@@ -73,7 +78,7 @@ export async function readBody(body: Readable, options: { limit: number; compres
   try {
     // The plain case skips stream.pipeline, which costs an AbortController and an AbortError per call.
     if (decoder === undefined) await collect(countWire(body));
-    else await pipeline(body, countWire, decoder as NodeJS.ReadWriteStream & AsyncIterable<Buffer>, collect, { signal: options.signal });
+    else await Promise.all([pipeline(body, countWire, decoder, { signal: options.signal }), collect(chunksOf(decoder, pacer))]);
   } catch (error) {
     result.error = bodyError(error, options.signal, decoder !== undefined);
     return result;

@@ -11,10 +11,12 @@ import type { MetricSink } from '../../common/metrics.js';
 import type { RegexMatch } from '../../common/regex.js';
 import type { TLSConfig } from '../net/config.js';
 import { addTLSMetrics, requireTrusted, startTLS } from '../net/tls.js';
+import { TurnPacer } from '../net/turn-budget.js';
 import { ProbeError, type ProbeContext } from '../types.js';
 import type { QueryResponseStep } from './config.js';
-import { TurnPacer } from './turn-budget.js';
 
+/** Lines each dialogue may always read in a turn, so none starves while others spend the budget. */
+const LINES_PER_TURN = 16;
 /** bufio.Scanner's default maximum token size. */
 const MAX_LINE_BYTES = 64 * 1024;
 /** Reading pauses while this much is buffered unread, so a flooding server cannot grow memory. */
@@ -33,7 +35,7 @@ class LineReader {
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
   /** A server flooding short lines must not keep the deadline timers, other probes and the HTTP server waiting. */
-  private readonly pacer = new TurnPacer();
+  private readonly pacer = new TurnPacer(LINES_PER_TURN);
   private readonly onData = (chunk: Buffer): void => {
     this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
     if (this.buffered.length >= MAX_BUFFERED_BYTES) this.socket.pause();
