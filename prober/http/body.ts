@@ -2,12 +2,12 @@
  * Reads a response body within a size limit (on the wire and after decompression, so neither an
  * endless body nor a zip bomb can grow memory), keeping the bytes only when a regex needs them.
  */
-import type { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { addAbortSignal, type Readable, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { TurnPacer } from '../net/turn-budget.js';
 import { ProbeError } from '../types.js';
-import { chunksOf } from './chunks.js';
+import { eachChunk } from './chunks.js';
 
 /** Used when a module's body_size_limit is 0: never unlimited. */
 export const DEFAULT_BODY_SIZE_LIMIT = 10 * 1024 * 1024;
@@ -52,37 +52,45 @@ function bodyError(error: unknown, signal: AbortSignal, decompressing: boolean):
 /** Reads the whole body; never throws: a failure is in `error`, with what was read until then. */
 export async function readBody(body: Readable, options: { limit: number; compression: string; keepBytes: boolean; signal: AbortSignal }): Promise<BodyResult> {
   const result: BodyResult = { wireBytes: 0, uncompressedBytes: 0 };
-  const chunks: Buffer[] = [];
-  // As Go's MaxBytesReader: the bytes up to the limit are passed on, then reading fails.
+  const kept: Buffer[] = [];
   const pacer = new TurnPacer(BYTES_PER_TURN);
-  const countWire = async function* (source: Readable): AsyncGenerator<Buffer> {
-    for await (const chunk of chunksOf(source, pacer)) {
-      const room = options.limit - result.wireBytes;
-      result.wireBytes += Math.min(chunk.length, room);
-      if (chunk.length > room) {
-        if (room > 0) yield chunk.subarray(0, room);
-        throw tooLarge(options.limit);
-      }
-      yield chunk;
+  type Take = (chunk: Buffer) => Promise<unknown> | undefined;
+  // As Go's MaxBytesReader: the bytes up to the limit are passed on, then reading fails.
+  const countWire = (chunk: Buffer, passOn: Take): Promise<unknown> | undefined => {
+    const room = options.limit - result.wireBytes;
+    if (chunk.length <= room) {
+      result.wireBytes += chunk.length;
+      return passOn(chunk);
     }
+    result.wireBytes = options.limit;
+    if (room > 0) passOn(chunk.subarray(0, room))?.catch(() => undefined);
+    throw tooLarge(options.limit);
   };
-  const collect = async (source: AsyncIterable<Buffer>): Promise<void> => {
-    for await (const chunk of source) {
-      const room = options.limit - result.uncompressedBytes;
-      result.uncompressedBytes += Math.min(chunk.length, room);
-      if (chunk.length > room) throw tooLarge(options.limit);
-      if (options.keepBytes) chunks.push(chunk);
-    }
+  const collect = (chunk: Buffer): undefined => {
+    const room = options.limit - result.uncompressedBytes;
+    result.uncompressedBytes += Math.min(chunk.length, room);
+    if (chunk.length > room) throw tooLarge(options.limit);
+    if (options.keepBytes) kept.push(chunk);
+    return undefined;
   };
   const decoder = decompressor(options.compression);
   try {
-    // The plain case skips stream.pipeline, which costs an AbortController and an AbortError per call.
-    if (decoder === undefined) await collect(countWire(body));
-    else await Promise.all([pipeline(body, countWire, decoder, { signal: options.signal }), collect(chunksOf(decoder, pacer))]);
+    addAbortSignal(options.signal, body);
+    if (decoder === undefined) {
+      await eachChunk(body, pacer, (chunk) => countWire(chunk, collect));
+    } else {
+      const decode: Take = (bytes) => (decoder.write(bytes) ? undefined : once(decoder, 'drain'));
+      const feeding = eachChunk(body, pacer, (chunk) => countWire(chunk, decode)).then(() => decoder.end());
+      await Promise.all([feeding, eachChunk(decoder, pacer, collect)]).catch((error: unknown) => {
+        body.destroy();
+        decoder.destroy();
+        throw error;
+      });
+    }
   } catch (error) {
     result.error = bodyError(error, options.signal, decoder !== undefined);
     return result;
   }
-  if (options.keepBytes) result.bytes = Buffer.concat(chunks);
+  if (options.keepBytes) result.bytes = Buffer.concat(kept);
   return result;
 }

@@ -32,12 +32,12 @@ export class TurnPacer {
   /** @param perTurn work (in the caller's units: lines, bytes) the reader may always do in a turn, so none starves while others spend the budget */
   constructor(private readonly perTurn: number) {}
 
-  /** Call with each piece of work; resolves at once while it fits in this turn, else at the next turn (where it counts). */
-  async pace(units = 1): Promise<void> {
+  /** Call with each piece of work: undefined while it fits in this turn, else a promise of the next turn (where it counts). */
+  pace(units = 1): Promise<void> | undefined {
     this.units += units;
-    if (this.units <= this.perTurn || performance.now() - turnStarted < TURN_BUDGET_MS) return;
+    if (this.units <= this.perTurn || performance.now() - turnStarted < TURN_BUDGET_MS) return undefined;
     queueReset();
-    await nextTurn();
     this.units = units;
+    return nextTurn();
   }
 }
