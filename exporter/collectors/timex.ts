@@ -35,7 +35,7 @@ const families = [
 ] as const satisfies readonly (readonly [unknown, (timex: Timex, unitsPerSecond: number) => number])[];
 
 /** The samples node_exporter derives from one adjtimex reading. */
-export function addTimex(sink: MetricSink, timex: Timex): void {
+function addTimex(sink: MetricSink, timex: Timex): void {
   const unitsPerSecond = timex.status & STA_NANO ? 1e9 : MICROSECONDS;
   for (const [desc, value] of families) sink.add(desc, value(timex, unitsPerSecond));
 }
