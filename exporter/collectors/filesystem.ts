@@ -13,9 +13,8 @@ import { durationFlag, integerFlag, regexpFlag } from '../../common/flags.js';
 import { describeMetric } from '../../common/metrics.js';
 import { compileRegex } from '../../common/regex.js';
 import { DeviceFilter } from '../filters.js';
-import { procFilePath, rootfsFilePath, rootfsStripPrefix } from '../paths.js';
-import { parseMountinfo } from '../procfs/mountinfo.js';
-import { readProcFile } from '../procfs/read.js';
+import { rootfsFilePath, rootfsStripPrefix } from '../paths.js';
+import { readHostMountinfo } from '../procfs/mountinfo.js';
 import { collectorFlag, defineCollector, type Collector, type CollectorContext, type CollectorFlagValues, type MetricSink, type StatfsFunction } from '../types.js';
 
 export const DEFAULT_FILESYSTEM_MOUNT_POINTS_EXCLUDE = compileRegex(
@@ -115,8 +114,6 @@ function errorText(error: unknown): string {
   return message ?? (error instanceof Error ? error.message : String(error));
 }
 
-/** Container hosts can have thousands of mounts: mountinfo gets a larger cap than other /proc files. */
-const MOUNTINFO_READ_LIMIT = 16 * 1024 * 1024;
 
 type StatfsResult = Awaited<ReturnType<StatfsFunction>>;
 type Settled = { ok: true; stats: StatfsResult } | { ok: false; error: unknown };
@@ -147,26 +144,11 @@ class FilesystemCollector implements Collector {
     this.#statfs = context.options.statfs ?? ((path) => fsStatfs(path));
   }
 
-  #readMountinfo(): { text: string; source: string } {
-    const { paths } = this.#context;
-    const pid1 = procFilePath(paths, '1', 'mountinfo');
-    try {
-      return { text: readProcFile(pid1, MOUNTINFO_READ_LIMIT), source: pid1 };
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'EACCES') throw error;
-      // PID 1's mounts are hidden (hidepid, or no PID 1 in this procfs): fall back to our own namespace.
-      const self = procFilePath(paths, 'self', 'mountinfo');
-      return { text: readProcFile(self, MOUNTINFO_READ_LIMIT), source: self };
-    }
-  }
-
   #mounts(): Mount[] {
     const { paths } = this.#context;
-    const { text, source } = this.#readMountinfo();
     const seen = new Set<string>();
     const mounts: Mount[] = [];
-    for (const mount of parseMountinfo(text, source)) {
+    for (const mount of readHostMountinfo(paths)) {
       const mountPoint = rootfsStripPrefix(paths, mount.mountPoint);
       if (this.#ignored(mountPoint, mount.fsType)) continue;
       const key = `${mount.source}\0${mount.fsType}\0${mountPoint}`;

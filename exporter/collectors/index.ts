@@ -47,6 +47,7 @@ import { tapestatsCollector } from './tapestats.js';
 import { textfileCollector } from './textfile.js';
 import { thermalZoneCollector } from './thermal_zone.js';
 import { timeCollector } from './time.js';
+import { timexCollector } from './timex.js';
 import { udpQueuesCollector } from './udp_queues.js';
 import { unameCollector } from './uname.js';
 import { vmstatCollector } from './vmstat.js';
@@ -99,6 +100,7 @@ export const linuxCollectors = Object.freeze([
   textfileCollector,
   thermalZoneCollector,
   timeCollector,
+  timexCollector,
   udpQueuesCollector,
   unameCollector,
   vmstatCollector,

@@ -1,4 +1,7 @@
 /** /proc/PID/mountinfo (proc(5)): one mount per line, octal escapes (`\040`) decoded. */
+import { procFilePath } from '../paths.js';
+import type { HostPaths } from '../types.js';
+import { readProcFile } from './read.js';
 
 export interface MountInfo {
   /** The mount source, e.g. `/dev/vda1` or `tmpfs`: node_exporter's `device` label. */
@@ -39,4 +42,21 @@ export function parseMountinfo(text: string, source = 'mountinfo'): MountInfo[] 
     });
   }
   return mounts;
+}
+
+/** Container hosts can have thousands of mounts: mountinfo gets a larger cap than other /proc files. */
+const MOUNTINFO_READ_LIMIT = 16 * 1024 * 1024;
+
+/** The host's mounts: PID 1's, or this process's where PID 1's are hidden (node_exporter mountPointDetails). */
+export function readHostMountinfo(paths: HostPaths): MountInfo[] {
+  const pid1 = procFilePath(paths, '1', 'mountinfo');
+  try {
+    return parseMountinfo(readProcFile(pid1, MOUNTINFO_READ_LIMIT), pid1);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EACCES') throw error;
+    // PID 1's mounts are hidden (hidepid, or no PID 1 in this procfs): fall back to our own namespace.
+    const self = procFilePath(paths, 'self', 'mountinfo');
+    return parseMountinfo(readProcFile(self, MOUNTINFO_READ_LIMIT), self);
+  }
 }

@@ -42,7 +42,32 @@ const STABLE = [
   'node_dmi_info',
   'node_nvme_info',
   'node_md_disks_required',
+  // What only an NTP daemon or a PPS source changes.
+  'node_timex_sync_status',
+  'node_timex_status',
+  'node_timex_loop_time_constant',
+  'node_timex_tick_seconds',
+  'node_timex_tai_offset_seconds',
+  'node_timex_pps_frequency_hertz',
+  'node_timex_pps_shift_seconds',
+  'node_timex_pps_stability_hertz',
+  'node_timex_pps_jitter_total',
+  'node_timex_pps_calibration_total',
+  'node_timex_pps_error_total',
+  'node_timex_pps_stability_exceeded_total',
 ];
+
+/**
+ * timex values a running NTP daemon moves between the two scrapes, with the bound: the offset is slewed by at
+ * most 500 µs/s, the frequency changes by well under 1 ppm, maxerror grows by 500 µs/s.
+ */
+const TIMEX_MOVING = new Map([
+  ['node_timex_offset_seconds', 0.01],
+  ['node_timex_frequency_adjustment_ratio', 1e-6],
+  ['node_timex_maxerror_seconds', 0.01],
+  ['node_timex_estimated_error_seconds', 0.01],
+  ['node_timex_pps_jitter_seconds', 0.01],
+]);
 
 /** Labels node_exporter added to a family after 1.5 (ours are 1.10's): left out when comparing, with the version and why. */
 const LABELS_ADDED_SINCE_1_5 = new Map<string, readonly [label: string, why: string][]>([
@@ -157,6 +182,11 @@ test('same families, types and label names as node_exporter 1.5; equal values wh
   for (const sample of them.get('node_cpu_seconds_total')?.samples ?? []) {
     const ourValue = value(us, 'node_cpu_seconds_total', sample.labels);
     assert.ok(Math.abs(ourValue - sample.value) <= 1 + sample.value * 0.001, `cpu ${JSON.stringify(sample.labels)}: ${ourValue} vs ${sample.value}`);
+  }
+  for (const [name, bound] of TIMEX_MOVING) {
+    const [ourValue, theirValue] = [value(us, name), value(them, name)];
+    t.diagnostic(`${name}: ours ${ourValue}, node_exporter ${theirValue}`);
+    assert.ok(Math.abs(ourValue - theirValue) <= bound, `${name}: ${ourValue} vs ${theirValue}`);
   }
   for (const name of ['node_intr_total', 'node_context_switches_total', 'node_forks_total']) {
     const theirValue = value(them, name);

@@ -68,8 +68,8 @@ export const FIXTURE_ARGS = [
   '--web.disable-exporter-metrics',
 ];
 
-/** Families whose values depend on the moment or the machine: their series stay, values become `*`. */
-const VOLATILE_VALUES = /^node_(scrape_collector_duration_seconds|time_seconds|textfile_mtime_seconds|filesystem_(avail_bytes|free_bytes|size_bytes|files|files_free))$/;
+/** Families whose values depend on the moment or the machine (timex: the running kernel's clock, whatever the fixture paths): their series stay, values become `*`. */
+const VOLATILE_VALUES = /^node_(scrape_collector_duration_seconds|time_seconds|timex_.+|textfile_mtime_seconds|filesystem_(avail_bytes|free_bytes|size_bytes|files|files_free))$/;
 /** Families whose labels describe the machine running the test (uname, timezone name). */
 const VOLATILE_FAMILIES = /^node_(uname_info|time_zone_offset_seconds)$/;
 

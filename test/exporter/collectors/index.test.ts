@@ -8,7 +8,7 @@ test('the collector table: unique names in order, node_exporter defaults, Linux 
     'arp', 'bcache', 'bonding', 'btrfs', 'conntrack', 'cpu', 'cpufreq', 'diskstats', 'dmi', 'edac', 'entropy', 'fibrechannel', 'filefd', 'filesystem',
     'hwmon', 'infiniband', 'interrupts', 'ipvs', 'loadavg', 'mdadm', 'meminfo', 'meminfo_numa', 'mountstats', 'netclass', 'netdev', 'netstat', 'nfs', 'nfsd',
     'nvme', 'os', 'powersupplyclass', 'pressure', 'processes', 'rapl', 'schedstat', 'selinux', 'sockstat', 'softnet', 'stat', 'tapestats',
-    'textfile', 'thermal_zone', 'time', 'udp_queues', 'uname', 'vmstat', 'watchdog', 'xfs', 'zfs',
+    'textfile', 'thermal_zone', 'time', 'timex', 'udp_queues', 'uname', 'vmstat', 'watchdog', 'xfs', 'zfs',
   ]);
   assert.ok(linuxCollectors.every((c) => c.description !== ''));
   // node_exporter enables every one of these by default but interrupts, meminfo_numa, mountstats and processes.
