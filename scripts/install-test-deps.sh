@@ -20,6 +20,7 @@ required=(
   wrk:wrk
   docker-compose:docker-compose
   victoria-metrics:victoria-metrics
+  dbus-daemon:dbus-daemon
 )
 
 missing=()
