@@ -68,7 +68,7 @@ const systemdFlags = {
 type SystemdOptions = CollectorFlagValues<typeof systemdFlags> & {
   /** The bus to ask instead of the system bus (DBUS_SYSTEM_BUS_ADDRESS, else /run/dbus/system_bus_socket). */
   busAddress?: string;
-  /** The largest D-Bus message accepted (DEFAULT_MAX_MESSAGE_BYTES). */
+  /** The largest D-Bus message accepted (16 MiB). */
   maxMessageBytes?: number;
 };
 

@@ -22,7 +22,7 @@ export function systemBusAddress(env: NodeJS.ProcessEnv = process.env): string {
  * its header declares, before parsing it; a unit list is about 250 bytes a unit, so this allows
  * some 60,000 units and no more memory than that.
  */
-export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 const SYSTEMD = 'org.freedesktop.systemd1';
 const MANAGER_PATH = '/org/freedesktop/systemd1';
@@ -112,11 +112,6 @@ export class SystemdBus {
       if (signal.aborted) connection.close(new Error('a call to systemd outlived its deadline'));
       throw error;
     }
-  }
-
-  /** Closes the connection; the next call makes a new one. */
-  close(): void {
-    this.#current?.close(new Error('closed'));
   }
 
   async listUnits(signal: AbortSignal): Promise<UnitStatus[]> {

@@ -57,7 +57,7 @@ export interface FakeSystemdOptions {
 }
 
 /** systemd's object path escaping (sd_bus_path_encode): every byte but [A-Za-z0-9] becomes `_` and two hex digits. */
-export function unitObjectPath(name: string): string {
+function unitObjectPath(name: string): string {
   const escaped = [...Buffer.from(name, 'utf8')]
     .map((byte) => (/[A-Za-z0-9]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `_${byte.toString(16).padStart(2, '0')}`))
     .join('');

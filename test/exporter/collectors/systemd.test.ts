@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { Message, type MessageBus } from '@jellybrick/dbus-next';
 import { createLogger } from '../../../common/logging.js';
 import { MetricFamilies, renderText } from '../../../common/metrics.js';
 import { systemdCollector } from '../../../exporter/collectors/systemd.js';
@@ -161,6 +162,14 @@ function scraper(options: Partial<Options>, lines: string[], collectorTimeoutMs 
   });
 }
 
+/** The unique names of the connections on the bus other than `bus`'s own. */
+async function otherConnections(bus: MessageBus): Promise<string[]> {
+  const reply = await bus.call(
+    new Message({ destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'ListNames' }),
+  );
+  return (reply?.body[0] as string[]).filter((name) => name.startsWith(':') && name !== bus.name);
+}
+
 function samples(families: Awaited<ReturnType<HostScraper['scrape']>>, name: string): string[] {
   const family = families.find((f) => f.desc.name === name);
   return (family?.samples ?? []).map((sample) => `${sample.labelValues.join(',')}=${sample.value}`);
@@ -297,36 +306,41 @@ test('systemd keeps one connection across scrapes and makes a new one after the 
   const lines: string[] = [];
   const scrape = scraper({ busAddress: first.address }, lines);
   assert.deepEqual(samples(await scrape.scrape(), 'node_scrape_collector_success'), ['systemd=1', 'time=1']);
+  const collectorConnection = await otherConnections(service.bus);
+  assert.equal(collectorConnection.length, 1);
   // The service restarts on the same bus: the well-known name finds the new one.
   await service.stop();
   const restarted = await startFakeSystemd(t, first.address, { units: [UNITS[0] as FixtureUnit], manager: MANAGER });
   const afterServiceRestart = await scrape.scrape();
   assert.deepEqual(samples(afterServiceRestart, 'node_systemd_units'), ['activating=0', 'active=1', 'deactivating=0', 'failed=0', 'inactive=0']);
+  assert.deepEqual(await otherConnections(restarted.bus), collectorConnection, 'the collector kept its connection');
 
   // The bus itself restarts at the same address.
   await restarted.stop();
   await first.process.stop();
   const second = await startDbusDaemon(t, dir);
   await startFakeSystemd(t, second.address, { units: UNITS.slice(0, 2), manager: MANAGER });
-  let families = await scrape.scrape();
-  // The scrape that meets the old connection's end may still fail; the one after it reconnects.
-  if (samples(families, 'node_scrape_collector_success')[0] !== 'systemd=1') families = await scrape.scrape();
+  // The old connection ended with the old daemon; the next scrape dials the new one.
+  const families = await scrape.scrape();
   assert.deepEqual(samples(families, 'node_scrape_collector_success'), ['systemd=1', 'time=1']);
   assert.deepEqual(samples(families, 'node_systemd_units'), ['activating=0', 'active=1', 'deactivating=0', 'failed=1', 'inactive=0']);
 });
 
-test('systemd refuses a unit list over its message cap and reports it, and the connection is made anew', async (t) => {
+test('systemd refuses a unit list over its message cap and reports it, and the next scrape dials again', async (t) => {
   const many: FixtureUnit[] = Array.from({ length: 2_000 }, (_, i) => ({ name: `unit-${String(i).padStart(5, '0')}-${'x'.repeat(40)}.service`, activeState: 'active' }));
-  const { daemon } = await fixtureBus(t, MANAGER, many);
+  const daemon = await startDbusDaemon(t);
+  const big = await startFakeSystemd(t, daemon.address, { units: many, manager: MANAGER });
   const lines: string[] = [];
   const scrape = scraper({ busAddress: daemon.address, maxMessageBytes: 64 * 1024 }, lines);
   const families = await scrape.scrape();
   assert.deepEqual(samples(families, 'node_scrape_collector_success'), ['systemd=0', 'time=1']);
   const failure = lines.find((line) => line.includes('collector failed'));
   assert.match(failure ?? lines.join(''), /exceeds 65536 bytes/);
-  // Below the cap it works on the same scraper.
-  const small = scraper({ busAddress: daemon.address, maxMessageBytes: 1024 * 1024 }, lines);
-  assert.deepEqual(samples(await small.scrape(), 'node_systemd_units'), ['activating=0', 'active=2000', 'deactivating=0', 'failed=0', 'inactive=0']);
+  // The connection was dropped with the message: a unit list under the cap comes through a new one.
+  await big.stop();
+  const small = await startFakeSystemd(t, daemon.address, { units: many.slice(0, 100), manager: MANAGER });
+  assert.deepEqual(samples(await scrape.scrape(), 'node_systemd_units'), ['activating=0', 'active=100', 'deactivating=0', 'failed=0', 'inactive=0']);
+  assert.equal((await otherConnections(small.bus)).length, 1);
 });
 
 test('systemd flags: an invalid unit regexp is refused when the flag is read', () => {
