@@ -24,8 +24,8 @@ const socketRefused = describeMetric('node_systemd_socket_refused_connections_to
 const version = describeMetric('node_systemd_version', 'Detected systemd version', 'gauge', ['version']);
 const virtualization = describeMetric('node_systemd_virtualization_info', 'Detected virtualization technology', 'gauge', ['virtualization_type']);
 
-/** The ActiveStates every listed unit reports one series for, in the order Go's registry sorts them. */
-const UNIT_STATES = ['active', 'activating', 'deactivating', 'failed', 'inactive'] as const;
+/** The ActiveStates every listed unit reports one series for, in the order Go's registry sorts them ("activa" < "active"). */
+const UNIT_STATES = ['activating', 'active', 'deactivating', 'failed', 'inactive'] as const;
 /** SystemState and timers' LastTriggerUSec came with systemd 212. */
 const MIN_VERSION_SYSTEM_STATE = 212;
 /** Units asked about at once: well under dbus-daemon's 128 pending replies per connection. */

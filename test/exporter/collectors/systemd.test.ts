@@ -16,64 +16,11 @@ import { systemdCollector } from '../../../exporter/collectors/systemd.js';
 import { timeCollector } from '../../../exporter/collectors/time.js';
 import { HostScraper } from '../../../exporter/scrape.js';
 import { flagDefaults, type Collector, type OptionsOf } from '../../../exporter/types.js';
-import { startDbusDaemon, startFakeSystemd, type FixtureUnit, type Property } from '../../helpers/dbus.js';
+import { startDbusDaemon, startFakeSystemd, type FixtureUnit } from '../../helpers/dbus.js';
+import { MANAGER, UNITS } from './systemd-units.js';
 import { fixturePaths } from './fixture.js';
 
 type Options = OptionsOf<typeof systemdCollector>;
-
-const MAX_UINT64 = 2n ** 64n - 1n;
-
-const MANAGER: Record<string, Property> = {
-  Version: ['s', '255.4-1'],
-  Virtualization: ['s', 'kvm'],
-  SystemState: ['s', 'degraded'],
-};
-
-/** Services, sockets, a timer, a failed unit, excluded and unloaded ones, a state outside the five and an escaped name. */
-const UNITS: FixtureUnit[] = [
-  {
-    name: 'ssh.service',
-    activeState: 'active',
-    subState: 'running',
-    properties: {
-      'Service.Type': ['s', 'notify'],
-      'Service.NRestarts': ['u', 2],
-      'Service.TasksCurrent': ['t', 3n],
-      'Service.TasksMax': ['t', 4915n],
-      'Unit.ActiveEnterTimestamp': ['t', 1700000000123456n],
-    },
-  },
-  {
-    name: 'cron.service',
-    activeState: 'failed',
-    properties: {
-      'Service.Type': ['s', 'simple'],
-      'Service.NRestarts': ['u', 0],
-      'Service.TasksCurrent': ['t', MAX_UINT64],
-      'Service.TasksMax': ['t', MAX_UINT64],
-      'Unit.ActiveEnterTimestamp': ['t', 1600000000000000n],
-    },
-  },
-  // systemd escapes "-" in a device path as \x2d: a backslash in the label value.
-  {
-    name: 'systemd-fsck@dev-disk-by\\x2duuid-AB12:3.service',
-    activeState: 'activating',
-    properties: { 'Service.Type': ['s', 'oneshot'], 'Service.NRestarts': ['u', 1] },
-  },
-  // An older systemd without NRestarts or task accounting: those series are left out.
-  { name: 'legacy.service', activeState: 'deactivating', properties: { 'Service.Type': ['s', 'forking'] } },
-  { name: 'reload.service', activeState: 'reloading', properties: { 'Service.Type': ['s', 'notify-reload'] } },
-  { name: 'nginx.socket', activeState: 'active', properties: { 'Socket.NAccepted': ['u', 42], 'Socket.NConnections': ['u', 1], 'Socket.NRefused': ['u', 3] } },
-  // Before systemd 239 there is no NRefused.
-  { name: 'old.socket', activeState: 'inactive', properties: { 'Socket.NAccepted': ['u', 7], 'Socket.NConnections': ['u', 0] } },
-  { name: 'logrotate.timer', activeState: 'active', properties: { 'Timer.LastTriggerUSec': ['t', 1700000100500000n], 'Unit.ActiveEnterTimestamp': ['t', 1690000000000000n] } },
-  { name: 'multi-user.target', activeState: 'active', properties: { 'Unit.ActiveEnterTimestamp': ['t', 1690000001000000n] } },
-  // Excluded by the default unit-exclude, but counted in node_systemd_units.
-  { name: 'home.mount', activeState: 'active', properties: { 'Mount.Type': ['s', 'ext4'] } },
-  { name: 'user.slice', activeState: 'active' },
-  // Not loaded: counted, never listed.
-  { name: 'missing.service', loadState: 'not-found', activeState: 'inactive' },
-];
 
 const EXPECTED_DEFAULT = `# HELP node_systemd_socket_accepted_connections_total Total number of accepted socket connections
 # TYPE node_systemd_socket_accepted_connections_total counter
@@ -124,7 +71,7 @@ node_systemd_virtualization_info{virtualization_type="kvm"} 1
 function unitStates(rows: [name: string, state: string, type: string][]): string {
   return rows
     .flatMap(([name, active, type]) =>
-      ['active', 'activating', 'deactivating', 'failed', 'inactive'].map(
+      ['activating', 'active', 'deactivating', 'failed', 'inactive'].map(
         (state) => `node_systemd_unit_state{name="${name}",state="${state}",type="${type}"} ${state === active ? 1 : 0}`,
       ),
     )
