@@ -32,6 +32,9 @@ for pair in "${required[@]}"; do
   fi
 done
 
+# Python modules the tests' helper scripts import, under Debian's own python3
+/usr/bin/python3 -c 'import dbus, gi' >/dev/null 2>&1 || missing+=(python3-dbus python3-gi)
+
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -66,7 +66,7 @@ const systemdFlags = {
 };
 
 type SystemdOptions = CollectorFlagValues<typeof systemdFlags> & {
-  /** The bus to ask instead of the system bus (DBUS_SYSTEM_BUS_ADDRESS, else /run/dbus/system_bus_socket). */
+  /** The D-Bus address to ask instead of the system bus or, with `private`, systemd's own socket. */
   busAddress?: string;
   /** The largest D-Bus message accepted (16 MiB). */
   maxMessageBytes?: number;
@@ -115,7 +115,7 @@ export const systemdCollector = defineCollector({
   create: ({ options, logger }: CollectorContext<SystemdOptions>) => {
     const include = compileAnchoredRegex(options.unitInclude);
     const exclude = compileAnchoredRegex(options.unitExclude);
-    const address = options.private ? SYSTEMD_PRIVATE_ADDRESS : (options.busAddress ?? systemBusAddress());
+    const address = options.busAddress ?? (options.private ? SYSTEMD_PRIVATE_ADDRESS : systemBusAddress());
     const bus = new SystemdBus(address, { maxMessageBytes: options.maxMessageBytes });
 
     /** A property a unit may lack (an older systemd, a unit gone since the listing): undefined, logged at debug level. */

@@ -4,7 +4,7 @@
  * the peer closing, a reply over the size cap, or a call cut off by its deadline.
  */
 import type { Duplex } from 'node:stream';
-import { Message, sessionBus, type MessageBus } from '@jellybrick/dbus-next';
+import { DBusError, Message, sessionBus, type MessageBus } from '@jellybrick/dbus-next';
 import { raceAbort } from '../../common/abort.js';
 
 /** Where the system bus is when DBUS_SYSTEM_BUS_ADDRESS does not say (D-Bus's and go-systemd's default). */
@@ -82,7 +82,12 @@ export class SystemdBus {
     };
     // Without a listener, an 'error' event (no socket, refused authentication) would end the process;
     // the library emits it without declaring it in its event types.
-    (bus as unknown as NodeJS.EventEmitter).on('error', (error: unknown) => connection.close(new Error(`D-Bus connection to ${this.address} failed: ${describe(error)}`)));
+    (bus as unknown as NodeJS.EventEmitter).on('error', (error: unknown) => {
+      // An error reply is the library's Hello refused: systemd's private socket has no bus daemon to greet
+      // (go-systemd sends none there), and its method calls work all the same.
+      if (error instanceof DBusError) return;
+      connection.close(new Error(`D-Bus connection to ${this.address} failed: ${describe(error)}`));
+    });
     library.once('end', () => connection.close(new Error(`D-Bus connection to ${this.address} was closed by the other side`)));
     library.once('connect', () => {
       const stream = library.stream;

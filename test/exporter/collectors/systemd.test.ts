@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { Message, type MessageBus } from '@jellybrick/dbus-next';
 import { createLogger } from '../../../common/logging.js';
 import { MetricFamilies, renderText } from '../../../common/metrics.js';
@@ -17,6 +18,8 @@ import { timeCollector } from '../../../exporter/collectors/time.js';
 import { HostScraper } from '../../../exporter/scrape.js';
 import { flagDefaults, type Collector, type OptionsOf } from '../../../exporter/types.js';
 import { startDbusDaemon, startFakeSystemd, type FixtureUnit } from '../../helpers/dbus.js';
+import { requireBinary, startProcess } from '../../helpers/process.js';
+import { waitFor } from '../../helpers/wait.js';
 import { MANAGER, UNITS } from './systemd-units.js';
 import { fixturePaths } from './fixture.js';
 
@@ -288,6 +291,26 @@ test('systemd refuses a unit list over its message cap and reports it, and the n
   const small = await startFakeSystemd(t, daemon.address, { units: many.slice(0, 100), manager: MANAGER });
   assert.deepEqual(samples(await scrape.scrape(), 'node_systemd_units'), ['activating=0', 'active=100', 'deactivating=0', 'failed=0', 'inactive=0']);
   assert.equal((await otherConnections(small.bus)).length, 1);
+});
+
+test('systemd with --collector.systemd.private talks to systemd without a bus daemon, where Hello is refused', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'platypus-direct-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const address = `unix:path=${join(dir, 'private')}`;
+  const python = requireBinary('/usr/bin/python3', 'python3-dbus python3-gi');
+  const server = startProcess(t, python, [fileURLToPath(new URL('../../helpers/dbus-direct-systemd.py', import.meta.url)), address]);
+  await waitFor('the direct D-Bus server to listen', () => {
+    if (server.child.exitCode !== null) throw new Error(`dbus-direct-systemd.py exited: ${server.output()}`);
+    return server.output().includes('ready');
+  });
+  const collector = create({ private: true, busAddress: address });
+  const text = await render(collector);
+  assert.match(text, /^node_systemd_unit_state\{name="direct.service",state="active",type="exec"\} 1$/m);
+  assert.match(text, /^node_systemd_system_running 1$/m);
+  assert.match(text, /^node_systemd_version\{version="256"\} 256$/m);
+  // The refused Hello does not drop the connection: a second scrape uses it too.
+  assert.equal(await render(collector), text);
+  assert.equal(server.output().match(/^connection$/gm)?.length, 1, server.output());
 });
 
 test('systemd flags: an invalid unit regexp is refused when the flag is read', () => {
