@@ -43,74 +43,86 @@ interface LibraryConnection {
   once(event: 'connect' | 'end', listener: () => void): void;
 }
 
-interface Connection {
-  readonly bus: MessageBus;
-  readonly library: LibraryConnection;
-  /** Rejects once the connection is unusable, so that calls waiting on it fail at once. */
-  readonly broken: Promise<never>;
-  close(reason: Error): void;
-}
-
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** One connection to the bus; the calls waiting on it fail at once when it closes. */
+class BusConnection {
+  readonly #bus: MessageBus;
+  readonly #library: LibraryConnection;
+  readonly #waiting = new Set<(reason: Error) => void>();
+  #closed: Error | undefined;
+
+  constructor(address: string, maxMessageBytes: number) {
+    this.#bus = sessionBus({ busAddress: address });
+    this.#library = (this.#bus as unknown as { _connection: LibraryConnection })._connection;
+    // Without a listener, an 'error' event (no socket, refused authentication) would end the process;
+    // the library emits it without declaring it in its event types.
+    (this.#bus as unknown as NodeJS.EventEmitter).on('error', (error: unknown) => {
+      // An error reply is the library's Hello refused: systemd's private socket has no bus daemon to greet
+      // (go-systemd sends none there), and its method calls work all the same.
+      if (error instanceof DBusError) return;
+      this.close(new Error(`D-Bus connection to ${address} failed: ${describe(error)}`));
+    });
+    this.#library.once('end', () => this.close(new Error(`D-Bus connection to ${address} was closed by the other side`)));
+    this.#library.once('connect', () => {
+      const stream = this.#library.stream;
+      if (stream === undefined) return;
+      if (this.#closed !== undefined) {
+        stream.destroy();
+        return;
+      }
+      // An idle connection kept for the next scrape must not keep the process alive.
+      (stream as Duplex & { unref?: () => void }).unref?.();
+      // Runs before the library's own reader, which waits for as many bytes as a message declares.
+      stream.prependListener('readable', () => {
+        if (stream.readableLength > maxMessageBytes) {
+          this.close(new Error(`a D-Bus message from ${address} exceeds ${maxMessageBytes} bytes (a unit list that large is refused)`));
+        }
+      });
+    });
+  }
+
+  get closed(): boolean {
+    return this.#closed !== undefined;
+  }
+
+  call(message: Message): Promise<Message | null> {
+    const closed = this.#closed;
+    if (closed !== undefined) return Promise.reject(closed);
+    return new Promise((resolve, reject) => {
+      this.#waiting.add(reject);
+      this.#bus
+        .call(message)
+        .then(resolve, reject)
+        .finally(() => this.#waiting.delete(reject));
+    });
+  }
+
+  close(reason: Error): void {
+    if (this.#closed !== undefined) return;
+    this.#closed = reason;
+    for (const reject of this.#waiting) reject(reason);
+    this.#waiting.clear();
+    this.#library.stream?.destroy();
+  }
+}
 
 export class SystemdBus {
   readonly address: string;
   readonly #maxMessageBytes: number;
-  #current: Connection | undefined;
+  #current: BusConnection | undefined;
 
   constructor(address: string, { maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES }: { maxMessageBytes?: number } = {}) {
     this.address = address;
     this.#maxMessageBytes = maxMessageBytes;
   }
 
-  #connect(): Connection {
-    if (this.#current !== undefined) return this.#current;
-    const bus = sessionBus({ busAddress: this.address });
-    const library = (bus as unknown as { _connection: LibraryConnection })._connection;
-    let fail: (reason: Error) => void = () => undefined;
-    const broken = new Promise<never>((_resolve, reject) => (fail = reject));
-    broken.catch(() => undefined);
-    const connection: Connection = {
-      bus,
-      library,
-      broken,
-      close: (reason) => {
-        if (this.#current === connection) this.#current = undefined;
-        fail(reason);
-        library.stream?.destroy();
-      },
-    };
-    // Without a listener, an 'error' event (no socket, refused authentication) would end the process;
-    // the library emits it without declaring it in its event types.
-    (bus as unknown as NodeJS.EventEmitter).on('error', (error: unknown) => {
-      // An error reply is the library's Hello refused: systemd's private socket has no bus daemon to greet
-      // (go-systemd sends none there), and its method calls work all the same.
-      if (error instanceof DBusError) return;
-      connection.close(new Error(`D-Bus connection to ${this.address} failed: ${describe(error)}`));
-    });
-    library.once('end', () => connection.close(new Error(`D-Bus connection to ${this.address} was closed by the other side`)));
-    library.once('connect', () => {
-      const stream = library.stream;
-      if (stream === undefined) return;
-      // An idle connection kept for the next scrape must not keep the process alive.
-      (stream as Duplex & { unref?: () => void }).unref?.();
-      const max = this.#maxMessageBytes;
-      // Runs before the library's own reader, which waits for as many bytes as a message declares.
-      stream.prependListener('readable', () => {
-        if (stream.readableLength > max) {
-          connection.close(new Error(`a D-Bus message from ${this.address} exceeds ${max} bytes (a unit list that large is refused)`));
-        }
-      });
-    });
-    this.#current = connection;
-    return connection;
-  }
-
   /** One method call to systemd, bounded by `signal`; a call cut off leaves the connection in doubt, so it is dropped. */
   async #call(message: Message, signal: AbortSignal): Promise<Message> {
-    const connection = this.#connect();
+    if (this.#current === undefined || this.#current.closed) this.#current = new BusConnection(this.address, this.#maxMessageBytes);
+    const connection = this.#current;
     try {
-      const reply = await raceAbort(Promise.race([connection.bus.call(message), connection.broken]), signal);
+      const reply = await raceAbort(connection.call(message), signal);
       if (reply === null) throw new Error(`no reply to ${message.member ?? 'a call'}`);
       return reply;
     } catch (error) {
