@@ -104,8 +104,8 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item:
 }
 
 const toNumber = (value: unknown): number => (typeof value === 'bigint' ? Number(value) : (value as number));
-/** A uint64 that systemd may report as "unset". */
-const setUint64 = (value: unknown): number | undefined => (value === UINT64_MAX ? undefined : toNumber(value));
+/** A uint64 that systemd may not have, or may report as "unset". */
+const setUint64 = (value: unknown): number | undefined => (value === undefined || value === UINT64_MAX ? undefined : toNumber(value));
 
 export const systemdCollector = defineCollector({
   name: 'systemd',
