@@ -21,6 +21,7 @@ required=(
   docker-compose:docker-compose
   victoria-metrics:victoria-metrics
   mkfs.btrfs:btrfs-progs
+  dbus-daemon:dbus-daemon
 )
 
 missing=()
@@ -31,6 +32,9 @@ for pair in "${required[@]}"; do
     [[ " ${missing[*]-} " == *" $package "* ]] || missing+=("$package")
   fi
 done
+
+# Python modules the tests' helper scripts import, under Debian's own python3
+/usr/bin/python3 -c 'import dbus, gi' >/dev/null 2>&1 || missing+=(python3-dbus python3-gi)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -37,6 +37,8 @@ const INTEGRATION = [
   'test/prober/{concurrency,reload,fuzz-probe,hostile-probe,query-response-flood}.test.ts',
   'test/prober/scheduler/{cli,file-sd-fifo,public-status-page,shard-cli,state-file}.test.ts',
   'test/exporter/textfile-memory.test.ts',
+  // a private dbus-daemon with a stand-in for systemd on it
+  'test/exporter/collectors/systemd.test.ts',
   // memory and open files over thousands of checks
   'test/prober/**/soak.test.ts',
 ];

@@ -43,6 +43,7 @@ import { selinuxCollector } from './selinux.js';
 import { sockstatCollector } from './sockstat.js';
 import { softnetCollector } from './softnet.js';
 import { statCollector } from './stat.js';
+import { systemdCollector } from './systemd.js';
 import { tapestatsCollector } from './tapestats.js';
 import { textfileCollector } from './textfile.js';
 import { thermalZoneCollector } from './thermal_zone.js';
@@ -96,6 +97,7 @@ export const linuxCollectors = Object.freeze([
   sockstatCollector,
   softnetCollector,
   statCollector,
+  systemdCollector,
   tapestatsCollector,
   textfileCollector,
   thermalZoneCollector,

@@ -15,7 +15,7 @@ import { tempDir } from '../helpers/tls.js';
 import { startExporter } from './exporter-process.js';
 import { nodeExporterCollectors } from './promtool.js';
 
-/** Ours that node_exporter 1.5 also has (Debian's build would add systemd, which fails here). */
+/** Ours that node_exporter 1.5 also has; systemd among them, which fails on both sides on a host without a system bus. */
 const COLLECTORS = linuxCollectors.map((definition) => definition.name).filter((name) => nodeExporterCollectors().has(name));
 
 /** Families whose samples (label values and values) do not move while the host runs. */

@@ -23,9 +23,13 @@ export interface RunningExporter {
 }
 
 /** Starts the CLI and waits until it listens (TLS servers: until it says so, as a plain GET cannot tell). */
-export async function startExporter(t: TestContext, args: readonly string[], { tls = false } = {}): Promise<RunningExporter> {
+export async function startExporter(
+  t: TestContext,
+  args: readonly string[],
+  { tls = false, env = {} }: { tls?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunningExporter> {
   const port = await freePort();
-  const running = startProcess(t, process.execPath, cliArgs([`--web.listen-address=127.0.0.1:${port}`, ...args]), { cwd: ROOT });
+  const running = startProcess(t, process.execPath, cliArgs([`--web.listen-address=127.0.0.1:${port}`, ...args]), { cwd: ROOT, env: { ...process.env, ...env } });
   const base = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   if (tls) {
     await waitFor('the exporter to listen with TLS', () => {
@@ -58,7 +62,7 @@ export const FIXTURE_ARGS = [
   '--path.rootfs=test/fixtures/exporter/rootfs',
   '--path.udev.data=test/fixtures/exporter/udev',
   '--collector.textfile.directory=test/fixtures/exporter/textfile',
-  // Off by default: the golden output covers every collector.
+  // Off by default: the golden output covers every collector (systemd too: golden.ts adds it with a bus).
   '--collector.interrupts',
   '--collector.meminfo_numa',
   '--collector.mountstats',

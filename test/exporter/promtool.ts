@@ -16,11 +16,11 @@ export function promtoolProblems(text: string): Promise<string[]> {
   });
 }
 
-/** Debian's node_exporter started with `args` (cwd: the repository root), scraped once. */
-export async function nodeExporterText(t: TestContext, args: readonly string[]): Promise<string> {
+/** Debian's node_exporter started with `args` (cwd: the repository root) and `env` added to ours, scraped once. */
+export async function nodeExporterText(t: TestContext, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   const binary = requireBinary('prometheus-node-exporter', 'prometheus-node-exporter');
   const port = await freePort();
-  const running = startProcess(t, binary, [`--web.listen-address=127.0.0.1:${port}`, ...args], { cwd: ROOT });
+  const running = startProcess(t, binary, [`--web.listen-address=127.0.0.1:${port}`, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
   await waitForHttp(running, `http://127.0.0.1:${port}/metrics`);
   return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
 }

@@ -7,12 +7,12 @@ test('the collector table: unique names in order, node_exporter defaults, Linux 
   assert.deepEqual(names, [
     'arp', 'bcache', 'bonding', 'btrfs', 'conntrack', 'cpu', 'cpufreq', 'diskstats', 'dmi', 'edac', 'entropy', 'fibrechannel', 'filefd', 'filesystem',
     'hwmon', 'infiniband', 'interrupts', 'ipvs', 'loadavg', 'mdadm', 'meminfo', 'meminfo_numa', 'mountstats', 'netclass', 'netdev', 'netstat', 'nfs', 'nfsd',
-    'nvme', 'os', 'powersupplyclass', 'pressure', 'processes', 'rapl', 'schedstat', 'selinux', 'sockstat', 'softnet', 'stat', 'tapestats',
+    'nvme', 'os', 'powersupplyclass', 'pressure', 'processes', 'rapl', 'schedstat', 'selinux', 'sockstat', 'softnet', 'stat', 'systemd', 'tapestats',
     'textfile', 'thermal_zone', 'time', 'timex', 'udp_queues', 'uname', 'vmstat', 'watchdog', 'xfs', 'zfs',
   ]);
   assert.ok(linuxCollectors.every((c) => c.description !== ''));
-  // node_exporter enables every one of these by default but interrupts, meminfo_numa, mountstats and processes.
-  assert.deepEqual(linuxCollectors.filter((c) => !c.defaultEnabled).map((c) => c.name), ['interrupts', 'meminfo_numa', 'mountstats', 'processes']);
+  // node_exporter enables every one of these by default but interrupts, meminfo_numa, mountstats, processes and systemd.
+  assert.deepEqual(linuxCollectors.filter((c) => !c.defaultEnabled).map((c) => c.name), ['interrupts', 'meminfo_numa', 'mountstats', 'processes', 'systemd']);
   assert.deepEqual(fallbackCollectors.map((c) => c.name), ['boottime', 'cpu', 'diskstats', 'filesystem', 'loadavg', 'meminfo', 'netdev', 'os', 'textfile', 'time', 'uname']);
   assert.equal(hostCollectors, process.platform === 'linux' ? linuxCollectors : fallbackCollectors);
 });
