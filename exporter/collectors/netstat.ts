@@ -5,6 +5,7 @@ import { procFilePath } from '../paths.js';
 import { parseNetstat, parseSnmp6, type ProtocolCounters } from '../procfs/netstat.js';
 import { readOptionalProcFile, readProcFile } from '../procfs/read.js';
 import { collectorFlag, defineCollector } from '../types.js';
+import { NameMatcher } from '../name-match.js';
 import { DescriptorCache } from './described.js';
 
 export const DEFAULT_NETSTAT_FIELDS = compileRegex(
@@ -28,7 +29,7 @@ export const netstatCollector = defineCollector({
     const netstatPath = procFilePath(paths, 'net/netstat');
     const snmpPath = procFilePath(paths, 'net/snmp');
     const snmp6Path = procFilePath(paths, 'net/snmp6');
-    const { fields } = options;
+    const fields = new NameMatcher(options.fields);
     return {
       async update(sink) {
         // A later file's protocol replaces an earlier one of the same name, as node_exporter merges them.
