@@ -94,8 +94,8 @@ interface Thread {
   stuckOn?: string;
 }
 
-/** Files per message: enough to make the thread hop cheap, few enough to spread a scrape over the threads. */
-const BATCH_SIZE = 64;
+/** Files per message: a host's scrape fits in one or two (each round trip to the thread costs; 64 cost ~7 % more CPU than this on 200 hwmon sensors). */
+const BATCH_SIZE = 512;
 
 export class ThreadedSysfsReader implements SysfsReader {
   readonly #threads: number;
