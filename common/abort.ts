@@ -6,36 +6,39 @@ import { setMaxListeners } from 'node:events';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** Settles as `work` does, or rejects with `signal.reason` once `signal` aborts; leaves no listener behind. */
-export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    work.catch(() => undefined);
-    return Promise.reject(signal.reason as Error);
-  }
-  return new Promise<T>((resolve, reject) => {
+/**
+ * A promise that rejects with `signal.reason` once `signal` aborts, for racing many waits against
+ * one signal with one listener and one timer; `dispose()` once the waits are over.
+ */
+export function abortRejection(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
+  let dispose = (): void => undefined;
+  const promise = new Promise<never>((_, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
     // AbortSignal.timeout's timer does not keep Node running: without this handle a wait on
     // work that never settles would end the process instead of timing out.
     const keepAlive = setTimeout(() => undefined, MAX_TIMER_MS);
-    const done = (): void => {
-      clearTimeout(keepAlive);
-      signal.removeEventListener('abort', onAbort);
-    };
     const onAbort = (): void => {
-      done();
+      clearTimeout(keepAlive);
       reject(signal.reason as Error);
     };
     signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        done();
-        resolve(value);
-      },
-      (error: unknown) => {
-        done();
-        reject(error as Error);
-      },
-    );
+    dispose = () => {
+      clearTimeout(keepAlive);
+      signal.removeEventListener('abort', onAbort);
+    };
   });
+  // Racers see the rejection; nobody else has to.
+  promise.catch(() => undefined);
+  return { promise, dispose: () => dispose() };
+}
+
+/** Settles as `work` does, or rejects with `signal.reason` once `signal` aborts; leaves no listener behind. */
+export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  const aborted = abortRejection(signal);
+  return Promise.race([work, aborted.promise]).finally(aborted.dispose);
 }
 
 /** `signal` bounded by `ms` more milliseconds (or just the timeout when there is no outer signal). */
@@ -62,7 +65,7 @@ export interface Deadline {
  */
 export function startDeadline(ms: number, outer?: AbortSignal): Deadline {
   const controller = new AbortController();
-  // One deadline is shared by every collector of a scrape; each removes its listener when done.
+  // One deadline may be shared by many waits, each removing its listener when done.
   setMaxListeners(0, controller.signal);
   const onAbort = (): void => controller.abort(outer?.reason);
   const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);

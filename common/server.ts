@@ -3,10 +3,11 @@
  * certificates, basic auth, headers), explicit timeouts, an optional cap on authenticated in-flight requests,
  * Prometheus-style listen addresses and a graceful stop on SIGINT/SIGTERM.
  */
+import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TLSSocket } from 'node:tls';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from './logging.js';
 import { BasicAuthVerifier } from './basic-auth.js';
 import type { TLSServerConfig, WebConfig } from './web-config.js';
@@ -104,6 +105,25 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
 }
 
 /** A fastify instance with the web config applied; routes are added by the caller. */
+type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+type ValidatorFactory = NonNullable<CompilersFactory['buildValidator']>;
+type SerializerFactory = NonNullable<CompilersFactory['buildSerializer']>;
+
+// Fastify's own compilers, resolved from where fastify is installed (they are its dependencies, not ours).
+const requireFromFastify = createRequire(import.meta.resolve('fastify'));
+type Factory = (...args: unknown[]) => unknown;
+let validatorFactory: Factory | undefined;
+let serializerFactory: Factory | undefined;
+
+/**
+ * Fastify loads ajv and fast-json-stringify (~100 modules, several MiB of RSS) when it starts;
+ * these load them only once a route with a schema needs one (the notifier's), as fastify's defaults would.
+ */
+const LAZY_SCHEMA_COMPILERS = {
+  buildValidator: ((...args: unknown[]) => (validatorFactory ??= (requireFromFastify('@fastify/ajv-compiler') as () => Factory)())(...args)) as unknown as ValidatorFactory,
+  buildSerializer: ((...args: unknown[]) => (serializerFactory ??= (requireFromFastify('@fastify/fast-json-stringify-compiler') as () => Factory)())(...args)) as unknown as SerializerFactory,
+};
+
 export function createServer({ logger, webConfig, maxRequests = 0, requestTimeoutMs = 60_000 }: ServerOptions): FastifyInstance {
   const tls = webConfig?.tls;
   const app = Fastify({
@@ -115,6 +135,7 @@ export function createServer({ logger, webConfig, maxRequests = 0, requestTimeou
     connectionTimeout: requestTimeoutMs + 5_000,
     return503OnClosing: true,
     clientErrorHandler: answerClientError,
+    schemaController: { compilersFactory: LAZY_SCHEMA_COMPILERS },
     ...(tls === undefined ? {} : { https: httpsOptions(tls) }),
   }) as unknown as FastifyInstance; // the HTTPS instance serves the same routes; one type keeps callers simple
 

@@ -1,11 +1,12 @@
 /** Device filters (include or exclude, never both) and the flag pair that sets one. */
 import { regexpFlag } from '../common/flags.js';
 import type { GoRegExp } from '../common/regex.js';
+import { NameMatcher } from './name-match.js';
 import { collectorFlag } from './types.js';
 
 export class DeviceFilter {
-  readonly #include: GoRegExp | undefined;
-  readonly #exclude: GoRegExp | undefined;
+  readonly #include: NameMatcher | undefined;
+  readonly #exclude: NameMatcher | undefined;
 
   /**
    * `what` names the flag pair in the error, e.g. `netdev`. `defaultExclude` (the very object the
@@ -22,8 +23,8 @@ export class DeviceFilter {
     if (include !== undefined && effectiveExclude !== undefined) {
       throw new Error(`${what}: ${pair} are mutually exclusive, set only one`);
     }
-    this.#include = include;
-    this.#exclude = effectiveExclude;
+    this.#include = include === undefined ? undefined : new NameMatcher(include);
+    this.#exclude = effectiveExclude === undefined ? undefined : new NameMatcher(effectiveExclude);
   }
 
   ignored(device: string): boolean {

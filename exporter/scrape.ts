@@ -3,7 +3,7 @@
  * kept only if the collector finished in time without error (node_exporter's NodeCollector).
  * Each collector always reports `node_scrape_collector_success` and `..._duration_seconds`.
  */
-import { isTimeout, raceAbort, startDeadline } from '../common/abort.js';
+import { abortRejection, isTimeout, startDeadline } from '../common/abort.js';
 import { silentLogger, type Logger } from '../common/logging.js';
 import { describeMetric, MetricFamilies, type MetricFamily } from '../common/metrics.js';
 import { collectorTable, optionsFor, type PartialCollectorOptions } from './collectors/index.js';
@@ -97,11 +97,11 @@ export class HostScraper {
     return new Set(collect.length > 0 ? collect : this.enabled.filter((name) => !exclude.includes(name)));
   }
 
-  async #run(running: RunningCollector, signal: AbortSignal): Promise<Outcome> {
+  async #run(running: RunningCollector, signal: AbortSignal, expired: Promise<never>): Promise<Outcome> {
     const families = new MetricFamilies();
     try {
       // The race rejects as the deadline aborts, before a collector that stops on abort can settle: it still timed out.
-      await raceAbort(running.collector.update(families, signal), signal);
+      await Promise.race([running.collector.update(families, signal), expired]);
       return { ok: true, families };
     } catch (error) {
       if (isTimeout(error)) return { ok: false, error: new Error(`collector did not finish within ${this.#timeoutMs / 1000}s`) };
@@ -113,13 +113,16 @@ export class HostScraper {
   async scrape(only?: ReadonlySet<string>): Promise<MetricFamily[]> {
     const selected = only === undefined ? this.#collectors : this.#collectors.filter(({ name }) => only.has(name));
     const deadline = startDeadline(this.#timeoutMs);
+    // One listener on the deadline for the whole scrape, not one per collector.
+    const expired = abortRejection(deadline.signal);
     const started = performance.now();
     const outcomes = await Promise.all(
       selected.map(async (running) => {
-        const outcome = await this.#run(running, deadline.signal);
+        const outcome = await this.#run(running, deadline.signal, expired.promise);
         return { running, outcome, seconds: (performance.now() - started) / 1000 };
       }),
     );
+    expired.dispose();
     deadline.clear();
 
     const merged = new Map<string, MetricFamily>();

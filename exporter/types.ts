@@ -96,4 +96,12 @@ export type StatfsFunction = (path: string) => Promise<{
 /** Thrown when a collector found nothing to report: success 0, logged at debug level (node_exporter ErrNoData). */
 export class NoDataError extends Error {
   override name = 'NoDataError';
+
+  constructor(message: string) {
+    // Absent hardware throws this on every scrape and its stack is never shown: capturing one costs more than the collector.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
 }

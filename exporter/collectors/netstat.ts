@@ -1,6 +1,7 @@
 /** `node_netstat_<Proto>_<Field>` (untyped, as node_exporter) from /proc/net/netstat, snmp and snmp6, for fields matching a regex. */
 import { compileRegex } from '../../common/regex.js';
 import { regexpFlag } from '../../common/flags.js';
+import type { MetricDesc } from '../../common/metrics.js';
 import { procFilePath } from '../paths.js';
 import { parseNetstat, parseSnmp6, type ProtocolCounters } from '../procfs/netstat.js';
 import { readOptionalProcFile, readProcFile } from '../procfs/read.js';
@@ -29,6 +30,8 @@ export const netstatCollector = defineCollector({
     const snmpPath = procFilePath(paths, 'net/snmp');
     const snmp6Path = procFilePath(paths, 'net/snmp6');
     const { fields } = options;
+    // Protocol → field → its family, or null when the field is not chosen: each decided once.
+    const chosenByProtocol = new Map<string, Map<string, MetricDesc | null>>();
     return {
       async update(sink) {
         // A later file's protocol replaces an earlier one of the same name, as node_exporter merges them.
@@ -40,8 +43,15 @@ export const netstatCollector = defineCollector({
         const snmp6 = readOptionalProcFile(snmp6Path);
         if (snmp6 !== undefined) for (const entry of parseSnmp6(snmp6, snmp6Path)) protocols.set(...entry);
         for (const [protocol, counters] of protocols) {
+          let chosen = chosenByProtocol.get(protocol);
+          if (chosen === undefined) chosenByProtocol.set(protocol, (chosen = new Map()));
           for (const [field, value] of counters) {
-            if (fields.test(`${protocol}_${field}`)) sink.add(descriptors.get(`${protocol} ${field}`), value);
+            let desc = chosen.get(field);
+            if (desc === undefined) {
+              desc = fields.test(`${protocol}_${field}`) ? descriptors.get(`${protocol} ${field}`) : null;
+              chosen.set(field, desc);
+            }
+            if (desc !== null) sink.add(desc, value);
           }
         }
       },

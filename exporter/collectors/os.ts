@@ -1,4 +1,5 @@
 /** `node_os_info` and `node_os_version` from os-release (node_exporter os_release.go). */
+import { statSync } from 'node:fs';
 import { describeMetric } from '../../common/metrics.js';
 import { rootfsFilePath } from '../paths.js';
 import { parseOsRelease } from '../formats/os-release.js';
@@ -61,12 +62,24 @@ export const osCollector = defineCollector({
   description: 'Distribution name and version from /etc/os-release.',
   create: ({ paths }) => {
     const candidates = [rootfsFilePath(paths, 'etc', 'os-release'), rootfsFilePath(paths, 'usr', 'lib', 'os-release')];
+    // As node_exporter: the file is parsed again only when its modification time (or size, or inode) changed.
+    let cached: { path: string; stamp: string; fields: Map<string, string> } | undefined;
+    const read = async (path: string): Promise<Map<string, string> | undefined> => {
+      const stats = statSync(path, { throwIfNoEntry: false });
+      if (stats === undefined) return undefined;
+      const stamp = `${stats.mtimeMs} ${stats.size} ${stats.ino}`;
+      if (cached?.path === path && cached.stamp === stamp) return cached.fields;
+      const text = await readOptionalTextFile(path);
+      if (text === undefined) return undefined;
+      const fields = parseOsRelease(text, path);
+      cached = { path, stamp, fields };
+      return fields;
+    };
     return {
       async update(sink) {
         for (const path of candidates) {
-          const text = await readOptionalTextFile(path);
-          if (text === undefined) continue;
-          const fields = parseOsRelease(text, path);
+          const fields = await read(path);
+          if (fields === undefined) continue;
           const get = (key: string): string => fields.get(key) ?? '';
           sink.add(osInfoDesc, 1, INFO_FIELDS.map(get));
           const version = majorMinor(get('VERSION_ID'));

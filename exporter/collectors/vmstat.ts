@@ -5,6 +5,7 @@ import { readProcFile } from '../procfs/read.js';
 import { parseVmstat } from '../procfs/vmstat.js';
 import { regexpFlag } from '../../common/flags.js';
 import { collectorFlag, defineCollector } from '../types.js';
+import { NameMatcher } from '../name-match.js';
 import { DescriptorCache } from './described.js';
 
 const descriptors = new DescriptorCache('untyped', (field) => ({
@@ -23,7 +24,7 @@ export const vmstatCollector = defineCollector({
   },
   create: ({ paths, options }) => {
     const vmstatPath = procFilePath(paths, 'vmstat');
-    const { fields } = options;
+    const fields = new NameMatcher(options.fields);
     return {
       async update(sink) {
         for (const field of parseVmstat(readProcFile(vmstatPath))) {

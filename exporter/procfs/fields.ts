@@ -26,9 +26,14 @@ export function fieldsOf(line: string): string[] {
 const DECIMAL = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 const HEX = /^(0x)?[0-9a-fA-F]+$/;
 
-/** `where` names the file and line, e.g. `/proc/net/snmp line 4`. */
-export function decimal(token: string | undefined, where: string): number {
-  if (token === undefined || !DECIMAL.test(token)) throw new Error(`${where}: expected a number, got ${JSON.stringify(token ?? '')}`);
+/**
+ * `where` names the file and line, e.g. `/proc/net/snmp line 4`, and `field` the value in it: the
+ * message is put together only on an error (a scrape parses a few hundred values).
+ */
+export function decimal(token: string | undefined, where: string, field?: string): number {
+  if (token === undefined || !DECIMAL.test(token)) {
+    throw new Error(`${where}${field === undefined ? '' : `, ${field}`}: expected a number, got ${JSON.stringify(token ?? '')}`);
+  }
   return Number(token);
 }
 
@@ -55,7 +60,7 @@ export function parseLabelledLines(text: string, source: string): Map<string, La
     const [label, ...tokens] = fieldsOf(line.text);
     const where = `${source} line ${line.number}`;
     if (label === undefined || tokens.length === 0) throw new Error(`${where}: expected "label value …", got ${JSON.stringify(line.text)}`);
-    lines.set(label, { values: tokens.map((token) => decimal(token, `${where}, ${label}`)), where });
+    lines.set(label, { values: tokens.map((token) => decimal(token, where, label)), where });
   }
   return lines;
 }

@@ -21,7 +21,7 @@ export function parseNetstat(text: string, source = '/proc/net/netstat'): Protoc
     }
     if (names.length !== values.length) throw new Error(`${where}: ${values.length} values for ${names.length} names`);
     const counters = new Map<string, number>();
-    names.forEach((name, j) => counters.set(name, decimal(values[j], `${where}, ${name}`)));
+    names.forEach((name, j) => counters.set(name, decimal(values[j], where, name)));
     protocols.set(label.slice(0, -1), counters);
   }
   return protocols;
@@ -40,7 +40,7 @@ export function parseSnmp6(text: string, source = '/proc/net/snmp6'): ProtocolCo
       counters = new Map();
       protocols.set(protocol, counters);
     }
-    counters.set(key.slice(six + 1), decimal(value, `${source} line ${line.number}, ${key}`));
+    counters.set(key.slice(six + 1), decimal(value, `${source} line ${line.number}`, key));
   }
   return protocols;
 }

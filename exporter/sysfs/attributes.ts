@@ -53,7 +53,14 @@ export interface AttributeRequest {
   names?: readonly string[];
 }
 
-/** Reads every requested directory's attributes in one batch through `reader`. */
+/** How reading a named attribute that is not there as a regular file (or whose directory is not there) fails. */
+const ABSENT = new Set(['ENOENT', 'ENOTDIR', 'EISDIR']);
+
+/**
+ * Reads every requested directory's attributes in one batch through `reader`. Named attributes
+ * are read without listing their directory (a sysfs listing costs as much as the reads); one
+ * that is absent is left out, as a listing would have.
+ */
 export async function readAttributeSets(
   reader: SysfsReader,
   requests: readonly AttributeRequest[],
@@ -61,20 +68,21 @@ export async function readAttributeSets(
 ): Promise<AttributeSet[]> {
   const sets = requests.map(({ dir }) => new AttributeSet(dir));
   const paths: string[] = [];
-  const owners: [AttributeSet, string][] = [];
+  const owners: [AttributeSet, string, boolean][] = [];
   requests.forEach(({ dir, names }, i) => {
-    const wanted = names === undefined ? undefined : new Set(names);
-    for (const entry of listDirectory(dir)) {
-      if (!entry.isFile() || (wanted !== undefined && !wanted.has(entry.name))) continue;
-      paths.push(join(dir, entry.name));
-      owners.push([sets[i] as AttributeSet, entry.name]);
+    const set = sets[i] as AttributeSet;
+    const named = names !== undefined;
+    const files = names ?? listDirectory(dir).flatMap((entry) => (entry.isFile() ? [entry.name] : []));
+    for (const name of files) {
+      paths.push(join(dir, name));
+      owners.push([set, name, named]);
     }
   });
   const outcomes = await reader.readMany(paths, signal);
   outcomes.forEach((outcome, k) => {
-    const [set, name] = owners[k] as [AttributeSet, string];
-    if (outcome instanceof SysfsReadError) set.errors.push(outcome);
-    else set.values.set(name, outcome.trim());
+    const [set, name, named] = owners[k] as [AttributeSet, string, boolean];
+    if (!(outcome instanceof SysfsReadError)) set.values.set(name, outcome.trim());
+    else if (!named || !ABSENT.has(outcome.code)) set.errors.push(outcome);
   });
   return sets;
 }

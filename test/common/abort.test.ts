@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { test } from 'node:test';
-import { isTimeout, raceAbort, startDeadline, withTimeout } from '../../common/abort.js';
+import { abortRejection, isTimeout, raceAbort, startDeadline, withTimeout } from '../../common/abort.js';
 import { singleFlight } from '../../common/single-flight.js';
 
 test('raceAbort: the work wins when it settles first, and the abort when it comes first', async () => {
@@ -12,6 +13,24 @@ test('raceAbort: the work wins when it settles first, and the abort when it come
   controller.abort(new Error('gave up'));
   await assert.rejects(raced, /gave up/);
   await assert.rejects(raceAbort(never, controller.signal), /gave up/);
+});
+
+test('abortRejection: many waits raced against one signal share one listener, all rejected when it aborts, none left after dispose', async () => {
+  const controller = new AbortController();
+  const aborted = abortRejection(controller.signal);
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 1);
+  const never = new Promise<number>(() => undefined);
+  const races = [1, 2, 3].map(() => Promise.race([never, aborted.promise]));
+  assert.equal(await Promise.race([Promise.resolve(4), aborted.promise]), 4);
+  controller.abort(new Error('deadline'));
+  for (const race of races) await assert.rejects(race, /deadline/);
+  aborted.dispose();
+
+  const quiet = new AbortController();
+  const disposed = abortRejection(quiet.signal);
+  disposed.dispose();
+  assert.equal(getEventListeners(quiet.signal, 'abort').length, 0);
+  await assert.rejects(Promise.race([never, abortRejection(controller.signal).promise]), /deadline/, 'an already aborted signal rejects at once');
 });
 
 test('withTimeout: aborts with a TimeoutError after its time, or with the outer reason first', async () => {

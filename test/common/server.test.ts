@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { landingPageHtml } from '../../common/landing-page.js';
 import { silentLogger } from '../../common/logging.js';
@@ -31,4 +32,23 @@ test('landing page names the program and version, escapes, links', () => {
   assert.ok(html.includes('<p>Host &#38; more</p>'));
   assert.ok(html.includes('<a href="/metrics?a=1&#38;b=2">Metrics</a>'));
   assert.ok(html.includes('version 1.2.3'));
+});
+
+test('createServer: ajv is loaded only once a route has a schema, and that route still validates', async () => {
+  const loaded = (name: string) => Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes(`/node_modules/${name}/`));
+  const app = createServer({ logger: silentLogger() });
+  app.get('/plain', async () => 'ok');
+  await app.ready();
+  assert.equal((await app.inject({ url: '/plain' })).body, 'ok');
+  assert.equal(loaded('ajv'), false, 'no schema, no ajv');
+  await app.close();
+
+  const validating = createServer({ logger: silentLogger() });
+  const schema = { body: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } } };
+  validating.post('/n', { schema }, async (request) => (request.body as { n: number }).n * 2);
+  await validating.ready();
+  assert.equal(loaded('ajv'), true);
+  assert.equal((await validating.inject({ method: 'POST', url: '/n', payload: { n: 21 } })).body, '42');
+  assert.equal((await validating.inject({ method: 'POST', url: '/n', payload: { n: 'x' } })).statusCode, 400);
+  await validating.close();
 });

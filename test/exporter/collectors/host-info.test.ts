@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { machine } from 'node:os';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { machine, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { MetricFamilies, renderText } from '../../../common/metrics.js';
@@ -30,6 +31,25 @@ test('os: falls back to <rootfs>/usr/lib/os-release, and fails naming both files
   assert.equal(sampleValue(text, 'node_os_info', { pretty_name: 'Ubuntu 22.04.3 LTS', version_codename: 'jammy', variant: '' }), 1);
   const missing = createCollector(osCollector, { paths: { ...fixturePaths, rootfs: join(FIXTURES, 'textfile') } });
   await assert.rejects(scrape(missing), /no os-release file: tried .*textfile\/etc\/os-release and .*textfile\/usr\/lib\/os-release/);
+});
+
+test('os: parsed again only when os-release changes (node_exporter keys it on the modification time)', async () => {
+  const rootfs = await mkdtemp(join(tmpdir(), 'platypus-os-'));
+  try {
+    await mkdir(join(rootfs, 'etc'));
+    const file = join(rootfs, 'etc', 'os-release');
+    await writeFile(file, 'ID=debian\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\n');
+    const collector = createCollector(osCollector, { paths: { ...fixturePaths, rootfs } });
+    const version = async () => sampleValue(await scrape(collector), 'node_os_version', { id: 'debian', id_like: '', name: 'Debian GNU/Linux' });
+    assert.equal(await version(), 12);
+    assert.equal(await version(), 12);
+    await writeFile(file, 'ID=debian\nNAME="Debian GNU/Linux"\nVERSION_ID="13.1"\n');
+    assert.equal(await version(), 13.1);
+    await rm(file);
+    await assert.rejects(scrape(collector), /no os-release file/);
+  } finally {
+    await rm(rootfs, { recursive: true, force: true });
+  }
 });
 
 test('time: clock, zone offset and the clocksources from sysfs', async () => {

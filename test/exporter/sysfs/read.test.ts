@@ -93,7 +93,7 @@ test('many files spread over batches come back in order; an aborted signal rejec
   const dir = await tree(t);
   const reader = new ThreadedSysfsReader({ threads: 2 });
   t.after(() => reader.close());
-  const paths = Array.from({ length: 300 }, (_, i) => join(dir, i % 2 === 0 ? 'name' : 'temp1_input'));
+  const paths = Array.from({ length: 1_200 }, (_, i) => join(dir, i % 2 === 0 ? 'name' : 'temp1_input'));
   const outcomes = await reader.readMany(paths);
   assert.deepEqual(outcomes, paths.map((_, i) => (i % 2 === 0 ? 'coretemp\n' : '42000\n')));
   assert.deepEqual(await reader.readMany([]), []);
