@@ -135,6 +135,7 @@ export async function runCli(options: CliRunOptions): Promise<CliRunResult> {
     const scrapeNow = async (): Promise<Scrape> => {
       const next = await scrape(`${base}/metrics`, child.pid!, options.serverPid);
       scrapes.push(next);
+      process.stderr.write(`  ${sinceStart().toFixed(0)} s: ${next.succeeded + next.failed} checks (${next.failed} failed), ${next.queued} queued, skew p99 ${next.skewP99Seconds.toFixed(3)} s, RSS peak ${peakRssMiB(child.pid!).toFixed(0)} MiB, scrape ${next.renderMs.toFixed(0)} ms\n`);
       return next;
     };
     const sinceStart = (): number => (performance.now() - startedAt) / 1000;

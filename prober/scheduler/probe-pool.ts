@@ -5,6 +5,7 @@
  * with the fewest in flight; its families come back encoded (family-codec.ts). A worker that dies fails
  * its checks (as `internal`) and is replaced a second later (a worker that cannot start does not spin).
  * Workers log through the pool's logger (at its level), as the probes of the main thread do.
+ * `resize` adds workers at once; a worker it takes away gets no new checks and ends when its last one has.
  */
 import type { Worker } from 'node:worker_threads';
 import type { Level } from 'pino';
@@ -93,6 +94,9 @@ const WORKER_SCRIPT = new URL('./probe-worker.js', import.meta.url);
 
 export class ProbeWorkerPool {
   private readonly threads: ProbeThread[] = [];
+  /** Taken away by resize(): no new checks, ended once their checks in flight are. */
+  private readonly retiring = new Set<ProbeThread>();
+  private wanted: number;
   private readonly decoder = new FamilyDecoder();
   private readonly logger: Logger;
   private modules: ReadonlyMap<string, Module>;
@@ -105,7 +109,21 @@ export class ProbeWorkerPool {
     this.logger = logger ?? silentLogger();
     this.modules = modules;
     this.policy = policy;
+    this.wanted = size;
     for (let i = 0; i < size; i++) this.threads.push(this.spawn());
+  }
+
+  /** Workers wanted (those taking checks, and those being replaced after a crash). */
+  get size(): number {
+    return this.wanted;
+  }
+
+  /** Runs `size` workers from now on (0: none; probe() then refuses checks). */
+  resize(size: number): void {
+    if (!Number.isInteger(size) || size < 0) throw new Error(`a probe worker pool cannot have ${size} workers`);
+    this.wanted = size;
+    while (this.threads.length < size) this.threads.push(this.spawn());
+    while (this.threads.length > size) this.retire(this.threads.pop()!);
   }
 
   /** Checks in flight on each worker. */
@@ -135,7 +153,7 @@ export class ProbeWorkerPool {
   /** Stops every worker; checks still in flight fail. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.threads.map((thread) => thread.worker.terminate()));
+    await Promise.all([...this.threads, ...this.retiring].map((thread) => thread.worker.terminate()));
   }
 
   private forwardAbort({ signal }: ProbeRequest, thread: ProbeThread, id: number): void {
@@ -144,6 +162,11 @@ export class ProbeWorkerPool {
     };
     if (signal.aborted) abort();
     else signal.addEventListener('abort', abort, { once: true });
+  }
+
+  private retire(thread: ProbeThread): void {
+    this.retiring.add(thread);
+    if (thread.pending.size === 0) void thread.worker.terminate();
   }
 
   private post(thread: ProbeThread, message: ToWorker): void {
@@ -169,6 +192,7 @@ export class ProbeWorkerPool {
     const pending = thread.pending.get(reply.id);
     if (pending === undefined) return;
     thread.pending.delete(reply.id);
+    if (thread.pending.size === 0 && this.retiring.has(thread)) void thread.worker.terminate();
     if ('error' in reply) {
       pending.reject(new Error(reply.error));
       return;
@@ -180,12 +204,13 @@ export class ProbeWorkerPool {
     const error = new Error(`probe worker exited with code ${code}`);
     for (const pending of thread.pending.values()) pending.reject(error);
     thread.pending.clear();
+    if (this.retiring.delete(thread)) return;
     const index = this.threads.indexOf(thread);
     if (index !== -1) this.threads.splice(index, 1);
     if (this.closed) return;
     this.logger.error({ code }, 'probe worker exited; starting a new one');
     setTimeout(() => {
-      if (!this.closed) this.threads.push(this.spawn());
+      if (!this.closed && this.threads.length < this.wanted) this.threads.push(this.spawn());
     }, RESPAWN_DELAY_MS).unref();
   }
 }
