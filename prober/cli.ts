@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1 --heap-growing-percent=50
 /** `platypus-prober`: blackbox_exporter's command line, serving /probe and the prober's own metrics. */
 import {
   booleanFlag,

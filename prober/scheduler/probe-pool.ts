@@ -29,6 +29,11 @@ export type ProbeReply =
   | { id: number; success: boolean; durationSeconds: number; failureReason?: string; families: EncodedFamilies }
   | { id: number; error: string };
 
+/** Sent once by a worker when its modules are loaded and it takes checks. */
+export interface WorkerReady {
+  type: 'ready';
+}
+
 /** One log line of a worker, without its time: the main thread's logger writes it. */
 export interface WorkerLog {
   type: 'log';
@@ -68,6 +73,7 @@ interface Pending {
 
 class ProbeThread {
   readonly pending = new Map<number, Pending>();
+  ready = false;
   constructor(readonly worker: Worker) {}
 }
 
@@ -126,6 +132,11 @@ export class ProbeWorkerPool {
     while (this.threads.length > size) this.retire(this.threads.pop()!);
   }
 
+  /** Workers that have started and taken their modules: while there are none, checks are better run elsewhere. */
+  get readyWorkers(): number {
+    return this.threads.filter((thread) => thread.ready).length;
+  }
+
   /** Checks in flight on each worker. */
   inFlight(): number[] {
     return this.threads.map((thread) => thread.pending.size);
@@ -141,7 +152,8 @@ export class ProbeWorkerPool {
   readonly probe: CheckProbe = (request) => {
     if (this.closed) return Promise.reject(new Error('the probe worker pool is closed'));
     if (this.threads.length === 0) return Promise.reject(new Error('no probe worker is running (restarting)'));
-    const thread = this.threads.reduce((best, each) => (each.pending.size < best.pending.size ? each : best));
+    const ready = this.threads.filter((each) => each.ready);
+    const thread = (ready.length > 0 ? ready : this.threads).reduce((best, each) => (each.pending.size < best.pending.size ? each : best));
     const id = this.nextId++;
     return new Promise<ProbeOutcome>((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
@@ -179,9 +191,10 @@ export class ProbeWorkerPool {
     this.post(thread, { type: 'log-level', level: this.logger.level });
     this.post(thread, { type: 'policy', policy: this.policy });
     this.post(thread, { type: 'modules', modules: encodeModules(this.modules) });
-    thread.worker.on('message', (message: ProbeReply | WorkerLog) => {
-      if ('type' in message) this.logger[message.level](withRevivedError(message.fields), message.msg);
-      else this.settle(thread, message);
+    thread.worker.on('message', (message: ProbeReply | WorkerLog | WorkerReady) => {
+      if (!('type' in message)) this.settle(thread, message);
+      else if (message.type === 'ready') thread.ready = true;
+      else this.logger[message.level](withRevivedError(message.fields), message.msg);
     });
     thread.worker.on('error', (error) => this.logger.error({ err: error }, 'probe worker failed'));
     thread.worker.on('exit', (code) => this.replace(thread, code));

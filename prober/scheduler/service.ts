@@ -80,7 +80,7 @@ export class SchedulerService {
     this.silences = silences;
     const inThread = configuredProbe(options.config, options.logger, createTargetPolicy(options.policy));
     this.scheduler = new Scheduler({
-      probe: options.probe ?? ((request) => (this.pool !== undefined && this.pool.size > 0 ? this.pool.probe : inThread)(request)),
+      probe: options.probe ?? ((request) => (this.pool !== undefined && this.pool.readyWorkers > 0 ? this.pool.probe : inThread)(request)),
       logger: options.logger?.child({ component: 'scheduler' }),
       location: options.location,
       shard: options.shard,

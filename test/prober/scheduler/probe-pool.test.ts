@@ -156,9 +156,11 @@ test('resize adds workers at once, and a worker taken away finishes its checks i
   server.always('/slow', { delayMs: 500 });
   const pool = new ProbeWorkerPool({ size: 1, modules: parseConfig(modulesYaml(200), 'blackbox.yml').modules });
   t.after(() => pool.close());
+  assert.equal(pool.readyWorkers, 0, 'a worker takes checks once it has started');
   pool.resize(2);
   assert.equal(pool.size, 2);
   assert.deepEqual(pool.inFlight(), [0, 0]);
+  await waitFor('both workers ready', () => pool.readyWorkers === 2);
   const request = { target: server.url('/slow'), module: 'web', timeoutSeconds: 2 };
   const inFlight = [pool.probe({ ...request, signal: new AbortController().signal }), pool.probe({ ...request, signal: new AbortController().signal })];
   assert.deepEqual(pool.inFlight(), [1, 1]);
