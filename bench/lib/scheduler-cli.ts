@@ -142,7 +142,10 @@ export async function runCli(options: CliRunOptions): Promise<CliRunResult> {
     const untilNextScrape = async (): Promise<void> => sleep(Math.max(0, scrapes.at(-1)!.at + SCRAPE_INTERVAL_SECONDS * 1000 - performance.now()));
     // Warm-up: the first checks of every target, then queued checks drained (or the bound reached).
     let last = await scrapeNow();
-    while (sinceStart() < options.warmUpSeconds || (last.queued > 0 && sinceStart() < options.warmUpSeconds + options.maxDrainSeconds)) {
+    // At least one scrape interval, so the window never holds the start's first checks.
+    const warmUp = Math.max(options.warmUpSeconds, SCRAPE_INTERVAL_SECONDS);
+    const startedBy = (scrape: Scrape): number => (scrape.at - startedAt) / 1000;
+    while (startedBy(last) < warmUp || (last.queued > 0 && startedBy(last) < warmUp + options.maxDrainSeconds)) {
       await untilNextScrape();
       last = await scrapeNow();
     }

@@ -8,8 +8,8 @@
 import type { FlagSpec } from '../../common/flags.js';
 
 /** Checks per second one thread takes (the main thread, or each worker). */
-export const CHECKS_PER_THREAD = 1500;
-export const MAX_PROBE_WORKERS = 64;
+const CHECKS_PER_THREAD = 1500;
+const MAX_PROBE_WORKERS = 64;
 
 export type ProbeWorkersSetting = number | 'auto';
 
