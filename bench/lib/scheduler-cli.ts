@@ -43,7 +43,7 @@ export interface CliRunOptions {
   cliFlags: readonly string[];
   targets: number;
   intervalSeconds: number;
-  /** Seconds measured after the warm-up (whole scrape intervals). */
+  /** Seconds measured after the warm-up (at least; the window ends with a scrape). */
   seconds: number;
   warmUpSeconds: number;
   maxDrainSeconds: number;
@@ -135,7 +135,7 @@ export async function runCli(options: CliRunOptions): Promise<CliRunResult> {
     const scrapeNow = async (): Promise<Scrape> => {
       const next = await scrape(`${base}/metrics`, child.pid!, options.serverPid);
       scrapes.push(next);
-      process.stderr.write(`  ${sinceStart().toFixed(0)} s: ${next.succeeded + next.failed} checks (${next.failed} failed), ${next.queued} queued, skew p99 ${next.skewP99Seconds.toFixed(3)} s, RSS peak ${peakRssMiB(child.pid!).toFixed(0)} MiB, scrape ${next.renderMs.toFixed(0)} ms\n`);
+      process.stderr.write(`  ${sinceStart().toFixed(0)} s: ${next.succeeded + next.failed} checks (${next.failed} failed), ${next.queued} queued, skew p99 ${next.skewP99Seconds.toFixed(3)} s, RSS peak ${peakRssMiB(child.pid!).toFixed(0)} MiB, scrape ${(next.bytes / 2 ** 20).toFixed(1)} MiB in ${next.renderMs.toFixed(0)} ms\n`);
       return next;
     };
     const sinceStart = (): number => (performance.now() - startedAt) / 1000;
@@ -150,11 +150,11 @@ export async function runCli(options: CliRunOptions): Promise<CliRunResult> {
       last = await scrapeNow();
     }
     const first = last;
-    const window = Math.max(1, Math.round(options.seconds / SCRAPE_INTERVAL_SECONDS));
-    for (let i = 0; i < window; i++) {
+    // By time, not by scrapes: a scrape of a large list may itself take longer than the scrape interval.
+    do {
       await untilNextScrape();
       last = await scrapeNow();
-    }
+    } while (last.at - first.at < options.seconds * 1000 - 1000);
     const measured = scrapes.slice(scrapes.indexOf(first) + 1);
     const wall = (last.at - first.at) / 1000;
     const checks = last.succeeded + last.failed - first.succeeded - first.failed;
