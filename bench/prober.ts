@@ -13,9 +13,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { compileEntry, launchFlags } from './lib/compile.js';
-import { cpuMs, peakRssMiB, rssMiB } from './lib/proc.js';
+import { cpuMs, peakRssMiB, rssMiB, waitUntilUp } from './lib/proc.js';
 import { markdownTable, writeSection } from './lib/report.js';
 import { ratio } from './lib/stats.js';
 
@@ -61,17 +60,6 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
     });
   });
-}
-
-async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
-    const response = await fetch(url).catch(() => undefined);
-    if (response?.ok === true) return;
-    await sleep(100);
-  }
-  throw new Error(`${url} did not come up`);
 }
 
 function startTarget(): Promise<{ child: ChildProcess; port: number }> {

@@ -9,6 +9,12 @@
  * Bench processes run the compiled JavaScript (as the shipped prober does; tsx alone adds ~25 MiB of RSS),
  * built once into node_modules/.cache/platypus-bench.
  *
+ * BENCH_MODE=cli measures the program instead, as a user runs it: the compiled `platypus-prober` with its
+ * shebang's flags and its defaults, a config whose scheduler checks a file_sd list (retries 0), nginx on
+ * 16 loopback ports as the targets, /metrics scraped every 15 s (bench/lib/scheduler-cli.ts). The
+ * interval is targets / BENCH_RATE rounded, at least 3 s (1,000 and 10,000 targets every 3 s, 50,000
+ * every 15 s); BENCH_SECONDS defaults to 60 there and BENCH_CLI_FLAGS adds flags to the CLI.
+ *
  * Environment: BENCH_SIZES=1000,10000 BENCH_SECONDS=20 BENCH_RATE=3333 (checks/s asked) or BENCH_INTERVAL=15 (seconds), BENCH_PROBES=probe,workers,minimal, BENCH_PROBE_WORKERS=2 and
  * BENCH_NODE_FLAGS for the bench processes instead of the prober's shebang flags (e.g. "--max-semi-space-size=4 --max-old-space-size=128").
  */
@@ -20,7 +26,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
-import { launchFlags } from './lib/compile.js';
+import { compileEntry, launchFlags } from './lib/compile.js';
+import { startNginx } from './lib/nginx.js';
+import { runCli, SCRAPE_INTERVAL_SECONDS } from './lib/scheduler-cli.js';
 import { benchSchedulerConfig, startTargetServers } from './lib/target-server.js';
 import { MetricFamilies } from '../common/metrics.js';
 import { defaultConfig } from '../prober/config.js';
@@ -106,6 +114,9 @@ const warmUpSeconds = (interval: number): number => Math.max(3, interval * 2);
  * drains only as fast as capacity exceeds demand; the measurement starts once it has (or at this bound).
  */
 const MAX_DRAIN_SECONDS = 90;
+
+/** The CLI's runs are bounded to ~3 minutes (another bench may share the machine): a list it cannot keep up with is measured undrained. */
+const CLI_MAX_DRAIN_SECONDS = 30;
 
 async function waitForDrain(scheduler: Scheduler): Promise<void> {
   const deadline = performance.now() + MAX_DRAIN_SECONDS * 1000;
@@ -216,10 +227,34 @@ async function runWorker(targets: number, kind: ProbeKind, seconds: number): Pro
   }
 }
 
+/** The shipped CLI's figures, one row per list size. */
+async function mainCli(sizes: number[]): Promise<void> {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 60);
+  const cliFlags = (process.env.BENCH_CLI_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
+  const cli = compileEntry(root, join(root, 'prober/cli.ts'), join(root, '.cache/platypus-bench-prober-cli'), [join(root, 'prober/scheduler/probe-worker.ts')]);
+  const nodeFlags = launchFlags(cli);
+  console.log(`scheduler bench, the CLI: node ${process.version} ${nodeFlags.join(' ')} platypus-prober ${cliFlags.join(' ')}; nginx on ${TARGET_PORTS} loopback ports; /metrics scraped every ${SCRAPE_INTERVAL_SECONDS} s; ${seconds} s measured after the warm-up; ${new Date().toISOString()}`);
+  console.log('| targets | interval | warm-up | checks/s (asked) | failed | skew p99 | skipped slots | prober CPU | CPU-ms/check | nginx CPU | peak RSS | /metrics (gzip) | scrape time | load avg |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const targets of sizes) {
+    const interval = FIXED_INTERVAL ?? Math.max(3, Math.round(targets / DEMAND_PER_SECOND));
+    const server = await startNginx(TARGET_PORTS);
+    try {
+      const r = await runCli({ cli, nodeFlags, cliFlags, targets, intervalSeconds: interval, seconds, warmUpSeconds: warmUpSeconds(interval), maxDrainSeconds: CLI_MAX_DRAIN_SECONDS, ports: server.ports, serverPid: server.pid });
+      console.log(
+        `| ${fmt(targets)} | ${fmt(interval)} s | ${fmt(r.warmUpSeconds)} s | ${fmt(r.checksPerSecond)} (${fmt(r.expectedPerSecond)}) | ${fmt(r.failedChecks)} | ${fmt(r.skewP99Ms)} ms | ${fmt(r.skippedSlots)} | ${fmt(r.cpuPercent)} % | ${fmt(r.cpuMsPerCheck, 3)} | ${fmt(r.serverCpuPercent)} % | ${fmt(r.peakRssMiB)} MiB | ${fmt(r.metricsMiB, 1)} (${fmt(r.metricsGzipMiB, 1)}) MiB | ${fmt(r.renderMs)} ms | ${fmt(r.load, 2)} |`,
+      );
+    } finally {
+      server.stop();
+    }
+  }
+}
+
 const fmt = (value: number, digits = 0): string => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main(): Promise<void> {
   const sizes = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').map(Number);
+  if (process.env.BENCH_MODE === 'cli') return mainCli(sizes);
   const seconds = Number(process.env.BENCH_SECONDS ?? 20);
   const kinds = (process.env.BENCH_PROBES ?? 'probe,workers,minimal').split(',') as ProbeKind[];
   compileWorker();

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1 --heap-growing-percent=50
 /** `platypus-prober`: blackbox_exporter's command line, serving /probe and the prober's own metrics. */
 import {
   booleanFlag,
@@ -21,6 +21,7 @@ import { DEFAULT_MAX_CONCURRENT_PROBES } from './server/plugin.js';
 import { createTargetPolicy, DEFAULT_DENIED_HOSTS, DEFAULT_DENIED_NETWORKS, type TargetPolicyOptions } from './net/policy.js';
 import { DEFAULT_TIMEOUT_OFFSET_SECONDS } from './probe.js';
 import { PROTOCOL_TITLES } from './protocols.js';
+import { probeWorkersFlag } from './scheduler/auto-workers.js';
 import { SchedulerService } from './scheduler/service.js';
 import { parseShard, type Shard } from './scheduler/shard.js';
 import { baseUrl } from '../common/http-read.js';
@@ -58,7 +59,7 @@ const flags = {
   'probe.allow-host': repeatableStringFlag('Probe this host name (example.com, *.example.com) whatever it resolves to, unless denied (repeatable).', '<host>'),
   'probe.deny-cidr': repeatableStringFlag(`Never probe addresses in this network (repeatable; added to ${DEFAULT_DENIED_NETWORKS.join(', ')}).`, '<cidr>'),
   'probe.deny-host': repeatableStringFlag(`Never probe this host name (repeatable; added to ${DEFAULT_DENIED_HOSTS.join(', ')}).`, '<host>'),
-  'scheduler.probe-workers': integerFlag("Worker threads that run the scheduler's probes (0: the main thread runs them); one per spare core past ~2,000 checks/s.", 0, { min: 0, max: 64 }),
+  'scheduler.probe-workers': probeWorkersFlag,
   'scheduler.probe-details': booleanFlag(
     "Export every family of each target's latest probe on /metrics (phases, status code, TLS, ...); --no-scheduler.probe-details keeps probe_success, probe_duration_seconds, probe_failure_info and probe_ssl_earliest_cert_expiry.",
     true,

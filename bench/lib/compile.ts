@@ -3,11 +3,14 @@ import { spawnSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { shebangNodeFlags } from '../../common/node-flags.js';
 
-/** Returns the compiled `.js` path under `outDir` (node_modules/.cache/…, so packages still resolve). */
-export function compileEntry(root: string, entry: string, outDir: string): string {
+/**
+ * Returns the compiled `.js` path under `outDir` (node_modules/.cache/…, so packages still resolve).
+ * `alsoCompile`: modules started by URL rather than imported (worker scripts).
+ */
+export function compileEntry(root: string, entry: string, outDir: string, alsoCompile: readonly string[] = []): string {
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
   const options = ['--outDir', outDir, '--rootDir', root, '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--types', 'node', '--strict'];
-  const result = spawnSync(process.execPath, [tsc, ...options, entry], { cwd: root, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [tsc, ...options, entry, ...alsoCompile], { cwd: root, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`compiling ${entry} failed:\n${result.stdout}${result.stderr}`);
   return join(outDir, relative(root, entry)).replace(/\.ts$/, '.js');
 }

@@ -1,5 +1,7 @@
 /** What the kernel says about a process: CPU time and memory, from /proc (Linux only). */
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
@@ -30,4 +32,22 @@ export function peakRssMiB(pid: number): number {
 /** Resident memory that is the process's own (heap, stacks), in MiB: RSS without the file-backed pages of its executable and libraries. */
 export function anonymousRssMiB(pid: number): number {
   return statusKiB(pid, 'RssAnon') / 1024;
+}
+
+/** CPU time of `pid` and its child processes (e.g. nginx's master and workers), in milliseconds. */
+export function treeCpuMs(pid: number): number {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter((id) => id !== '');
+  return cpuMs(pid) + children.reduce((sum, child) => sum + treeCpuMs(Number(child)), 0);
+}
+
+/** Waits until `url` answers 2xx (20 s at most), failing at once if `child` exits. */
+export async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
+    const response = await fetch(url).catch(() => undefined);
+    if (response?.ok === true) return;
+    await sleep(100);
+  }
+  throw new Error(`${url} did not come up`);
 }

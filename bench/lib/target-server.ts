@@ -34,6 +34,11 @@ export async function startTargetServers(count: number): Promise<TargetServers> 
   }
 }
 
+/** `count` distinct URLs spread over `ports` on 127.0.0.1. */
+export function benchTargets(count: number, ports: readonly number[]): string[] {
+  return Array.from({ length: count }, (_, i) => `http://127.0.0.1:${ports[i % ports.length]!}/t/${i}`);
+}
+
 /** One scheduler group of `targets` http_2xx checks every `interval` seconds, spread over `ports`, no retries. */
 export function benchSchedulerConfig(targets: number, interval: number, ports: readonly number[], maxConcurrentChecks: number): SchedulerConfig {
   return {
@@ -48,7 +53,7 @@ export function benchSchedulerConfig(targets: number, interval: number, ports: r
         retries: 0,
         retry_interval: 1,
         labels: { env: 'bench' },
-        targets: Array.from({ length: targets }, (_, i) => `http://127.0.0.1:${ports[i % ports.length]!}/t/${i}`),
+        targets: benchTargets(targets, ports),
         file_sd: [],
       },
     ],

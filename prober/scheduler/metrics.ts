@@ -59,6 +59,11 @@ const SCHEDULER_SKIPPED = describeMetric(
   'Check slots skipped because the previous check of the same target had not finished.',
   'counter',
 );
+const SCHEDULER_START_DELAY = describeMetric(
+  'probe_scheduler_check_start_delay_seconds',
+  "Delay between a check's slot and the start of its first attempt (start skew): quantiles over the last 4096 slotted checks.",
+  'summary',
+);
 
 const STATES: readonly Exclude<TargetStatus, 'unknown'>[] = ['up', 'down', 'pending'];
 const OWN_FAMILIES = [CHECKS_TOTAL.name, CHECK_DURATION.name, TARGET_STATE.name, STATE_SINCE.name];
@@ -69,6 +74,7 @@ export interface SchedulerCounts {
   inFlight: number;
   queued: number;
   skipped: number;
+  startDelay: { p50: number; p99: number; sum: number; count: number };
 }
 
 function header(desc: MetricDesc, format: ExpositionFormat): string {
@@ -166,6 +172,8 @@ export function* schedulerMetricChunks(
   }
   const selfLabels = location === undefined ? '' : constLabelText({ location });
   const self = (desc: MetricDesc, value: number, labelValues: string[] = []): MetricFamily => ({ desc, samples: [{ labelValues, value }] });
+  const { p50, p99, sum, count } = counts.startDelay;
+  const startDelay: MetricFamily = { desc: SCHEDULER_START_DELAY, samples: [{ labelValues: [], value: count, summary: { quantiles: [0.5, 0.99], values: [p50, p99], sum, count } }] };
   const selfFamilies = [
     self(SCHEDULER_SHARD_INFO, 1, [String(shard.index), String(shard.count)]),
     self(SCHEDULER_TARGETS, counts.targets),
@@ -173,6 +181,7 @@ export function* schedulerMetricChunks(
     self(SCHEDULER_IN_FLIGHT, counts.inFlight),
     self(SCHEDULER_QUEUED, counts.queued),
     self(SCHEDULER_SKIPPED, counts.skipped),
+    startDelay,
   ];
   yield format === 'text' ? renderText(selfFamilies, selfLabels) : renderOpenMetrics(selfFamilies, selfLabels);
 }

@@ -5,6 +5,7 @@
  * with the fewest in flight; its families come back encoded (family-codec.ts). A worker that dies fails
  * its checks (as `internal`) and is replaced a second later (a worker that cannot start does not spin).
  * Workers log through the pool's logger (at its level), as the probes of the main thread do.
+ * `resize` adds workers at once; a worker it takes away gets no new checks and ends when its last one has.
  */
 import type { Worker } from 'node:worker_threads';
 import type { Level } from 'pino';
@@ -27,6 +28,11 @@ export type ToWorker =
 export type ProbeReply =
   | { id: number; success: boolean; durationSeconds: number; failureReason?: string; families: EncodedFamilies }
   | { id: number; error: string };
+
+/** Sent once by a worker when its modules are loaded and it takes checks. */
+export interface WorkerReady {
+  type: 'ready';
+}
 
 /** One log line of a worker, without its time: the main thread's logger writes it. */
 export interface WorkerLog {
@@ -67,6 +73,7 @@ interface Pending {
 
 class ProbeThread {
   readonly pending = new Map<number, Pending>();
+  ready = false;
   constructor(readonly worker: Worker) {}
 }
 
@@ -93,6 +100,9 @@ const WORKER_SCRIPT = new URL('./probe-worker.js', import.meta.url);
 
 export class ProbeWorkerPool {
   private readonly threads: ProbeThread[] = [];
+  /** Taken away by resize(): no new checks, ended once their checks in flight are. */
+  private readonly retiring = new Set<ProbeThread>();
+  private wanted: number;
   private readonly decoder = new FamilyDecoder();
   private readonly logger: Logger;
   private modules: ReadonlyMap<string, Module>;
@@ -105,7 +115,26 @@ export class ProbeWorkerPool {
     this.logger = logger ?? silentLogger();
     this.modules = modules;
     this.policy = policy;
+    this.wanted = size;
     for (let i = 0; i < size; i++) this.threads.push(this.spawn());
+  }
+
+  /** Workers wanted (those taking checks, and those being replaced after a crash). */
+  get size(): number {
+    return this.wanted;
+  }
+
+  /** Runs `size` workers from now on (0: none; probe() then refuses checks). */
+  resize(size: number): void {
+    if (!Number.isInteger(size) || size < 0) throw new Error(`a probe worker pool cannot have ${size} workers`);
+    this.wanted = size;
+    while (this.threads.length < size) this.threads.push(this.spawn());
+    while (this.threads.length > size) this.retire(this.threads.pop()!);
+  }
+
+  /** Workers that have started and taken their modules: while there are none, checks are better run elsewhere. */
+  get readyWorkers(): number {
+    return this.threads.filter((thread) => thread.ready).length;
   }
 
   /** Checks in flight on each worker. */
@@ -123,7 +152,8 @@ export class ProbeWorkerPool {
   readonly probe: CheckProbe = (request) => {
     if (this.closed) return Promise.reject(new Error('the probe worker pool is closed'));
     if (this.threads.length === 0) return Promise.reject(new Error('no probe worker is running (restarting)'));
-    const thread = this.threads.reduce((best, each) => (each.pending.size < best.pending.size ? each : best));
+    const ready = this.threads.filter((each) => each.ready);
+    const thread = (ready.length > 0 ? ready : this.threads).reduce((best, each) => (each.pending.size < best.pending.size ? each : best));
     const id = this.nextId++;
     return new Promise<ProbeOutcome>((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
@@ -135,7 +165,7 @@ export class ProbeWorkerPool {
   /** Stops every worker; checks still in flight fail. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.threads.map((thread) => thread.worker.terminate()));
+    await Promise.all([...this.threads, ...this.retiring].map((thread) => thread.worker.terminate()));
   }
 
   private forwardAbort({ signal }: ProbeRequest, thread: ProbeThread, id: number): void {
@@ -144,6 +174,11 @@ export class ProbeWorkerPool {
     };
     if (signal.aborted) abort();
     else signal.addEventListener('abort', abort, { once: true });
+  }
+
+  private retire(thread: ProbeThread): void {
+    this.retiring.add(thread);
+    if (thread.pending.size === 0) void thread.worker.terminate();
   }
 
   private post(thread: ProbeThread, message: ToWorker): void {
@@ -156,9 +191,10 @@ export class ProbeWorkerPool {
     this.post(thread, { type: 'log-level', level: this.logger.level });
     this.post(thread, { type: 'policy', policy: this.policy });
     this.post(thread, { type: 'modules', modules: encodeModules(this.modules) });
-    thread.worker.on('message', (message: ProbeReply | WorkerLog) => {
-      if ('type' in message) this.logger[message.level](withRevivedError(message.fields), message.msg);
-      else this.settle(thread, message);
+    thread.worker.on('message', (message: ProbeReply | WorkerLog | WorkerReady) => {
+      if (!('type' in message)) this.settle(thread, message);
+      else if (message.type === 'ready') thread.ready = true;
+      else this.logger[message.level](withRevivedError(message.fields), message.msg);
     });
     thread.worker.on('error', (error) => this.logger.error({ err: error }, 'probe worker failed'));
     thread.worker.on('exit', (code) => this.replace(thread, code));
@@ -169,6 +205,7 @@ export class ProbeWorkerPool {
     const pending = thread.pending.get(reply.id);
     if (pending === undefined) return;
     thread.pending.delete(reply.id);
+    if (thread.pending.size === 0 && this.retiring.has(thread)) void thread.worker.terminate();
     if ('error' in reply) {
       pending.reject(new Error(reply.error));
       return;
@@ -180,12 +217,13 @@ export class ProbeWorkerPool {
     const error = new Error(`probe worker exited with code ${code}`);
     for (const pending of thread.pending.values()) pending.reject(error);
     thread.pending.clear();
+    if (this.retiring.delete(thread)) return;
     const index = this.threads.indexOf(thread);
     if (index !== -1) this.threads.splice(index, 1);
     if (this.closed) return;
     this.logger.error({ code }, 'probe worker exited; starting a new one');
     setTimeout(() => {
-      if (!this.closed) this.threads.push(this.spawn());
+      if (!this.closed && this.threads.length < this.wanted) this.threads.push(this.spawn());
     }, RESPAWN_DELAY_MS).unref();
   }
 }

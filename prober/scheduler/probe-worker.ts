@@ -13,7 +13,7 @@ import { createTargetPolicy } from '../net/policy.js';
 import { FamilyEncoder } from './family-codec.js';
 import { decodeModules } from './module-transfer.js';
 import { configuredProbe } from './probe-adapter.js';
-import type { ProbeReply, ToWorker, WorkerLog } from './probe-pool.js';
+import type { ProbeReply, ToWorker, WorkerLog, WorkerReady } from './probe-pool.js';
 
 const port = parentPort;
 if (port === null) throw new Error('probe-worker.js runs as a worker thread of the scheduler');
@@ -67,3 +67,6 @@ port.on('message', (message: ToWorker) => {
       break;
   }
 });
+
+// The pool sends checks here only from now on: until then the main thread runs them (a check queued to a starting thread could time out).
+port.postMessage({ type: 'ready' } satisfies WorkerReady);

@@ -77,8 +77,11 @@ export interface SchedulerStats {
   queued: number;
   skipped: number;
   checksCompleted: number;
-  /** Delay between a check's slot and its first attempt's start, over the last 4096 slotted checks, in seconds. */
-  startDelay: { p50: number; p99: number; samples: number };
+  /**
+   * Delay between a check's slot and its first attempt's start, in seconds: quantiles over the last
+   * 4096 slotted checks (`samples` of them), sum and count over all since start.
+   */
+  startDelay: { p50: number; p99: number; samples: number; sum: number; count: number };
 }
 
 /** How long an aborted probe gets to hand back its own (failed) result before it is abandoned. */
@@ -107,6 +110,7 @@ export class Scheduler {
   private checksCompleted = 0;
   private readonly delays = new Float64Array(DELAY_SAMPLES);
   private delayCount = 0;
+  private delaySum = 0;
   /** Bumped on every change a reader can see; lets the status API cache its answer. */
   version = 0;
 
@@ -176,7 +180,7 @@ export class Scheduler {
       queued: this.waiting.length - this.waitingHead,
       skipped: this.skipped,
       checksCompleted: this.checksCompleted,
-      startDelay: { p50: quantile(0.5), p99: quantile(0.99), samples: count },
+      startDelay: { p50: quantile(0.5), p99: quantile(0.99), samples: count, sum: this.delaySum, count: this.delayCount },
     };
   }
 
@@ -400,7 +404,9 @@ export class Scheduler {
   }
 
   private recordDelay(ms: number): void {
-    this.delays[this.delayCount % DELAY_SAMPLES] = Math.max(0, ms) / 1000;
+    const seconds = Math.max(0, ms) / 1000;
+    this.delays[this.delayCount % DELAY_SAMPLES] = seconds;
+    this.delaySum += seconds;
     this.delayCount++;
   }
 }

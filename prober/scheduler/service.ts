@@ -3,12 +3,14 @@
  * `scheduler:` section appears, emptied when it goes) and gives the prober's /metrics its series.
  */
 import type { FastifyInstance } from 'fastify';
+import { availableParallelism } from 'node:os';
 import type { Logger } from '../../common/logging.js';
 import type { Config } from '../config.js';
 import { createTargetPolicy, type TargetPolicyOptions } from '../net/policy.js';
 import type { ExpositionFormat } from './metrics.js';
 import { SilenceWatch } from '../../maintenance/watch.js';
 import { DEFAULT_SOURCE_TIMEOUT_MS, StatusPageSources } from '../server/status-page/sources.js';
+import { autoProbeWorkers, demandedChecksPerSecond, type ProbeWorkersSetting } from './auto-workers.js';
 import { schedulerPlugin } from './plugin.js';
 import { configuredProbe } from './probe-adapter.js';
 import { ProbeWorkerPool } from './probe-pool.js';
@@ -18,6 +20,8 @@ import { restoreStateFile, saveStateFile } from './state-file.js';
 
 /** How often the state file is written while running (and once more at stop). */
 const STATE_SAVE_INTERVAL_MS = 60_000;
+/** How often `auto` workers follow a list that changed without a reload (file_sd files). */
+const RESIZE_INTERVAL_MS = 30_000;
 
 export interface SchedulerServiceOptions {
   /** The config in force; asked on every check for the modules. */
@@ -29,8 +33,13 @@ export interface SchedulerServiceOptions {
   logger?: Logger;
   /** Defaults to the prober's own probe(). */
   probe?: CheckProbe;
-  /** Runs the prober's probe() on this many worker threads instead of the main one (0: none). */
-  probeWorkers?: number;
+  /**
+   * Runs the prober's probe() on this many worker threads instead of the main one (0: none; the
+   * default), or `auto`: as many as the list's checks/s ask for on this machine's cores (auto-workers.ts).
+   */
+  probeWorkers?: ProbeWorkersSetting;
+  /** Cores `auto` counts with; default: os.availableParallelism(). */
+  cores?: number;
   /** The target policy of every probe (the `--probe.*` flags, as /probe has them); default: createTargetPolicy()'s. */
   policy?: TargetPolicyOptions;
   /** The status page and its API without basic auth; /probe, /config and /metrics keep it. */
@@ -59,8 +68,10 @@ export class SchedulerService {
   private started = false;
   private scheduling = false;
   private saveTimer: NodeJS.Timeout | undefined;
+  private resizeTimer: NodeJS.Timeout | undefined;
   /** The silences in force, polled while the scheduler runs, when Alertmanagers are configured. */
   private readonly silences: SilenceWatch | undefined;
+  private modules: Config['modules'] | undefined;
 
   constructor(readonly options: SchedulerServiceOptions) {
     const alertmanagers = options.statusPageAlertmanagers ?? [];
@@ -69,7 +80,7 @@ export class SchedulerService {
     this.silences = silences;
     const inThread = configuredProbe(options.config, options.logger, createTargetPolicy(options.policy));
     this.scheduler = new Scheduler({
-      probe: options.probe ?? ((request) => (this.pool?.probe ?? inThread)(request)),
+      probe: options.probe ?? ((request) => (this.pool !== undefined && this.pool.readyWorkers > 0 ? this.pool.probe : inThread)(request)),
       logger: options.logger?.child({ component: 'scheduler' }),
       location: options.location,
       shard: options.shard,
@@ -83,20 +94,24 @@ export class SchedulerService {
     return this.scheduling;
   }
 
+  /** Probe workers running now (0: probes run on the main thread). */
+  get probeWorkers(): number {
+    return this.pool?.size ?? 0;
+  }
+
   /** Starts, reloads or empties the scheduler to match `config.scheduler`. */
   async apply(config: Config): Promise<void> {
     const section = config.scheduler;
-    const workers = this.options.probeWorkers ?? 0;
-    if (this.pool !== undefined) {
-      this.pool.setModules(config.modules);
-    } else if (section !== undefined && this.options.probe === undefined && workers > 0) {
-      this.pool = new ProbeWorkerPool({ size: workers, modules: config.modules, policy: this.options.policy, logger: this.options.logger });
-    }
+    this.modules = config.modules;
+    this.pool?.setModules(config.modules);
     if (section === undefined) {
       this.scheduling = false;
       if (this.started) await this.scheduler.reload({ max_concurrent_checks: 1, file_sd_refresh_interval: 300, groups: [] });
+      if (this.options.probeWorkers === 'auto') this.sizeWorkers();
       return;
     }
+    // Fixed workers start before the first checks; `auto` needs the list, so it follows them.
+    if (typeof this.options.probeWorkers === 'number') this.sizeWorkers();
     if (this.started) {
       await this.scheduler.reload(section);
     } else {
@@ -105,8 +120,26 @@ export class SchedulerService {
       await this.scheduler.start(section);
       this.started = true;
       await this.restoreState();
+      if (this.options.probeWorkers === 'auto') this.resizeTimer = setInterval(() => this.sizeWorkers(), RESIZE_INTERVAL_MS).unref();
     }
     this.scheduling = true;
+    if (this.options.probeWorkers === 'auto') this.sizeWorkers();
+  }
+
+  /** Starts, resizes or empties the worker pool to match the setting (for `auto`, the list in force). */
+  private sizeWorkers(): void {
+    if (this.options.probe !== undefined || this.modules === undefined) return;
+    const setting = this.options.probeWorkers ?? 0;
+    const wanted = setting === 'auto' ? autoProbeWorkers(demandedChecksPerSecond(this.scheduler.targets()), this.options.cores ?? availableParallelism()) : setting;
+    if (this.pool === undefined) {
+      if (wanted === 0) return;
+      this.pool = new ProbeWorkerPool({ size: wanted, modules: this.modules, policy: this.options.policy, logger: this.options.logger });
+    } else if (this.pool.size !== wanted) {
+      this.pool.resize(wanted);
+    } else {
+      return;
+    }
+    this.options.logger?.info({ workers: wanted }, 'probe workers');
   }
 
   /** The scheduler's series for /metrics; empty when no scheduler section was ever configured. */
@@ -121,6 +154,7 @@ export class SchedulerService {
 
   async stop(): Promise<void> {
     clearInterval(this.saveTimer);
+    clearInterval(this.resizeTimer);
     this.silences?.stop();
     await this.scheduler.stop();
     if (this.started) await this.saveState();

@@ -17,4 +17,8 @@ test("a program's shebang flags, none without `env -S node`, and the shipped CLI
   assert.deepEqual(shebangNodeFlags(program('c.js', 'console.log(0);')), []);
   const exporterFlags = shebangNodeFlags(new URL('../../exporter/cli.ts', import.meta.url).pathname);
   assert.ok(exporterFlags.some((flag) => flag.startsWith('--max-old-space-size=')), 'the exporter bounds its heap');
+  // The prober's live heap grows with its list, so it bounds the growth over it, not the size.
+  const proberFlags = shebangNodeFlags(new URL('../../prober/cli.ts', import.meta.url).pathname);
+  assert.ok(proberFlags.some((flag) => flag.startsWith('--heap-growing-percent=')), 'the prober bounds its heap growth');
+  assert.ok(!proberFlags.some((flag) => flag.startsWith('--max-old-space-size=')), 'a large list must not run out of heap');
 });

@@ -150,3 +150,26 @@ test('a worker that throws outside any probe logs it as fatal through the pool\'
   assert.match((fatal.err as { message: string }).message, /not iterable/);
   await waitFor('a new worker', () => pool.inFlight().length === 1, { timeoutMs: 5000 });
 });
+
+test('resize adds workers at once, and a worker taken away finishes its checks in flight before it ends', async (t) => {
+  const server = await startTargetServer(t);
+  server.always('/slow', { delayMs: 500 });
+  const pool = new ProbeWorkerPool({ size: 1, modules: parseConfig(modulesYaml(200), 'blackbox.yml').modules });
+  t.after(() => pool.close());
+  assert.equal(pool.readyWorkers, 0, 'a worker takes checks once it has started');
+  pool.resize(2);
+  assert.equal(pool.size, 2);
+  assert.deepEqual(pool.inFlight(), [0, 0]);
+  await waitFor('both workers ready', () => pool.readyWorkers === 2);
+  const request = { target: server.url('/slow'), module: 'web', timeoutSeconds: 2 };
+  const inFlight = [pool.probe({ ...request, signal: new AbortController().signal }), pool.probe({ ...request, signal: new AbortController().signal })];
+  assert.deepEqual(pool.inFlight(), [1, 1]);
+  pool.resize(1);
+  assert.deepEqual(pool.inFlight(), [1], 'the retired worker takes no new checks');
+  const outcomes = await Promise.all(inFlight);
+  assert.deepEqual(outcomes.map((outcome) => outcome.success), [true, true], 'both checks end as they would have');
+  pool.resize(0);
+  assert.equal(pool.size, 0);
+  await assert.rejects(pool.probe({ ...request, signal: new AbortController().signal }), /no probe worker is running/);
+  assert.throws(() => pool.resize(-1), /cannot have -1 workers/);
+});

@@ -256,6 +256,11 @@ test('checks of many targets spread over the interval by a stable phase', async 
   const delay = scheduler.stats().startDelay;
   assert.ok(delay.samples >= 40);
   assert.ok(delay.p99 < 2, `checks start within an interval of their slot (p99 ${delay.p99}s)`);
+  // The same skew on /metrics, as a summary.
+  const text = scheduler.renderMetrics();
+  assert.match(text, /# TYPE probe_scheduler_check_start_delay_seconds summary\n/);
+  assert.match(text, /^probe_scheduler_check_start_delay_seconds\{quantile="0\.99"\} [\d.e-]+$/m);
+  assert.ok(Number(/^probe_scheduler_check_start_delay_seconds_count (\d+)$/m.exec(text)?.[1]) >= 40);
   // The same labels give the same phase in a new scheduler (a restart keeps slots).
   const again = new Scheduler({ probe: configuredProbe(() => modules) });
   t.after(() => again.stop());

@@ -67,3 +67,16 @@ test("the prober's /metrics streams the scheduler's series in chunks and holds e
   assert.ok(body.includes(rendered), 'the scheduler part is renderMetrics() verbatim');
   assert.equal(parseExposition(body).get('probe_success')?.samples.length, targets.length);
 });
+
+test('probe workers: auto runs none for a small list, a number runs that many', async (t) => {
+  const server = await startTargetServer(t);
+  const config = parseConfig(modules + section([server.url('/a'), server.url('/b')]), 'blackbox.yml');
+  const auto = new SchedulerService({ config: () => config, probeWorkers: 'auto', cores: 8 });
+  const fixed = new SchedulerService({ config: () => config, probeWorkers: 1 });
+  t.after(() => Promise.all([auto.stop(), fixed.stop()]));
+  await auto.apply(config);
+  await fixed.apply(config);
+  assert.equal(auto.probeWorkers, 0, '10 checks/s: the main thread probes');
+  assert.equal(fixed.probeWorkers, 1);
+  await waitFor('both checked', () => [auto, fixed].every((service) => sampleValue(service.renderMetrics(), 'probe_success', { target: server.url('/b') }) === 1), { timeoutMs: 30_000 });
+});
