@@ -328,7 +328,8 @@ export class Scheduler {
       const probed = this.options
         .probe({ target: state.spec.target, module: group.module, timeoutSeconds: group.timeout, signal: controller.signal })
         .catch((error: unknown) => {
-          this.logger.error({ target: state.spec.target, module: group.module, err: error }, 'probe threw; counted as a failed attempt');
+          // At stop, probes still out in a worker pool that closes are cut off, not failing.
+          if (!this.stopped) this.logger.error({ target: state.spec.target, module: group.module, err: error }, 'probe threw; counted as a failed attempt');
           return failedOutcome('internal', (performance.now() - started) / 1000);
         });
       return await untilAbortedAndGrace(probed, controller.signal, started);

@@ -9,7 +9,7 @@ import type { TargetState } from '../../../prober/scheduler/state.js';
 import { parseExposition, sampleValue } from '../../helpers/exposition.js';
 import { freePort } from '../../helpers/ports.js';
 import { waitFor } from '../../helpers/wait.js';
-import { schedulerConfig, startTargetServer } from './helpers.js';
+import { capturedLogger, schedulerConfig, startTargetServer } from './helpers.js';
 
 const modules = defaultConfig();
 
@@ -266,4 +266,25 @@ test('checks of many targets spread over the interval by a stable phase', async 
   t.after(() => again.stop());
   await again.start(schedulerConfig(`scheduler:\n  groups:\n${group('g', targets, 'interval: 2s\ntimeout: 1s\nretries: 0')}`));
   assert.deepEqual([...again.targets()].map((state) => state.phase), phases);
+});
+
+test('a probe that throws is logged as an error, but not one cut off by the scheduler stopping', async (t) => {
+  const { logger, lines } = capturedLogger();
+  let stopping = false;
+  const cutOff: Array<() => void> = [];
+  // Throws at once while running; at stop, like a probe in a closing worker pool, it rejects only later.
+  const probe: SchedulerOptions['probe'] = () =>
+    stopping ? new Promise((_, reject) => cutOff.push(() => reject(new Error('probe worker exited with code 1')))) : Promise.reject(new Error('broken probe'));
+  const yaml = `scheduler:\n  groups:\n${group('g', ['http://127.0.0.1:9/a'], 'interval: 1s\ntimeout: 1s\nretries: 0')}`;
+  const scheduler = await startScheduler(t, yaml, { probe, logger });
+  await waitFor('the first failed check', () => stateOf(scheduler, 'http://127.0.0.1:9/a').checksFailed > 0);
+  const threw = () => lines().filter((line) => line.msg === 'probe threw; counted as a failed attempt');
+  assert.equal(threw().length, 1);
+  assert.equal((threw()[0]!.err as { message: string }).message, 'broken probe');
+  stopping = true;
+  await waitFor('a check in flight', () => stateOf(scheduler, 'http://127.0.0.1:9/a').busy, { timeoutMs: 5_000 });
+  await scheduler.stop();
+  for (const reject of cutOff) reject();
+  await sleep(10);
+  assert.equal(threw().length, 1);
 });
