@@ -25,7 +25,7 @@ const cli = compileEntry(root, join(root, 'prober/cli.ts'), join(root, '.cache/p
 const nodeFlags = launchFlags(cli);
 
 console.log(`the prober CLI (default flags) against Prometheus 2 + blackbox_exporter, nginx on ${TARGET_PORTS} loopback ports, ${seconds} s measured after warm-up; ${new Date().toISOString()}`);
-console.log('| targets | interval | asked/s | platypus-prober: checks/s | CPU-ms/check | peak RSS | Prometheus + blackbox: probes/s (scrapes/s) | CPU-ms/probe | RSS blackbox + Prometheus | rate ratio | RSS ratio | load |');
+console.log('| targets | interval | asked/s | platypus-prober: checks/s | CPU-ms/check | peak RSS | Prometheus + blackbox: successful probes/s (answered / scrapes per s) | CPU-ms/probe | RSS blackbox + Prometheus | rate ratio | RSS ratio | load |');
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const size of sizes) {
   for (const interval of intervals) {
@@ -35,7 +35,7 @@ for (const size of sizes) {
       const theirs = await runPrometheusBlackbox(benchTargets(size, server.ports), interval, seconds);
       const theirRss = theirs.blackboxRssMiB + theirs.prometheusRssMiB;
       console.log(
-        `| ${fmt(size)} | ${interval} s | ${fmt(size / interval)} | ${fmt(ours.checksPerSecond)} | ${fmt(ours.cpuMsPerCheck, 2)} | ${fmt(ours.peakRssMiB)} MiB | ${fmt(theirs.probesPerSecond)} (${fmt(theirs.scrapesPerSecond)}) | ${fmt(theirs.cpuMsPerProbe, 2)} | ${fmt(theirs.blackboxRssMiB)} + ${fmt(theirs.prometheusRssMiB)} MiB | ${fmt(ours.checksPerSecond / theirs.probesPerSecond, 1)}× | 1/${fmt(theirRss / ours.peakRssMiB, 1)} | ${fmt(loadavg()[0]!, 1)} |`,
+        `| ${fmt(size)} | ${interval} s | ${fmt(size / interval)} | ${fmt(ours.checksPerSecond)} | ${fmt(ours.cpuMsPerCheck, 2)} | ${fmt(ours.peakRssMiB)} MiB | ${fmt(theirs.probesPerSecond)} (${fmt(theirs.answeredPerSecond)} / ${fmt(theirs.scrapesPerSecond)}) | ${fmt(theirs.cpuMsPerProbe, 2)} | ${fmt(theirs.blackboxRssMiB)} + ${fmt(theirs.prometheusRssMiB)} MiB | ${fmt(ours.checksPerSecond / theirs.probesPerSecond, 1)}× | 1/${fmt(theirRss / ours.peakRssMiB, 1)} | ${fmt(loadavg()[0]!, 1)} |`,
       );
     } finally {
       server.stop();

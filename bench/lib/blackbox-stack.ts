@@ -17,6 +17,8 @@ export interface StackRun {
   seconds: number;
   /** Scrapes of `/probe` Prometheus made per second (each one is a probe asked of blackbox). */
   scrapesPerSecond: number;
+  /** Scrapes blackbox answered within the scrape timeout (its probe ended, by success or failure). */
+  answeredPerSecond: number;
   /** Probes that ended with `probe_success 1`, per second. */
   probesPerSecond: number;
   cpuMsPerProbe: number;
@@ -117,12 +119,14 @@ export async function runPrometheusBlackbox(urls: readonly string[], intervalSec
     await sleep(Math.min(intervalSeconds, 10) * 1000);
     const window = `[${Math.round(measured)}s] offset ${Math.ceil(Math.min(intervalSeconds, 10))}s`;
     const scrapes = await instantQuery(prometheusUrl, `sum(count_over_time(up{job="blackbox"}${window}))`);
+    const answered = await instantQuery(prometheusUrl, `sum(sum_over_time(up{job="blackbox"}${window}))`);
     const successes = await instantQuery(prometheusUrl, `sum(sum_over_time(probe_success{job="blackbox"}${window}))`);
     return {
       targets: urls.length,
       intervalSeconds,
       seconds: measured,
       scrapesPerSecond: scrapes / measured,
+      answeredPerSecond: answered / measured,
       probesPerSecond: successes / measured,
       cpuMsPerProbe: scrapes === 0 ? Number.NaN : cpu / scrapes,
       blackboxRssMiB: rss[0]!,
