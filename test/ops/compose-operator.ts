@@ -35,7 +35,7 @@ export async function operatorSetup(t: TestContext, composeFile: string) {
     tls: ca.issue({ commonName: smtpHost, dnsNames: [smtpHost], notAfter: new Date(Date.now() + 30 * 86_400_000) }),
     password: SMTP_PASSWORD,
   });
-  const panels = { a: new Panel(await freePort(), 0, stack.gateway), b: new Panel(await freePort(), 0, stack.gateway), c: new Panel(await freePort(), 0, stack.gateway) };
+  const panels = { a: new Panel(await freePort(stack.gateway), 0, stack.gateway), b: new Panel(await freePort(stack.gateway), 0, stack.gateway), c: new Panel(await freePort(stack.gateway), 0, stack.gateway) };
   for (const panel of Object.values(panels)) {
     await panel.start();
     t.after(() => panel.stop());
