@@ -279,12 +279,13 @@ test('a probe that throws is logged as an error, but not one cut off by the sche
   const scheduler = await startScheduler(t, yaml, { probe, logger });
   await waitFor('the first failed check', () => stateOf(scheduler, 'http://127.0.0.1:9/a').checksFailed > 0);
   const threw = () => lines().filter((line) => line.msg === 'probe threw; counted as a failed attempt');
-  assert.equal(threw().length, 1);
-  assert.equal((threw()[0]!.err as { message: string }).message, 'broken probe');
+  assert.ok(threw().length >= 1);
+  assert.ok(threw().every((line) => (line.err as { message: string }).message === 'broken probe'));
   stopping = true;
-  await waitFor('a check in flight', () => stateOf(scheduler, 'http://127.0.0.1:9/a').busy, { timeoutMs: 5_000 });
+  await waitFor('a check in flight', () => cutOff.length > 0, { timeoutMs: 5_000 });
+  const before = threw().length;
   await scheduler.stop();
   for (const reject of cutOff) reject();
   await sleep(10);
-  assert.equal(threw().length, 1);
+  assert.equal(threw().length, before);
 });
