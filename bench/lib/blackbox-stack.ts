@@ -3,13 +3,14 @@
  * `/probe` once per target every interval (file_sd plus the usual relabelling), measured the same
  * way as the prober: probes per second done, CPU per probe and the resident memory of both.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../test/helpers/ports.js';
-import { cpuMs, peakRssMiB, rssMiB } from './proc.js';
+import { requireBinary } from '../../test/helpers/process.js';
+import { cpuMs, peakRssMiB, rssMiB, stopProcess, waitUntilUp } from './proc.js';
 
 export interface StackRun {
   targets: number;
@@ -28,23 +29,7 @@ export interface StackRun {
   peakRssMiB: number;
 }
 
-function binary(name: string, debianPackage: string): string {
-  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-  if (found.status !== 0) throw new Error(`${name} not found: apt-get install -y ${debianPackage}`);
-  return found.stdout.trim();
-}
 
-async function waitReady(child: ChildProcess, url: string, name: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
-    const response = await fetch(url).catch(() => undefined);
-    await response?.body?.cancel();
-    if (response?.ok === true) return;
-    await sleep(200);
-  }
-  throw new Error(`${name} not ready at ${url} within 60 s`);
-}
 
 async function instantQuery(prometheus: string, query: string): Promise<number> {
   const response = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(query)}`);
@@ -52,13 +37,6 @@ async function instantQuery(prometheus: string, query: string): Promise<number> 
   return Number(body.data?.result?.[0]?.value[1] ?? 0);
 }
 
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  return exited.finally(() => clearTimeout(killer));
-}
 
 /**
  * Runs the pair for `urls` every `intervalSeconds`: warm-up of two intervals (at least 20 s), then
@@ -92,17 +70,17 @@ export async function runPrometheusBlackbox(urls: readonly string[], intervalSec
         ],
       }),
     );
-    const blackbox = spawn(binary('prometheus-blackbox-exporter', 'prometheus-blackbox-exporter'), [`--config.file=${join(dir, 'blackbox.yml')}`, `--web.listen-address=${blackboxAddress}`], { stdio: 'ignore' });
+    const blackbox = spawn(requireBinary('prometheus-blackbox-exporter', 'prometheus-blackbox-exporter'), [`--config.file=${join(dir, 'blackbox.yml')}`, `--web.listen-address=${blackboxAddress}`], { stdio: 'ignore' });
     children.push(blackbox);
-    await waitReady(blackbox, `http://${blackboxAddress}/-/healthy`, 'blackbox_exporter');
+    await waitUntilUp(`http://${blackboxAddress}/-/healthy`, blackbox, 60_000);
     const prometheus = spawn(
-      binary('prometheus', 'prometheus'),
+      requireBinary('prometheus', 'prometheus'),
       [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=${prometheusAddress}`],
       { stdio: 'ignore' },
     );
     children.push(prometheus);
     const prometheusUrl = `http://${prometheusAddress}`;
-    await waitReady(prometheus, `${prometheusUrl}/-/ready`, 'prometheus');
+    await waitUntilUp(`${prometheusUrl}/-/ready`, prometheus, 60_000);
     await sleep(Math.max(20, 2 * intervalSeconds) * 1000);
 
     const pids = [blackbox.pid!, prometheus.pid!];
@@ -134,7 +112,7 @@ export async function runPrometheusBlackbox(urls: readonly string[], intervalSec
       peakRssMiB: pids.reduce((sum, pid) => sum + peakRssMiB(pid), 0),
     };
   } finally {
-    await Promise.all(children.map(stop));
+    await Promise.all(children.map(stopProcess));
     rmSync(dir, { recursive: true, force: true });
   }
 }

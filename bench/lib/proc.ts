@@ -40,14 +40,27 @@ export function treeCpuMs(pid: number): number {
   return cpuMs(pid) + children.reduce((sum, child) => sum + treeCpuMs(Number(child)), 0);
 }
 
-/** Waits until `url` answers 2xx (20 s at most), failing at once if `child` exits. */
-export async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 20_000;
+/** Waits until `url` answers 2xx (`timeoutMs`, 20 s by default), failing at once if `child` exits. */
+export async function waitUntilUp(url: string, child: ChildProcess, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
     const response = await fetch(url).catch(() => undefined);
+    await response?.body?.cancel();
     if (response?.ok === true) return;
     await sleep(100);
   }
   throw new Error(`${url} did not come up`);
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited within 10 s; resolves once it has exited. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(10_000)]);
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGKILL');
+    await exited;
+  }
 }

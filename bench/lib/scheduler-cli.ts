@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { freePort } from '../../test/helpers/ports.js';
-import { cpuMs, peakRssMiB, treeCpuMs, waitUntilUp } from './proc.js';
+import { cpuMs, peakRssMiB, stopProcess, treeCpuMs, waitUntilUp } from './proc.js';
 import { benchTargets } from './target-server.js';
 
 export const SCRAPE_INTERVAL_SECONDS = 15;
@@ -126,7 +126,6 @@ export async function runCli(options: CliRunOptions): Promise<CliRunResult> {
   const child = spawn(process.execPath, [...options.nodeFlags, options.cli, `--config.file=${configPath}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...options.cliFlags], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const stopped = new Promise((resolve) => child.once('exit', resolve));
   try {
     const base = `http://127.0.0.1:${port}`;
     await waitUntilUp(`${base}/-/healthy`, child);
@@ -177,9 +176,7 @@ export async function runCli(options: CliRunOptions): Promise<CliRunResult> {
       load: loadavg()[0]!,
     };
   } finally {
-    child.kill('SIGTERM');
-    await Promise.race([stopped, sleep(10_000)]);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await stopProcess(child);
     rmSync(dir, { recursive: true, force: true });
   }
 }
