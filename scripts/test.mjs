@@ -14,7 +14,8 @@
 //
 // Node 20 has no glob for --test, so the file list is built here.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -22,6 +23,8 @@ import { runsAlone, TIERS, tierOf } from './test-tiers.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const NODE_FOR_UNIT_TIER = '24';
+const failuresDir = mkdtempSync(join(tmpdir(), 'platypus-test-failures-'));
+let runs = 0;
 
 const { values: options, positionals: filters } = parseArgs({
   allowPositionals: true,
@@ -70,7 +73,13 @@ function selectTests(tier) {
 function runTests(node, files) {
   if (node === undefined) return false;
   const nodeTest = (concurrency, selected) =>
-    selected.length === 0 || run(node, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', '--test-reporter=spec', ...selected]);
+    selected.length === 0 ||
+    run(node, [
+      '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000',
+      '--test-reporter=spec', '--test-reporter-destination=stdout',
+      `--test-reporter=${join(root, 'scripts/failures-reporter.mjs')}`, `--test-reporter-destination=${join(failuresDir, `${++runs}.txt`)}`,
+      ...selected,
+    ]);
   const shared = nodeTest(2, files.filter((file) => !runsAlone(file)));
   const alone = nodeTest(1, files.filter(runsAlone));
   return shared && alone;
@@ -122,6 +131,9 @@ if (options.list) {
     failed.push(`unit tests on Node ${NODE_FOR_UNIT_TIER}`);
   }
 }
+const failures = readdirSync(failuresDir).sort().map((file) => readFileSync(join(failuresDir, file), 'utf8')).join('');
+rmSync(failuresDir, { recursive: true, force: true });
+if (failures !== '') console.error(`\nFailed tests:\n${failures}`);
 if (failed.length > 0) {
   console.error(`\nFailed: ${failed.join(', ')}`);
   process.exit(1);
