@@ -3,9 +3,11 @@
  * group's interval, with retries before a check counts as failed. One due-time heap and one timer
  * drive all targets; a global bound limits probe attempts in flight.
  *
- * Timing: a target's first check runs as soon as it appears (start, reload, file_sd change); later
- * checks run at `phase + k·interval`, the phase a stable hash of the target's labels, so targets
- * spread over the interval and keep their slot across restarts. A slot that comes while the
+ * Timing: checks run at `phase + k·interval`, the phase a stable hash of the target's labels, so
+ * targets spread over the interval and keep their slot across restarts. A target's first check runs
+ * as soon as it appears (start, reload, file_sd change), unless more targets appear at once than
+ * `max_concurrent_checks` can run: then each waits for its first slot, so a large list starts
+ * spread over its first interval instead of as one queue. A slot that comes while the
  * target's previous check is still running is skipped (and counted), so one target never has two
  * checks at once. An attempt that outlives its timeout is abandoned as failed.
  *
@@ -200,6 +202,7 @@ export class Scheduler {
     const next = new Map<string, TargetState>();
     const listed = new Set<string>();
     const now = Date.now();
+    const added: TargetState[] = [];
     let duplicates = 0;
     for (const spec of this.source.targets()) {
       const key = constLabelText(targetLabels(spec, location));
@@ -210,7 +213,18 @@ export class Scheduler {
       listed.add(key);
       if (!owns(shard, spec.target)) continue;
       const existing = this.states.get(key);
-      next.set(key, existing === undefined ? this.addTarget(spec, location, now) : this.updateTarget(existing, spec, now));
+      if (existing !== undefined) {
+        next.set(key, this.updateTarget(existing, spec, now));
+        continue;
+      }
+      const state = new TargetState(spec, location);
+      added.push(state);
+      next.set(key, state);
+    }
+    const atOnce = added.length <= (this.config?.max_concurrent_checks ?? 1);
+    for (const state of added) {
+      state.nextDue = atOnce ? now : this.firstSlotFrom(state, now);
+      this.queue.push(state);
     }
     for (const [key, state] of this.states) {
       if (next.has(key)) continue;
@@ -226,13 +240,6 @@ export class Scheduler {
     this.arm();
   }
 
-  private addTarget(spec: TargetSpec, location: string | undefined, now: number): TargetState {
-    const state = new TargetState(spec, location);
-    state.nextDue = now;
-    this.queue.push(state);
-    return state;
-  }
-
   private updateTarget(state: TargetState, spec: TargetSpec, now: number): TargetState {
     const intervalChanged = state.spec.group.interval !== spec.group.interval;
     state.spec = spec;
@@ -241,6 +248,11 @@ export class Scheduler {
       this.queue.update(state);
     }
     return state;
+  }
+
+  /** The first slot of the target at or after `from`: phase + k·interval. */
+  private firstSlotFrom(state: TargetState, from: number): number {
+    return this.nextSlot(state, from - 1);
   }
 
   /** The first slot of the target strictly after `after`: phase + k·interval. */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultConfig } from '../../../prober/config.js';
 import { configuredProbe } from '../../../prober/scheduler/probe-adapter.js';
-import { Scheduler, type SchedulerOptions } from '../../../prober/scheduler/scheduler.js';
+import { Scheduler, type CheckProbe, type SchedulerOptions } from '../../../prober/scheduler/scheduler.js';
 import type { TargetState } from '../../../prober/scheduler/state.js';
 import { parseExposition, sampleValue } from '../../helpers/exposition.js';
 import { freePort } from '../../helpers/ports.js';
@@ -266,6 +266,38 @@ test('checks of many targets spread over the interval by a stable phase', async 
   t.after(() => again.stop());
   await again.start(schedulerConfig(`scheduler:\n  groups:\n${group('g', targets, 'interval: 2s\ntimeout: 1s\nretries: 0')}`));
   assert.deepEqual([...again.targets()].map((state) => state.phase), phases);
+});
+
+test('a list larger than the concurrency bound starts at its slots over the first interval; a smaller one at once', async (t) => {
+  const server = await startTargetServer(t);
+  const firstProbe = new Map<string, number>();
+  const real = configuredProbe(() => modules);
+  const probe: CheckProbe = (request) => {
+    if (!firstProbe.has(request.target)) firstProbe.set(request.target, Date.now());
+    return real(request);
+  };
+  const settings = 'interval: 2s\ntimeout: 1s\nretries: 0';
+  const large = Array.from({ length: 20 }, (_, i) => server.url(`/large/${i}`));
+  const startedLarge = Date.now();
+  const scheduler = await startScheduler(t, `scheduler:\n  max_concurrent_checks: 4\n  groups:\n${group('g', large, settings)}`, { probe });
+  const loaded = Date.now();
+  await waitFor('every first check', () => large.every((target) => firstProbe.has(target)), { timeoutMs: 5000 });
+  for (const state of scheduler.targets()) {
+    // The list was read between the two times: its first slot is at or after the first one's.
+    const slotFrom = (time: number): number => Math.ceil((time - state.phase * 2000) / 2000) * 2000 + state.phase * 2000;
+    const at = firstProbe.get(state.spec.target)! - startedLarge;
+    const [earliest, latest] = [slotFrom(startedLarge) - startedLarge, slotFrom(loaded) - startedLarge];
+    assert.ok(at >= earliest - 1 && at < latest + 1000, `${state.spec.target}: first probe ${at} ms after start, its slot ${earliest}–${latest} ms`);
+  }
+  const times = large.map((target) => firstProbe.get(target)!);
+  assert.ok(Math.max(...times) - Math.min(...times) > 1000, 'the first checks spread over the interval');
+
+  // Added to a running list, fewer targets than the bound are checked at once.
+  const small = [server.url('/small/a'), server.url('/small/b')];
+  const startedSmall = Date.now();
+  await scheduler.reload(schedulerConfig(`scheduler:\n  max_concurrent_checks: 4\n  groups:\n${group('g', [...large, ...small], settings)}`));
+  await waitFor('the added targets checked', () => small.every((target) => firstProbe.has(target)), { timeoutMs: 5000 });
+  for (const target of small) assert.ok(firstProbe.get(target)! - startedSmall < 500, `${target} checked at once`);
 });
 
 test('a probe that throws is logged as an error, but not one cut off by the scheduler stopping', async (t) => {
