@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=1 --heap-growing-percent=50
+#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=50 --liftoff-only
 /** `platypus-prober`: blackbox_exporter's command line, serving /probe and the prober's own metrics. */
 import {
   booleanFlag,

@@ -21,4 +21,6 @@ test("a program's shebang flags, none without `env -S node`, and the shipped CLI
   const proberFlags = shebangNodeFlags(new URL('../../prober/cli.ts', import.meta.url).pathname);
   assert.ok(proberFlags.some((flag) => flag.startsWith('--heap-growing-percent=')), 'the prober bounds its heap growth');
   assert.ok(!proberFlags.some((flag) => flag.startsWith('--max-old-space-size=')), 'a large list must not run out of heap');
+  const semiSpace = Number(proberFlags.find((flag) => flag.startsWith('--max-semi-space-size='))?.split('=')[1]);
+  assert.ok(semiSpace >= 4, 'a young generation under 4 MiB costs /probe a third more CPU (docs/scheduler.md)');
 });
