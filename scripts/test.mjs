@@ -12,7 +12,9 @@
 //                                           registry into .cache/node24 when missing
 //   node scripts/test.mjs --list …          prints the test files the other arguments select, with their tier
 //
-// Node 20 has no glob for --test, so the file list is built here.
+// A file with a failed test runs once more, alone; the failures (and the flaky tests that passed the
+// second time) are repeated at the end of the output. Node 20 has no glob for --test, so the file
+// list is built here.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +27,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const NODE_FOR_UNIT_TIER = '24';
 const failuresDir = mkdtempSync(join(tmpdir(), 'platypus-test-failures-'));
 let runs = 0;
+/** Failed tests ({ file, name, message }) that decided the run, and those that passed when run again. */
+const failures = [];
+const flaky = [];
 
 const { values: options, positionals: filters } = parseArgs({
   allowPositionals: true,
@@ -66,23 +71,42 @@ function selectTests(tier) {
   return files;
 }
 
+/** Runs node --test on the files; returns whether they passed and the failures its reporter wrote. */
+function nodeTest(node, concurrency, files) {
+  if (files.length === 0) return { passed: true, failures: [] };
+  const report = join(failuresDir, `${++runs}.jsonl`);
+  const passed = run(node, [
+    '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    `--test-reporter=${join(root, 'scripts/failures-reporter.mjs')}`, `--test-reporter-destination=${report}`,
+    ...files,
+  ]);
+  const failures = existsSync(report) ? readFileSync(report, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line)) : [];
+  return { passed, failures };
+}
+
 /**
  * Runs the files on that Node binary (undefined: it could not be installed), two at a time, then
- * those that run alone one at a time; returns whether they all passed.
+ * those that run alone one at a time. Files with a failed test run once more, alone: a test that
+ * passes then is reported as flaky (a time bound missed on a busy machine), not as a failure.
+ * Returns whether every file passed in one of its runs.
  */
 function runTests(node, files) {
   if (node === undefined) return false;
-  const nodeTest = (concurrency, selected) =>
-    selected.length === 0 ||
-    run(node, [
-      '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000',
-      '--test-reporter=spec', '--test-reporter-destination=stdout',
-      `--test-reporter=${join(root, 'scripts/failures-reporter.mjs')}`, `--test-reporter-destination=${join(failuresDir, `${++runs}.txt`)}`,
-      ...selected,
-    ]);
-  const shared = nodeTest(2, files.filter((file) => !runsAlone(file)));
-  const alone = nodeTest(1, files.filter(runsAlone));
-  return shared && alone;
+  const first = [nodeTest(node, 2, files.filter((file) => !runsAlone(file))), nodeTest(node, 1, files.filter(runsAlone))];
+  if (first.every((result) => result.passed)) return true;
+  const failed = first.flatMap((result) => result.failures);
+  const failedFiles = [...new Set(failed.map((failure) => failure.file))];
+  // A run that failed without naming a test file (a crash of the runner itself) is not retried.
+  if (first.some((result) => !result.passed && result.failures.length === 0) || failedFiles.includes(undefined)) {
+    failures.push(...failed);
+    return false;
+  }
+  console.error(`\nRunning again, one at a time, the files that had a failed test: ${failedFiles.join(', ')}`);
+  const again = nodeTest(node, 1, failedFiles);
+  failures.push(...again.failures);
+  if (again.passed) flaky.push(...failed);
+  return again.passed;
 }
 
 /** A Node build of that major version from the npm registry, installed once under .cache/; undefined if that fails. */
@@ -131,9 +155,10 @@ if (options.list) {
     failed.push(`unit tests on Node ${NODE_FOR_UNIT_TIER}`);
   }
 }
-const failures = readdirSync(failuresDir).sort().map((file) => readFileSync(join(failuresDir, file), 'utf8')).join('');
 rmSync(failuresDir, { recursive: true, force: true });
-if (failures !== '') console.error(`\nFailed tests:\n${failures}`);
+const describe = (list) => list.map(({ file, name, message }) => `✖ ${file ?? '?'}: ${name}\n    ${message.replaceAll('\n', '\n    ')}\n`).join('');
+if (flaky.length > 0) console.error(`\nFlaky: failed, then passed when run again alone:\n${describe(flaky)}`);
+if (failures.length > 0) console.error(`\nFailed tests:\n${describe(failures)}`);
 if (failed.length > 0) {
   console.error(`\nFailed: ${failed.join(', ')}`);
   process.exit(1);
