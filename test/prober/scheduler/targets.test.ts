@@ -24,6 +24,19 @@ test('parseFileSd reads JSON and YAML target groups; internal and empty labels a
 
 const BAD_TARGETS = ['127.0.0.1:0', 'a.example:65536', '[::1]:00000', 'b.example:http', 'http://c.example:99999/', '[::1', '[%zz]:80'];
 
+test('parseFileSd: a JSON list with nothing to report reads as the same list in YAML form (which the walker reads)', () => {
+  const groups = Array.from({ length: 20 }, (_, g) => ({
+    targets: Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? `http://127.0.0.1:${8000 + g}/t/${i}` : `panel-${g}-${i}.example:443`)),
+    labels: { datacenter: `dc${g % 3}`, __meta_dropped: 'x', empty: '' },
+  }));
+  const json = JSON.stringify(groups);
+  const yaml = groups.map(({ targets, labels }) => `- targets:\n${targets.map((target) => `    - '${target}'\n`).join('')}  labels:\n    datacenter: ${labels.datacenter}\n    __meta_dropped: x\n    empty: ''\n`).join('');
+  const fromJson = parseFileSd(json, 'x.json');
+  assert.deepEqual(fromJson, parseFileSd(yaml, 'x.yml'));
+  assert.equal(fromJson.groups.length, 20);
+  assert.deepEqual(fromJson.groups[4]!.labels, { datacenter: 'dc1' });
+});
+
 test('parseFileSd drops targets /probe would refuse (bad port, malformed address), naming line and reason, and keeps the rest', () => {
   const yaml = `- targets:\n    - ok-1.example:443\n${BAD_TARGETS.map((target) => `    - '${target}'\n`).join('')}    - https://ok-2.example/\n`;
   const { groups, rejected } = parseFileSd(yaml, 'x.yml');
