@@ -23,10 +23,16 @@ export interface Availability {
 type SavedHour = [hour: number, checks: number, successes: number, maintenance?: number];
 
 export class CheckHistory {
+  /** Bytes it takes in a buffer shared with other counters (offset: a multiple of 2). */
+  static readonly BYTES = HISTORY_HOURS * STRIDE * Uint16Array.BYTES_PER_ELEMENT;
   /** [checks, successes, maintenance] per hour slot, slot = hour number modulo HISTORY_HOURS. */
-  private readonly counts = new Uint16Array(HISTORY_HOURS * STRIDE);
+  private readonly counts: Uint16Array;
   /** Hour number (ms / 1 h) of the newest slot written; -1 before the first check. */
   private newestHour = -1;
+
+  constructor(buffer = new ArrayBuffer(CheckHistory.BYTES), byteOffset = 0) {
+    this.counts = new Uint16Array(buffer, byteOffset, HISTORY_HOURS * STRIDE);
+  }
 
   /** Counts a check; `inMaintenance` marks a failed one as taken inside a maintenance window. */
   record(success: boolean, nowMs: number, inMaintenance = false): void {
@@ -122,10 +128,18 @@ function reasonCode(reason: string): number {
 
 /** The last RECENT_CHECKS checks of a target in a ring of typed arrays: 450 bytes per target. */
 export class RecentChecks {
-  private readonly at = new Uint32Array(RECENT_CHECKS);
-  private readonly latencyMs = new Float32Array(RECENT_CHECKS);
-  private readonly reason = new Uint8Array(RECENT_CHECKS);
+  /** Bytes it takes in a buffer shared with other counters (offset: a multiple of 4). */
+  static readonly BYTES = RECENT_CHECKS * (4 + 4 + 1);
+  private readonly at: Uint32Array;
+  private readonly latencyMs: Float32Array;
+  private readonly reason: Uint8Array;
   private count = 0;
+
+  constructor(buffer = new ArrayBuffer(RecentChecks.BYTES), byteOffset = 0) {
+    this.at = new Uint32Array(buffer, byteOffset, RECENT_CHECKS);
+    this.latencyMs = new Float32Array(buffer, byteOffset + 4 * RECENT_CHECKS, RECENT_CHECKS);
+    this.reason = new Uint8Array(buffer, byteOffset + 8 * RECENT_CHECKS, RECENT_CHECKS);
+  }
 
   record(nowMs: number, durationSeconds: number, failureReason: string | undefined): void {
     const slot = this.count % RECENT_CHECKS;

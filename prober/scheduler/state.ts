@@ -12,6 +12,9 @@ export type TargetStatus = 'unknown' | 'up' | 'down' | 'pending';
 
 /** Upper bounds of the check duration histogram, in seconds. */
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+/** The histogram's per-bucket counts, +Inf and sum, at the start of a target's counter buffer. */
+const DURATION_SLOTS = DURATION_BUCKETS.length + 2;
+const DURATIONS_BYTES = DURATION_SLOTS * Float64Array.BYTES_PER_ELEMENT;
 
 /** Series labels of a target: target, module, group and file labels (sorted), location. */
 export function targetLabels(spec: TargetSpec, location: string | undefined): Record<string, string> {
@@ -57,9 +60,9 @@ export class TargetState implements DueEntry {
   checksSucceeded = 0;
   checksFailed = 0;
   /** Per-bucket (not cumulative) counts, then +Inf, then the sum of durations. */
-  readonly durations = new Float64Array(DURATION_BUCKETS.length + 2);
-  readonly history = new CheckHistory();
-  readonly recent = new RecentChecks();
+  readonly durations: Float64Array;
+  readonly history: CheckHistory;
+  readonly recent: RecentChecks;
 
   /** The latest check's probe metrics: their shared shape and this target's values. */
   shape: ResultShape | undefined;
@@ -70,6 +73,11 @@ export class TargetState implements DueEntry {
     this.labels = targetLabels(spec, location);
     this.key = constLabelText(this.labels);
     this.phase = phaseFraction(this.key);
+    // One buffer for the three: a typed array of its own costs ~300 bytes of bookkeeping besides its data.
+    const counters = new ArrayBuffer(DURATIONS_BYTES + CheckHistory.BYTES + RecentChecks.BYTES);
+    this.durations = new Float64Array(counters, 0, DURATION_SLOTS);
+    this.history = new CheckHistory(counters, DURATIONS_BYTES);
+    this.recent = new RecentChecks(counters, DURATIONS_BYTES + CheckHistory.BYTES);
   }
 
   /**

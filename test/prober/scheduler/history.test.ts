@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CheckHistory, RECENT_CHECKS, RecentChecks } from '../../../prober/scheduler/history.js';
+import { DURATION_BUCKETS, TargetState } from '../../../prober/scheduler/state.js';
 
 const HOUR = 3_600_000;
 const start = Date.UTC(2026, 0, 5, 0, 0, 0);
@@ -78,4 +79,22 @@ test('saved hours restore into a new history; hours outside the window and malfo
   restored.restore([...history.hours(), [hour0 - 200, 5, 5], [hour0 + 99, 1, 1], [hour0, 1, 9], ['x'], null, [hour0 + 1, -1, 0]], start + 2 * HOUR);
   assert.deepEqual(restored.hours(), [[hour0, 1, 0], [hour0 + 1, 2, 2], [hour0 + 2, 1, 1]]);
   assert.deepEqual(restored.availability(24, start + 2 * HOUR), { ratio: 0.75, checks: 4, maintenance: 0 });
+});
+
+test("a target's duration histogram, hourly history and recent checks share one buffer and never overwrite each other", () => {
+  const group = { name: 'g', module: 'http_2xx', interval: 60, timeout: 5, retries: 0 } as never;
+  const state = new TargetState({ group, target: 'panel.example:443', labels: {} }, undefined);
+  // 7 days of hours, one check each: every slot of each counter is written, the recent ring wraps.
+  const hours = 7 * 24;
+  for (let h = 0; h < hours; h++) state.recordCheck(h % 4 !== 0, 11, h % 4 === 0 ? 'timeout' : undefined, start + h * HOUR);
+  const now = start + (hours - 1) * HOUR;
+  assert.deepEqual(state.history.availability(hours, now), { ratio: 0.75, checks: hours, maintenance: 0 });
+  const recent = state.recent.list();
+  assert.equal(recent.length, RECENT_CHECKS);
+  recent.forEach(([at, latencyMs, failure], i) => {
+    const h = hours - RECENT_CHECKS + i;
+    assert.deepEqual([at, latencyMs, failure], [(start + h * HOUR) / 1000, 11000, h % 4 === 0 ? 'timeout' : null]);
+  });
+  // Every check took 11 s: all in +Inf, their sum after it.
+  assert.deepEqual([...state.durations], [...DURATION_BUCKETS.map(() => 0), hours, 11 * hours]);
 });
