@@ -105,7 +105,8 @@ function runTests(node, files) {
   console.error(`\nRunning again, one at a time, the files that had a failed test: ${failedFiles.join(', ')}`);
   const again = nodeTest(node, 1, failedFiles);
   failures.push(...again.failures);
-  if (again.passed) flaky.push(...failed);
+  const stillFailing = new Set(again.failures.map((failure) => failure.file));
+  flaky.push(...failed.filter((failure) => !stillFailing.has(failure.file)));
   return again.passed;
 }
 
