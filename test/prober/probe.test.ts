@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { createRequire } from 'node:module';
+import { sep } from 'node:path';
 import { test } from 'node:test';
 import { parseConfig } from '../../prober/config.js';
 import { probe, UnknownModuleError } from '../../prober/probe.js';
@@ -112,10 +114,13 @@ test('debug output has the logs, the metrics and the module with secrets redacte
   assert.doesNotMatch(output, /hunter2|Token abc/);
 });
 
-test('registry() gives a prom-client Registry with the same families', async (t) => {
+test('registry() gives a prom-client Registry with the same families, loading prom-client only then', async (t) => {
   const port = await listen(t, createServer((_req, res) => res.end('ok')));
   const result = await probe({ target: `http://127.0.0.1:${port}/`, module: httpModule() });
+  const promClientLoaded = (): boolean => Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes(`${sep}prom-client${sep}`));
+  assert.equal(promClientLoaded(), false, 'probes run without prom-client (the prober and its workers never load it)');
   const text = await result.registry().metrics();
+  assert.equal(promClientLoaded(), true);
   assert.equal(sampleValue(text, 'probe_success'), 1);
   assert.equal(sampleValue(text, 'probe_http_status_code'), 200);
   assert.equal(sampleValue(text, 'probe_http_duration_seconds', { phase: 'tls' }), 0);
