@@ -4,7 +4,7 @@
  * the peer closing, a reply over the size cap, or a call cut off by its deadline.
  */
 import type { Duplex } from 'node:stream';
-import { DBusError, Message, sessionBus, type MessageBus } from '@jellybrick/dbus-next';
+import type { Message, MessageBus, MessageLike } from '@jellybrick/dbus-next';
 import { raceAbort } from '../../common/abort.js';
 
 /** Where the system bus is when DBUS_SYSTEM_BUS_ADDRESS does not say (D-Bus's and go-systemd's default). */
@@ -45,6 +45,11 @@ interface LibraryConnection {
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+type DBusLibrary = typeof import('@jellybrick/dbus-next');
+let library: Promise<DBusLibrary> | undefined;
+/** The D-Bus library (with the XML parser it brings, ~5 MiB) loads with the first call: the systemd collector is off by default. */
+const loadLibrary = (): Promise<DBusLibrary> => (library ??= import('@jellybrick/dbus-next'));
+
 /** One connection to the bus; the calls waiting on it fail at once when it closes. */
 class BusConnection {
   readonly #bus: MessageBus;
@@ -52,15 +57,15 @@ class BusConnection {
   readonly #waiting = new Set<(reason: Error) => void>();
   #closed: Error | undefined;
 
-  constructor(address: string, maxMessageBytes: number) {
-    this.#bus = sessionBus({ busAddress: address });
+  constructor(dbus: DBusLibrary, address: string, maxMessageBytes: number) {
+    this.#bus = dbus.sessionBus({ busAddress: address });
     this.#library = (this.#bus as unknown as { _connection: LibraryConnection })._connection;
     // Without a listener, an 'error' event (no socket, refused authentication) would end the process;
     // the library emits it without declaring it in its event types.
     (this.#bus as unknown as NodeJS.EventEmitter).on('error', (error: unknown) => {
       // An error reply is the library's Hello refused: systemd's private socket has no bus daemon to greet
       // (go-systemd sends none there), and its method calls work all the same.
-      if (error instanceof DBusError) return;
+      if (error instanceof dbus.DBusError) return;
       this.close(new Error(`D-Bus connection to ${address} failed: ${describe(error)}`));
     });
     this.#library.once('end', () => this.close(new Error(`D-Bus connection to ${address} was closed by the other side`)));
@@ -118,8 +123,10 @@ export class SystemdBus {
   }
 
   /** One method call to systemd, bounded by `signal`; a call cut off leaves the connection in doubt, so it is dropped. */
-  async #call(message: Message, signal: AbortSignal): Promise<Message> {
-    if (this.#current === undefined || this.#current.closed) this.#current = new BusConnection(this.address, this.#maxMessageBytes);
+  async #call(fields: MessageLike, signal: AbortSignal): Promise<Message> {
+    const dbus = await raceAbort(loadLibrary(), signal);
+    const message = new dbus.Message(fields);
+    if (this.#current === undefined || this.#current.closed) this.#current = new BusConnection(dbus, this.address, this.#maxMessageBytes);
     const connection = this.#current;
     try {
       const reply = await raceAbort(connection.call(message), signal);
@@ -132,7 +139,7 @@ export class SystemdBus {
   }
 
   async listUnits(signal: AbortSignal): Promise<UnitStatus[]> {
-    const reply = await this.#call(new Message({ destination: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'ListUnits' }), signal);
+    const reply = await this.#call({ destination: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'ListUnits' }, signal);
     if (reply.signature !== 'a(ssssssouso)') throw new Error(`ListUnits answered with signature "${reply.signature}", not a(ssssssouso)`);
     return (reply.body[0] as string[][]).map((row) => ({
       name: row[0] as string,
@@ -150,14 +157,7 @@ export class SystemdBus {
   /** `org.freedesktop.DBus.Properties.Get` on one object; the variant's value (a bigint for 64-bit integers). */
   async property(path: string, iface: string, name: string, signal: AbortSignal): Promise<unknown> {
     const reply = await this.#call(
-      new Message({
-        destination: SYSTEMD,
-        path,
-        interface: 'org.freedesktop.DBus.Properties',
-        member: 'Get',
-        signature: 'ss',
-        body: [iface, name],
-      }),
+      { destination: SYSTEMD, path, interface: 'org.freedesktop.DBus.Properties', member: 'Get', signature: 'ss', body: [iface, name] },
       signal,
     );
     const variant = reply.body[0] as { value?: unknown } | undefined;
