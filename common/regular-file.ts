@@ -1,7 +1,8 @@
 /**
  * Reads a file that users point at (file_sd lists, …) without letting what sits at the path hang
  * the program: the file is opened non-blocking, so a FIFO with no writer cannot block the open,
- * anything but a regular file is refused, and the read is bounded in time (a hung network mount).
+ * anything but a regular file is refused, and the read is bounded in time (a hung network mount)
+ * and in size (a file larger than the caller's bound is not read at all).
  */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -14,12 +15,13 @@ export class NotRegularFileError extends Error {
   }
 }
 
-export async function readRegularFile(path: string, timeoutMs: number): Promise<{ text: string; ino: number; size: number; mtimeMs: number }> {
+export async function readRegularFile(path: string, { timeoutMs, maxBytes }: { timeoutMs: number; maxBytes: number }): Promise<{ text: string; ino: number; size: number; mtimeMs: number }> {
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   let reading: Promise<unknown> = Promise.resolve();
   try {
     const info = await handle.stat();
     if (!info.isFile()) throw new NotRegularFileError(path);
+    if (info.size > maxBytes) throw new Error(`${path}: ${info.size} bytes, more than the ${maxBytes} it may have`);
     const read = handle.readFile('utf8');
     reading = read;
     const text = await raceAbort(read, AbortSignal.timeout(timeoutMs));

@@ -54,6 +54,8 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const FILE_SD_EXTENSIONS = ['.json', '.yml', '.yaml'];
 /** A file_sd file is small; a read that takes longer is on a hung mount. */
 const FILE_SD_READ_TIMEOUT_MS = 5000;
+/** ~2 million targets, far past what one prober checks: a larger file is a mistake, not read (its last good targets are kept). */
+const FILE_SD_MAX_BYTES = 64 * 1024 * 1024;
 
 /** Parses one file_sd file's text (Prometheus format: a list of {targets, labels}). */
 export function parseFileSd(text: string, file: string): FileSdContent {
@@ -326,7 +328,7 @@ export class TargetSource {
       if (!info.isFile()) throw new NotRegularFileError(file);
       const signature = `${info.ino}:${info.size}:${info.mtimeMs}`;
       if (cached?.signature === signature) return false;
-      const { groups, rejected } = parseFileSd((await readRegularFile(file, FILE_SD_READ_TIMEOUT_MS)).text, file);
+      const { groups, rejected } = parseFileSd((await readRegularFile(file, { timeoutMs: FILE_SD_READ_TIMEOUT_MS, maxBytes: FILE_SD_MAX_BYTES })).text, file);
       for (const { target, line, reason } of rejected) {
         this.options.logger.warn({ file, line, target: logValue(target), reason: logValue(reason) }, 'file_sd target cannot be probed; skipped (the rest of the file is kept)');
       }

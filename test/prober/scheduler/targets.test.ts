@@ -1,7 +1,7 @@
 /** file_sd: Prometheus' file format, globs, change pick-up, and a bad file keeping the last good list. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, truncate, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../../../prober/config.js';
@@ -109,6 +109,13 @@ test('TargetSource expands globs, follows changes, keeps the last good list of a
   const logged = lines().find((line) => line.level === 'error' && String(line.file).endsWith('a.json'))!;
   assert.match(String((logged.err as { message: string }).message), /a\.json:2: /);
   assert.match(String(logged.msg), /keeping its last good targets/);
+
+  // A file past the size bound (sparse: no disk used) is not read, and keeps its last good list too.
+  await truncate(join(dir, 'a.json'), 64 * 1024 * 1024 + 1);
+  await source.refresh();
+  assert.deepEqual(list().slice(0, 2), ['a1 {"env":"prod","team":"ops"}', 'a2 {"env":"prod","team":"ops"}'], 'last good list kept past the bound');
+  const tooLarge = lines().find((line) => line.level === 'error' && /more than the 67108864 it may have/.test(String((line.err as { message?: string } | undefined)?.message)));
+  assert.ok(tooLarge !== undefined && String(tooLarge.file).endsWith('a.json'), 'the size named in the log');
 
   await writeFile(join(dir, 'a.json'), JSON.stringify([{ targets: ['a3'] }]));
   await unlink(join(dir, 'b.yml'));
